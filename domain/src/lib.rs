@@ -1,1 +1,24 @@
-//! Accord vocabulary.
+//! Accord's vocabulary: the values every other crate speaks in.
+//!
+//! This crate is pure: it knows nothing of storage, HTTP or GraphQL. Every
+//! value here is built by a constructor that checks it (`parse`, `new`,
+//! `from_pairs`), so code holding one never has to validate it again.
+
+#[macro_use]
+mod macros;
+
+mod content;
+mod diff;
+mod draft;
+mod error;
+mod numbers;
+mod org;
+mod text;
+
+pub use content::{Anchor, Content, ContentHash, Item, MAX_ITEMS, MAX_TEXT_CHARS};
+pub use diff::{ChangeKind, ItemChange, diff};
+pub use draft::{CommentKind, CommentStatus, DraftState, ProposalOperation, ProposalResolution};
+pub use error::{DomainError, Result};
+pub use numbers::{DecisionNumber, NoteNumber, NoteSeries, SessionNumber, parse_roman, to_roman};
+pub use org::{OrgCode, OrgKind, Role};
+pub use text::{Lang, LocalizedText, Texts, non_blank};

@@ -1,1 +1,24 @@
-//! Migrations.
+//! Accord's database schema and reference data.
+//!
+//! One file per migration; a migration is never edited once it has been
+//! applied anywhere. Start-up calls [`Migrator::up`] explicitly, so a fresh
+//! database is usable as soon as the server answers.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_schema;
+mod m20261123_000002_reference_data;
+
+/// The ordered list of Accord's migrations.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_schema::Migration),
+            Box::new(m20261123_000002_reference_data::Migration),
+        ]
+    }
+}
