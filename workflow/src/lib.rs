@@ -1,1 +1,28 @@
-//! Workflow.
+//! Accord's workflow engine.
+//!
+//! - [`permissions`]: who may do what from which state, as one pure
+//!   function, and the permission table the tests are generated from.
+//! - [`engine`]: the closed set of commands, each carried out in one write
+//!   transaction with its audit record.
+//! - [`read`]: what a viewer may see, loaded in batches.
+//! - [`audit`]: the hash-chained audit log and its verification.
+//! - [`store`]: the database handle and write transactions.
+//!
+//! This crate knows nothing of GraphQL, HTTP or JWT.
+
+pub mod actor;
+pub mod audit;
+pub mod clock;
+pub mod engine;
+pub mod entity;
+pub mod error;
+pub mod permissions;
+pub mod read;
+pub mod store;
+
+pub use actor::Actor;
+pub use engine::{Command, Engine, NewComment, NewDraft, Outcome, Proposal};
+pub use error::{Result, WorkflowError};
+pub use permissions::{Action, Relation};
+pub use read::Reader;
+pub use store::{Store, StoreConfig};

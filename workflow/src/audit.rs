@@ -1,0 +1,194 @@
+//! The audit log: append-only and hash-chained.
+//!
+//! Entry `n` stores `prev_hash` (entry `n-1`'s hash, or 64 zeros for the
+//! first) and `hash = SHA-256(prev_hash || "\n" || canonical)`, lower-case
+//! hex, where `canonical` is the compact JSON array
+//! `[seq, at, actor_sub, actor_name, actor_org, action, entity_type,
+//! entity_id, draft_id, from_state, to_state, before, after]` with `before`
+//! and `after` as the stored JSON strings (or null). The single-row
+//! `audit_head` holds the last sequence and hash, so truncation at the end
+//! is found too. [`verify`] walks the whole chain and names the first entry
+//! that does not hold.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::actor::Actor;
+use crate::entity::{audit_head, audit_log};
+use crate::error::{Result, WorkflowError};
+
+/// The hash before the first entry.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What a change records about itself.
+#[derive(Debug, Clone, Default)]
+pub struct AuditRecord {
+    /// What was done, e.g. `CIRCULATE`.
+    pub action: String,
+    /// The kind of object changed, e.g. `draft`.
+    pub entity_type: &'static str,
+    /// Its id.
+    pub entity_id: String,
+    /// The draft it belongs to, for the draft's history.
+    pub draft_id: Option<String>,
+    /// The draft's state before, for transitions.
+    pub from_state: Option<String>,
+    /// The draft's state after, for transitions.
+    pub to_state: Option<String>,
+    /// The object before the change.
+    pub before: Option<Value>,
+    /// The object after the change.
+    pub after: Option<Value>,
+}
+
+/// The position of the chain's end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainLink {
+    /// The last entry's sequence number (0 for an empty log).
+    pub seq: i64,
+    /// The last entry's hash.
+    pub hash: String,
+}
+
+/// Builds the next entry after `link`.
+pub(crate) fn chain(
+    link: &ChainLink,
+    actor: &Actor,
+    record: AuditRecord,
+    at: DateTime<Utc>,
+) -> audit_log::Model {
+    let mut row = audit_log::Model {
+        seq: link.seq + 1,
+        at: at.to_rfc3339_opts(SecondsFormat::Micros, true),
+        actor_sub: actor.sub().to_owned(),
+        actor_name: actor.name().to_owned(),
+        actor_org: actor.org().to_string(),
+        action: record.action,
+        entity_type: record.entity_type.to_owned(),
+        entity_id: record.entity_id,
+        draft_id: record.draft_id,
+        from_state: record.from_state,
+        to_state: record.to_state,
+        before: record.before.map(|v| v.to_string()),
+        after: record.after.map(|v| v.to_string()),
+        prev_hash: link.hash.clone(),
+        hash: String::new(),
+    };
+    row.hash = entry_hash(&row);
+    row
+}
+
+/// The hash an entry must carry, from its content and `prev_hash`.
+pub fn entry_hash(row: &audit_log::Model) -> String {
+    let canonical = Value::Array(vec![
+        row.seq.into(),
+        row.at.clone().into(),
+        row.actor_sub.clone().into(),
+        row.actor_name.clone().into(),
+        row.actor_org.clone().into(),
+        row.action.clone().into(),
+        row.entity_type.clone().into(),
+        row.entity_id.clone().into(),
+        row.draft_id.clone().into(),
+        row.from_state.clone().into(),
+        row.to_state.clone().into(),
+        row.before.clone().into(),
+        row.after.clone().into(),
+    ]);
+    let mut hasher = Sha256::new();
+    hasher.update(row.prev_hash.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(canonical.to_string().as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+pub(crate) async fn insert<C: ConnectionTrait>(conn: &C, row: audit_log::Model) -> Result<()> {
+    audit_log::Entity::insert(audit_log::ActiveModel::from(row))
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// The result of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every entry holds; `entries` were checked.
+    Intact {
+        /// How many entries were checked.
+        entries: i64,
+    },
+    /// The first entry that does not hold, and why.
+    Broken {
+        /// The sequence number of the first bad (or missing) entry.
+        seq: i64,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Walks the whole audit log in order, in pages, and checks every link.
+pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verdict> {
+    const PAGE: u64 = 1000;
+    let head = audit_head::Entity::find_by_id(1)
+        .one(conn)
+        .await?
+        .ok_or_else(|| WorkflowError::Corrupt("the audit head row is missing".into()))?;
+    let mut expected_seq = 1i64;
+    let mut prev_hash = GENESIS_HASH.to_owned();
+    loop {
+        let page = audit_log::Entity::find()
+            .filter(audit_log::Column::Seq.gte(expected_seq))
+            .order_by_asc(audit_log::Column::Seq)
+            .limit(PAGE)
+            .all(conn)
+            .await?;
+        let done = (page.len() as u64) < PAGE;
+        for row in page {
+            if row.seq != expected_seq {
+                return Ok(Verdict::Broken {
+                    seq: expected_seq,
+                    reason: format!(
+                        "entry {expected_seq} is missing (the next one present is {})",
+                        row.seq
+                    ),
+                });
+            }
+            if row.prev_hash != prev_hash {
+                return Ok(Verdict::Broken {
+                    seq: row.seq,
+                    reason: "its previous-hash does not match the entry before it (reordered or altered)".into(),
+                });
+            }
+            if entry_hash(&row) != row.hash {
+                return Ok(Verdict::Broken {
+                    seq: row.seq,
+                    reason: "its content does not match its hash (altered)".into(),
+                });
+            }
+            prev_hash = row.hash;
+            expected_seq += 1;
+        }
+        if done {
+            break;
+        }
+    }
+    let last = expected_seq - 1;
+    if last != head.last_seq {
+        return Ok(Verdict::Broken {
+            seq: last + 1,
+            reason: format!(
+                "the log ends at entry {last} but the head records {} (truncated)",
+                head.last_seq
+            ),
+        });
+    }
+    if prev_hash != head.last_hash {
+        return Ok(Verdict::Broken {
+            seq: last,
+            reason: "the last entry's hash does not match the head (altered)".into(),
+        });
+    }
+    Ok(Verdict::Intact { entries: last })
+}

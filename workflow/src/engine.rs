@@ -1,0 +1,1631 @@
+//! The engine: a closed set of [`Command`]s, each checked by
+//! [`permissions::decide`] and carried out in one write transaction together
+//! with its audit record.
+//!
+//! A transition reads the draft, decides, and then writes with a
+//! compare-and-set on the draft's state and revision: when two people act on
+//! the same draft at once, one succeeds and the other gets `CONFLICT`, and
+//! nothing of the loser's attempt remains.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use accord_domain::{
+    Anchor, CommentKind, CommentStatus, Content, ContentHash, DecisionNumber, DraftState,
+    NoteNumber, NoteSeries, OrgCode, OrgKind, ProposalOperation, ProposalResolution, SessionNumber,
+    Texts,
+};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::json;
+
+use crate::actor::Actor;
+use crate::audit::AuditRecord;
+use crate::entity::{
+    comment, decision, draft, draft_signatory, item, meeting, meeting_agenda, note, note_counter,
+    note_reference, organization, signature, version,
+};
+use crate::error::{Result, WorkflowError};
+use crate::permissions::{self, Action, DraftFacts, Refusal, Relation};
+use crate::store::{Store, WriteTx, expect_one};
+
+/// The longest comment, reply or change summary, in characters.
+pub const MAX_BODY_CHARS: usize = 20_000;
+/// The longest withdrawal reason, in characters.
+pub const MAX_REASON_CHARS: usize = 2_000;
+
+/// A new draft.
+#[derive(Debug, Clone)]
+pub struct NewDraft {
+    /// The kind of document, e.g. `ACTION_PLAN`.
+    pub kind: String,
+    /// The title in one or more languages.
+    pub title: Texts,
+    /// Organisations whose Secretaries General must sign.
+    pub signatories: Vec<OrgCode>,
+    /// The first version's content.
+    pub content: Content,
+}
+
+/// A new comment or proposal.
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    /// The draft commented on.
+    pub draft_id: String,
+    /// The version commented on; must be the viewer's current version.
+    pub version: i32,
+    /// The item, if any.
+    pub anchor: Option<Anchor>,
+    /// The comment's text.
+    pub body: String,
+    /// Proposed text, for a proposal.
+    pub proposal: Option<Proposal>,
+}
+
+/// The amendment a proposal carries.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// Replace, insert after, or delete the anchored item.
+    pub operation: ProposalOperation,
+    /// The proposed text; required unless deleting.
+    pub texts: Option<Texts>,
+}
+
+/// Everything that changes Accord's data. Each variant is one mutation.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Start a draft in DRAFTING with version 1.
+    CreateDraft(NewDraft),
+    /// Add a version made on `base_version`.
+    ReviseDraft {
+        /// The draft.
+        draft_id: String,
+        /// The version the edit was made on.
+        base_version: i32,
+        /// The new content.
+        content: Content,
+        /// What changed, in a sentence.
+        change_summary: Option<String>,
+        /// Proposals this version accommodates.
+        accommodates: Vec<String>,
+    },
+    /// Circulate the current version by a new note verbale.
+    CirculateDraft {
+        /// The draft.
+        draft_id: String,
+        /// The note's series; the number is issued here.
+        series: NoteSeries,
+        /// The note's subject.
+        subject: Option<Texts>,
+        /// Earlier notes referred to.
+        references: Vec<NoteNumber>,
+        /// Until when comments are invited.
+        comments_due_on: Option<NaiveDate>,
+    },
+    /// Comment on, or propose an amendment to, a version.
+    AddComment(NewComment),
+    /// Change one's own unresolved comment.
+    EditComment {
+        /// The comment.
+        comment_id: String,
+        /// The new text.
+        body: String,
+    },
+    /// Take back one's own unresolved comment.
+    WithdrawComment {
+        /// The comment.
+        comment_id: String,
+    },
+    /// Answer a proposal.
+    ResolveProposal {
+        /// The proposal.
+        comment_id: String,
+        /// The disposition.
+        resolution: ProposalResolution,
+        /// The Secretariat's reply.
+        reply: Option<String>,
+    },
+    /// Put the draft on the agenda of the SWG meeting on a date.
+    OpenSwgDiscussion {
+        /// The draft.
+        draft_id: String,
+        /// The meeting's date.
+        meeting_date: NaiveDate,
+    },
+    /// Record the SOC's agreement by decision; freezes the text.
+    RecordSocAgreement {
+        /// The draft.
+        draft_id: String,
+        /// The SOC meeting's date.
+        meeting_date: NaiveDate,
+        /// The decision's number, or `None` to issue the next one.
+        decision_number: Option<DecisionNumber>,
+    },
+    /// Sign the agreed text for one's organisation.
+    SignDraft {
+        /// The draft.
+        draft_id: String,
+        /// The agreed version's hash, as the signer saw it.
+        content_hash: ContentHash,
+    },
+    /// Withdraw the draft for good.
+    WithdrawDraft {
+        /// The draft.
+        draft_id: String,
+        /// Why.
+        reason: String,
+    },
+    /// Continue a note series from an earlier registry: the next note of
+    /// `series` in `year` gets number `last_sequence + 1`.
+    ContinueNoteSeries {
+        /// The series.
+        series: NoteSeries,
+        /// The calendar year.
+        year: i32,
+        /// The last number already used outside Accord.
+        last_sequence: u32,
+    },
+}
+
+impl Command {
+    /// The permission-table action this command performs.
+    pub fn action(&self) -> Action {
+        match self {
+            Command::CreateDraft(_) => Action::CreateDraft,
+            Command::ReviseDraft { .. } => Action::Revise,
+            Command::CirculateDraft { .. } => Action::Circulate,
+            Command::AddComment(_) => Action::Comment,
+            Command::EditComment { .. } => Action::EditComment,
+            Command::WithdrawComment { .. } => Action::WithdrawComment,
+            Command::ResolveProposal { .. } => Action::ResolveProposal,
+            Command::OpenSwgDiscussion { .. } => Action::OpenSwgDiscussion,
+            Command::RecordSocAgreement { .. } => Action::RecordSocAgreement,
+            Command::SignDraft { .. } => Action::Sign,
+            Command::WithdrawDraft { .. } => Action::Withdraw,
+            Command::ContinueNoteSeries { .. } => Action::ContinueNoteSeries,
+        }
+    }
+}
+
+/// What a command produced, by id; the caller reads the objects afterwards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The draft changed.
+    Draft {
+        /// The draft's id.
+        draft_id: String,
+    },
+    /// The draft was circulated by a new note.
+    Circulated {
+        /// The draft's id.
+        draft_id: String,
+        /// The note's id.
+        note_id: String,
+    },
+    /// A comment was created or changed.
+    Comment {
+        /// The comment's id.
+        comment_id: String,
+    },
+    /// The SOC's agreement was recorded.
+    Agreed {
+        /// The draft's id.
+        draft_id: String,
+        /// The decision's id.
+        decision_id: String,
+    },
+    /// A signature was added.
+    Signed {
+        /// The draft's id.
+        draft_id: String,
+    },
+    /// A note series was continued.
+    SeriesContinued,
+}
+
+/// A source of the current instant; tests and the demo loader set their own.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Carries out commands against a [`Store`].
+#[derive(Clone)]
+pub struct Engine {
+    store: Store,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("store", &self.store)
+            .finish()
+    }
+}
+
+/// A draft as read before a decision.
+pub(crate) struct Snapshot {
+    pub(crate) row: draft::Model,
+    pub(crate) signatories: Vec<String>,
+    pub(crate) signed_by: Vec<String>,
+}
+
+impl Snapshot {
+    pub(crate) fn state(&self) -> Result<DraftState> {
+        parse_state(&self.row.state)
+    }
+
+    pub(crate) fn facts(&self, actor: &Actor) -> Result<DraftFacts> {
+        let org = actor.org().as_str();
+        let viewer_signs = self.signatories.iter().any(|s| s == org);
+        Ok(DraftFacts {
+            state: self.state()?,
+            relation: Relation::of(actor.org_kind(), viewer_signs),
+            ever_circulated: self.row.circulated_version.is_some(),
+            has_uncirculated_version: self
+                .row
+                .circulated_version
+                .is_none_or(|c| c < self.row.current_version),
+            viewer_signs,
+            viewer_signed: self.signed_by.iter().any(|s| s == org),
+        })
+    }
+}
+
+impl Engine {
+    /// An engine using the system clock.
+    pub fn new(store: Store) -> Engine {
+        Engine {
+            store,
+            clock: Arc::new(crate::clock::now),
+        }
+    }
+
+    /// An engine using `clock` (tests, demo data).
+    pub fn with_clock(store: Store, clock: Clock) -> Engine {
+        Engine { store, clock }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Checks and carries out one command.
+    pub async fn execute(&self, actor: &Actor, command: Command) -> Result<Outcome> {
+        let action = command.action();
+        let result = match command {
+            Command::CreateDraft(new) => self.create_draft(actor, new).await,
+            Command::ReviseDraft {
+                draft_id,
+                base_version,
+                content,
+                change_summary,
+                accommodates,
+            } => {
+                self.revise(
+                    actor,
+                    &draft_id,
+                    base_version,
+                    content,
+                    change_summary,
+                    accommodates,
+                )
+                .await
+            }
+            Command::CirculateDraft {
+                draft_id,
+                series,
+                subject,
+                references,
+                comments_due_on,
+            } => {
+                self.circulate(
+                    actor,
+                    &draft_id,
+                    series,
+                    subject,
+                    references,
+                    comments_due_on,
+                )
+                .await
+            }
+            Command::AddComment(new) => self.add_comment(actor, new).await,
+            Command::EditComment { comment_id, body } => {
+                self.change_comment(actor, &comment_id, Some(body)).await
+            }
+            Command::WithdrawComment { comment_id } => {
+                self.change_comment(actor, &comment_id, None).await
+            }
+            Command::ResolveProposal {
+                comment_id,
+                resolution,
+                reply,
+            } => self.resolve(actor, &comment_id, resolution, reply).await,
+            Command::OpenSwgDiscussion {
+                draft_id,
+                meeting_date,
+            } => self.open_swg(actor, &draft_id, meeting_date).await,
+            Command::RecordSocAgreement {
+                draft_id,
+                meeting_date,
+                decision_number,
+            } => {
+                self.record_soc(actor, &draft_id, meeting_date, decision_number)
+                    .await
+            }
+            Command::SignDraft {
+                draft_id,
+                content_hash,
+            } => self.sign(actor, &draft_id, content_hash).await,
+            Command::WithdrawDraft { draft_id, reason } => {
+                self.withdraw(actor, &draft_id, &reason).await
+            }
+            Command::ContinueNoteSeries {
+                series,
+                year,
+                last_sequence,
+            } => {
+                self.continue_series(actor, series, year, last_sequence)
+                    .await
+            }
+        };
+        if let Err(error) = &result {
+            tracing::debug!(action = action.as_str(), actor = actor.sub(), %error, "command refused");
+        }
+        result
+    }
+
+    async fn create_draft(&self, actor: &Actor, new: NewDraft) -> Result<Outcome> {
+        check(actor, Action::CreateDraft, None)?;
+        let kind = parse_kind(&new.kind)?;
+        self.check_signatories(&new.signatories).await?;
+        let now = self.now();
+        let id = uuid::Uuid::now_v7().to_string();
+        let title = to_json(&new.title)?;
+        let mut tx = self.store.begin_write().await?;
+        draft::Entity::insert(draft::ActiveModel {
+            id: Set(id.clone()),
+            kind: Set(kind.clone()),
+            title: Set(title),
+            state: Set(DraftState::Drafting.as_str().to_owned()),
+            revision: Set(1),
+            home_org: Set(actor.org().to_string()),
+            current_version: Set(1),
+            circulated_version: Set(None),
+            agreed_version: Set(None),
+            withdrawn_reason: Set(None),
+            created_by: Set(actor.sub().to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec_without_returning(tx.conn())
+        .await?;
+        let signatories: Vec<draft_signatory::ActiveModel> = new
+            .signatories
+            .iter()
+            .enumerate()
+            .map(|(position, org)| draft_signatory::ActiveModel {
+                draft_id: Set(id.clone()),
+                org_code: Set(org.to_string()),
+                position: Set(position as i32),
+            })
+            .collect();
+        draft_signatory::Entity::insert_many(signatories)
+            .exec_without_returning(tx.conn())
+            .await?;
+        insert_version(&tx, actor, &id, 1, &new.content, None, now).await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::CreateDraft.as_str().into(),
+                entity_type: "draft",
+                entity_id: id.clone(),
+                draft_id: Some(id.clone()),
+                from_state: None,
+                to_state: Some(DraftState::Drafting.as_str().into()),
+                before: None,
+                after: Some(json!({
+                    "kind": kind,
+                    "title": new.title,
+                    "signatories": new.signatories,
+                    "version": 1,
+                    "contentHash": new.content.hash(),
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Draft { draft_id: id })
+    }
+
+    async fn check_signatories(&self, signatories: &[OrgCode]) -> Result<()> {
+        if signatories.is_empty() {
+            return Err(WorkflowError::bad_input(
+                "signatories must name at least one organisation",
+            ));
+        }
+        let unique: BTreeSet<&str> = signatories.iter().map(OrgCode::as_str).collect();
+        if unique.len() != signatories.len() {
+            return Err(WorkflowError::bad_input("signatories must not repeat"));
+        }
+        let known = organization::Entity::find()
+            .filter(organization::Column::Code.is_in(unique.iter().copied()))
+            .all(self.store.db())
+            .await?;
+        for code in &unique {
+            match known.iter().find(|org| org.code == *code) {
+                None => {
+                    return Err(WorkflowError::bad_input(format!(
+                        "signatory {code} is not a known organisation"
+                    )));
+                }
+                Some(org)
+                    if !matches!(
+                        org.kind.parse::<OrgKind>(),
+                        Ok(OrgKind::Secretariat | OrgKind::Counterpart)
+                    ) =>
+                {
+                    return Err(WorkflowError::bad_input(format!(
+                        "signatory {code} is not a secretariat; only secretariats sign"
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    async fn revise(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        base_version: i32,
+        content: Content,
+        change_summary: Option<String>,
+        accommodates: Vec<String>,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        let facts = snap.facts(actor)?;
+        check(actor, Action::Revise, Some(&facts))?;
+        let current = snap.row.current_version;
+        if base_version != current {
+            return Err(WorkflowError::Conflict(format!(
+                "version {base_version} is no longer current; version {current} is"
+            )));
+        }
+        let current_hash = version::Entity::find_by_id((draft_id.to_owned(), current))
+            .one(self.store.db())
+            .await?
+            .map(|v| v.content_hash)
+            .ok_or_else(|| {
+                WorkflowError::Corrupt(format!("draft {draft_id} lacks version {current}"))
+            })?;
+        if current_hash == content.hash().as_str() {
+            return Err(WorkflowError::bad_input(format!(
+                "the new text is identical to version {current}"
+            )));
+        }
+        let change_summary = change_summary
+            .map(|s| accord_domain::non_blank("changeSummary", &s, MAX_BODY_CHARS))
+            .transpose()?;
+        let unique: BTreeSet<&String> = accommodates.iter().collect();
+        if unique.len() != accommodates.len() {
+            return Err(WorkflowError::bad_input(
+                "accommodates must not repeat a proposal",
+            ));
+        }
+        let proposals = if accommodates.is_empty() {
+            Vec::new()
+        } else {
+            comment::Entity::find()
+                .filter(comment::Column::Id.is_in(accommodates.iter().cloned()))
+                .filter(comment::Column::DraftId.eq(draft_id))
+                .all(self.store.db())
+                .await?
+        };
+        for id in &accommodates {
+            let Some(found) = proposals.iter().find(|c| &c.id == id) else {
+                return Err(WorkflowError::bad_input(format!(
+                    "proposal {id} does not exist on this draft"
+                )));
+            };
+            if found.kind != CommentKind::Proposal.as_str() {
+                return Err(WorkflowError::bad_input(format!(
+                    "comment {id} is not a proposal"
+                )));
+            }
+            if found.status == CommentStatus::Withdrawn.as_str() {
+                return Err(WorkflowError::bad_input(format!(
+                    "proposal {id} was withdrawn by its author"
+                )));
+            }
+        }
+        let now = self.now();
+        let next = current + 1;
+        let mut tx = self.store.begin_write().await?;
+        expect_one(
+            tx.conn(),
+            draft::Entity::update_many()
+                .col_expr(draft::Column::CurrentVersion, Expr::value(next))
+                .col_expr(draft::Column::Revision, Expr::value(snap.row.revision + 1))
+                .col_expr(draft::Column::UpdatedAt, Expr::value(now))
+                .filter(draft::Column::Id.eq(draft_id))
+                .filter(draft::Column::Revision.eq(snap.row.revision))
+                .filter(draft::Column::CurrentVersion.eq(current)),
+            CHANGED,
+        )
+        .await?;
+        insert_version(
+            &tx,
+            actor,
+            draft_id,
+            next,
+            &content,
+            change_summary.clone(),
+            now,
+        )
+        .await?;
+        for id in &accommodates {
+            expect_one(
+                tx.conn(),
+                comment::Entity::update_many()
+                    .col_expr(
+                        comment::Column::Status,
+                        Expr::value(CommentStatus::Accommodated.as_str()),
+                    )
+                    .col_expr(comment::Column::AccommodatedInVersion, Expr::value(next))
+                    .col_expr(comment::Column::ResolvedBySub, Expr::value(actor.sub()))
+                    .col_expr(comment::Column::ResolvedAt, Expr::value(now))
+                    .col_expr(comment::Column::UpdatedAt, Expr::value(now))
+                    .filter(comment::Column::Id.eq(id.as_str()))
+                    .filter(comment::Column::Status.ne(CommentStatus::Withdrawn.as_str())),
+                "a proposal changed while you were revising; reload and try again",
+            )
+            .await?;
+        }
+        let state = snap.state()?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::Revise.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(state.as_str().into()),
+                to_state: Some(state.as_str().into()),
+                before: Some(json!({ "version": current, "contentHash": current_hash })),
+                after: Some(json!({
+                    "version": next,
+                    "contentHash": content.hash(),
+                    "changeSummary": change_summary,
+                    "accommodates": accommodates,
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Draft {
+            draft_id: draft_id.to_owned(),
+        })
+    }
+
+    async fn circulate(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        series: NoteSeries,
+        subject: Option<Texts>,
+        references: Vec<NoteNumber>,
+        comments_due_on: Option<NaiveDate>,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        let facts = snap.facts(actor)?;
+        check(actor, Action::Circulate, Some(&facts))?;
+        let now = self.now();
+        let today = crate::clock::astana_date(now);
+        if let Some(due) = comments_due_on
+            && due < today
+        {
+            return Err(WorkflowError::bad_input(format!(
+                "commentsDueOn {due} is in the past (today is {today} in Astana)"
+            )));
+        }
+        let referenced = self.resolve_references(&references).await?;
+        let version = snap.row.current_version;
+        let subject = subject.as_ref().map(to_json).transpose()?;
+        let state = facts.state;
+        let mut tx = self.store.begin_write().await?;
+        expect_one(
+            tx.conn(),
+            draft::Entity::update_many()
+                .col_expr(
+                    draft::Column::State,
+                    Expr::value(DraftState::Circulated.as_str()),
+                )
+                .col_expr(draft::Column::CirculatedVersion, Expr::value(version))
+                .col_expr(draft::Column::Revision, Expr::value(snap.row.revision + 1))
+                .col_expr(draft::Column::UpdatedAt, Expr::value(now))
+                .filter(draft::Column::Id.eq(draft_id))
+                .filter(draft::Column::State.eq(state.as_str()))
+                .filter(draft::Column::Revision.eq(snap.row.revision)),
+            CHANGED,
+        )
+        .await?;
+        let number = next_note_number(&tx, &series, today.year()).await?;
+        let note_id = uuid::Uuid::now_v7().to_string();
+        note::Entity::insert(note::ActiveModel {
+            id: Set(note_id.clone()),
+            series: Set(series.to_string()),
+            year: Set(today.year()),
+            sequence: Set(number.sequence() as i32),
+            number: Set(number.to_string()),
+            date: Set(today),
+            place: Set("Astana".into()),
+            purpose: Set("CIRCULATION".into()),
+            subject: Set(subject),
+            draft_id: Set(Some(draft_id.to_owned())),
+            version: Set(Some(version)),
+            comments_due_on: Set(comments_due_on),
+            created_by_sub: Set(actor.sub().to_owned()),
+            created_at: Set(now),
+        })
+        .exec_without_returning(tx.conn())
+        .await?;
+        if !referenced.is_empty() {
+            note_reference::Entity::insert_many(referenced.iter().map(|(id, _)| {
+                note_reference::ActiveModel {
+                    note_id: Set(note_id.clone()),
+                    referenced_note_id: Set(id.clone()),
+                }
+            }))
+            .exec_without_returning(tx.conn())
+            .await?;
+        }
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::Circulate.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(state.as_str().into()),
+                to_state: Some(DraftState::Circulated.as_str().into()),
+                before: None,
+                after: Some(json!({
+                    "note": number.to_string(),
+                    "date": today,
+                    "version": version,
+                    "references": references.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "commentsDueOn": comments_due_on,
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Circulated {
+            draft_id: draft_id.to_owned(),
+            note_id,
+        })
+    }
+
+    /// Finds each referenced note; a number names the latest year's note
+    /// with that series and sequence.
+    async fn resolve_references(
+        &self,
+        references: &[NoteNumber],
+    ) -> Result<Vec<(String, NoteNumber)>> {
+        let mut found = Vec::with_capacity(references.len());
+        let mut seen = BTreeSet::new();
+        for number in references {
+            if !seen.insert(number.to_string()) {
+                return Err(WorkflowError::bad_input(format!(
+                    "note {number} is referenced twice"
+                )));
+            }
+            let row = note::Entity::find()
+                .filter(note::Column::Number.eq(number.to_string()))
+                .order_by_desc(note::Column::Year)
+                .one(self.store.db())
+                .await?
+                .ok_or_else(|| WorkflowError::bad_input(format!("note {number} does not exist")))?;
+            found.push((row.id, number.clone()));
+        }
+        Ok(found)
+    }
+
+    async fn add_comment(&self, actor: &Actor, new: NewComment) -> Result<Outcome> {
+        let snap = self.snapshot(&new.draft_id).await?;
+        let facts = snap.facts(actor)?;
+        check(actor, Action::Comment, Some(&facts))?;
+        let current = crate::read::visible_current_version(&snap.row, facts.relation);
+        if new.version != current {
+            return Err(WorkflowError::Conflict(format!(
+                "version {} is not the current version; comment on version {current}",
+                new.version
+            )));
+        }
+        let body = accord_domain::non_blank("body", &new.body, MAX_BODY_CHARS)?;
+        if let Some(anchor) = &new.anchor {
+            let exists = item::Entity::find()
+                .filter(item::Column::DraftId.eq(new.draft_id.as_str()))
+                .filter(item::Column::Version.eq(new.version))
+                .filter(item::Column::Anchor.eq(anchor.as_str()))
+                .count(self.store.db())
+                .await?;
+            if exists == 0 {
+                return Err(WorkflowError::bad_input(format!(
+                    "version {} has no item {anchor}",
+                    new.version
+                )));
+            }
+        }
+        let (kind, operation, proposal_texts) = match &new.proposal {
+            None => (CommentKind::Comment, None, None),
+            Some(proposal) => {
+                if new.anchor.is_none() {
+                    return Err(WorkflowError::bad_input(
+                        "a proposal must name the item (anchor) it amends",
+                    ));
+                }
+                match (proposal.operation, &proposal.texts) {
+                    (ProposalOperation::Delete, Some(_)) => {
+                        return Err(WorkflowError::bad_input(
+                            "a proposal to delete carries no text",
+                        ));
+                    }
+                    (ProposalOperation::Replace | ProposalOperation::InsertAfter, None) => {
+                        return Err(WorkflowError::bad_input(format!(
+                            "a proposal to {} must carry the proposed text",
+                            proposal.operation.as_str().to_lowercase().replace('_', " ")
+                        )));
+                    }
+                    _ => {}
+                }
+                (
+                    CommentKind::Proposal,
+                    Some(proposal.operation.as_str().to_owned()),
+                    proposal.texts.as_ref().map(to_json).transpose()?,
+                )
+            }
+        };
+        let now = self.now();
+        let id = uuid::Uuid::now_v7().to_string();
+        let mut tx = self.store.begin_write().await?;
+        // Locks the draft row and re-checks that comments are still open.
+        expect_one(
+            tx.conn(),
+            draft::Entity::update_many()
+                .col_expr(draft::Column::UpdatedAt, Expr::value(now))
+                .filter(draft::Column::Id.eq(new.draft_id.as_str()))
+                .filter(draft::Column::State.eq(facts.state.as_str()))
+                .filter(draft::Column::CurrentVersion.eq(snap.row.current_version)),
+            CHANGED,
+        )
+        .await?;
+        let row = comment::ActiveModel {
+            id: Set(id.clone()),
+            draft_id: Set(new.draft_id.clone()),
+            version: Set(new.version),
+            anchor: Set(new.anchor.as_ref().map(ToString::to_string)),
+            kind: Set(kind.as_str().to_owned()),
+            status: Set(CommentStatus::Open.as_str().to_owned()),
+            body: Set(body.clone()),
+            org_code: Set(actor.org().to_string()),
+            author_sub: Set(actor.sub().to_owned()),
+            author_name: Set(actor.name().to_owned()),
+            proposal_operation: Set(operation.clone()),
+            proposal_texts: Set(proposal_texts),
+            reply: Set(None),
+            resolved_by_sub: Set(None),
+            resolved_at: Set(None),
+            accommodated_in_version: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        };
+        comment::Entity::insert(row)
+            .exec_without_returning(tx.conn())
+            .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::Comment.as_str().into(),
+                entity_type: "comment",
+                entity_id: id.clone(),
+                draft_id: Some(new.draft_id.clone()),
+                from_state: None,
+                to_state: None,
+                before: None,
+                after: Some(json!({
+                    "kind": kind,
+                    "version": new.version,
+                    "anchor": new.anchor,
+                    "body": body,
+                    "operation": operation,
+                    "texts": new.proposal.as_ref().and_then(|p| p.texts.clone()),
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Comment { comment_id: id })
+    }
+
+    /// Edits (`Some(body)`) or withdraws (`None`) the author's own comment.
+    async fn change_comment(
+        &self,
+        actor: &Actor,
+        comment_id: &str,
+        body: Option<String>,
+    ) -> Result<Outcome> {
+        let action = if body.is_some() {
+            Action::EditComment
+        } else {
+            Action::WithdrawComment
+        };
+        let (found, snap) = self.comment_snapshot(actor, comment_id).await?;
+        let facts = snap.facts(actor)?;
+        check(actor, action, Some(&facts))?;
+        if found.author_sub != actor.sub() || found.org_code != actor.org().as_str() {
+            return Err(WorkflowError::Forbidden(
+                "only the author may change a comment".into(),
+            ));
+        }
+        if found.status != CommentStatus::Open.as_str() {
+            return Err(WorkflowError::InvalidTransition(format!(
+                "the comment is {} and can no longer be changed",
+                found.status
+            )));
+        }
+        let body = body
+            .map(|b| accord_domain::non_blank("body", &b, MAX_BODY_CHARS))
+            .transpose()?;
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        let mut update = comment::Entity::update_many()
+            .col_expr(comment::Column::UpdatedAt, Expr::value(now))
+            .filter(comment::Column::Id.eq(comment_id))
+            .filter(comment::Column::Status.eq(CommentStatus::Open.as_str()))
+            .filter(comment::Column::UpdatedAt.eq(found.updated_at));
+        update = match &body {
+            Some(text) => update.col_expr(comment::Column::Body, Expr::value(text.as_str())),
+            None => update.col_expr(
+                comment::Column::Status,
+                Expr::value(CommentStatus::Withdrawn.as_str()),
+            ),
+        };
+        expect_one(
+            tx.conn(),
+            update,
+            "the comment changed meanwhile; reload and try again",
+        )
+        .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: action.as_str().into(),
+                entity_type: "comment",
+                entity_id: comment_id.to_owned(),
+                draft_id: Some(found.draft_id.clone()),
+                from_state: None,
+                to_state: None,
+                before: Some(json!({ "status": found.status, "body": found.body })),
+                after: Some(match &body {
+                    Some(text) => json!({ "status": found.status, "body": text }),
+                    None => json!({ "status": CommentStatus::Withdrawn }),
+                }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Comment {
+            comment_id: comment_id.to_owned(),
+        })
+    }
+
+    async fn resolve(
+        &self,
+        actor: &Actor,
+        comment_id: &str,
+        resolution: ProposalResolution,
+        reply: Option<String>,
+    ) -> Result<Outcome> {
+        let (found, snap) = self.comment_snapshot(actor, comment_id).await?;
+        let facts = snap.facts(actor)?;
+        check(actor, Action::ResolveProposal, Some(&facts))?;
+        if found.kind != CommentKind::Proposal.as_str() {
+            return Err(WorkflowError::bad_input(format!(
+                "comment {comment_id} is not a proposal; only proposals are resolved"
+            )));
+        }
+        if found.status != CommentStatus::Open.as_str() {
+            return Err(WorkflowError::InvalidTransition(format!(
+                "the proposal is already {}",
+                found.status
+            )));
+        }
+        let reply = reply
+            .map(|r| accord_domain::non_blank("reply", &r, MAX_BODY_CHARS))
+            .transpose()?;
+        let status = resolution.status();
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        expect_one(
+            tx.conn(),
+            comment::Entity::update_many()
+                .col_expr(comment::Column::Status, Expr::value(status.as_str()))
+                .col_expr(comment::Column::Reply, Expr::value(reply.clone()))
+                .col_expr(comment::Column::ResolvedBySub, Expr::value(actor.sub()))
+                .col_expr(comment::Column::ResolvedAt, Expr::value(now))
+                .col_expr(comment::Column::UpdatedAt, Expr::value(now))
+                .filter(comment::Column::Id.eq(comment_id))
+                .filter(comment::Column::Status.eq(CommentStatus::Open.as_str())),
+            "the proposal was resolved or withdrawn meanwhile; reload it",
+        )
+        .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::ResolveProposal.as_str().into(),
+                entity_type: "comment",
+                entity_id: comment_id.to_owned(),
+                draft_id: Some(found.draft_id.clone()),
+                from_state: None,
+                to_state: None,
+                before: Some(json!({ "status": found.status })),
+                after: Some(json!({ "status": status, "reply": reply })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Comment {
+            comment_id: comment_id.to_owned(),
+        })
+    }
+
+    async fn open_swg(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        meeting_date: NaiveDate,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        let facts = snap.facts(actor)?;
+        check(actor, Action::OpenSwgDiscussion, Some(&facts))?;
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        transition(&tx, &snap, DraftState::SwgDiscussion, now).await?;
+        let meeting_id = meeting_on(&tx, "SWG", meeting_date, None, now).await?;
+        put_on_agenda(&tx, &meeting_id, draft_id).await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::OpenSwgDiscussion.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(facts.state.as_str().into()),
+                to_state: Some(DraftState::SwgDiscussion.as_str().into()),
+                before: None,
+                after: Some(json!({ "meeting": { "body": "SWG", "date": meeting_date } })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Draft {
+            draft_id: draft_id.to_owned(),
+        })
+    }
+
+    async fn record_soc(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        meeting_date: NaiveDate,
+        given: Option<DecisionNumber>,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        let facts = snap.facts(actor)?;
+        check(actor, Action::RecordSocAgreement, Some(&facts))?;
+        if let Some(number) = &given {
+            if number.body() != "SOC" {
+                return Err(WorkflowError::bad_input(format!(
+                    "decision {number} is not an SOC decision"
+                )));
+            }
+            if number.year() != meeting_date.year() {
+                return Err(WorkflowError::bad_input(format!(
+                    "decision {number} is of {} but the meeting is in {}",
+                    number.year(),
+                    meeting_date.year()
+                )));
+            }
+        }
+        let agreed = snap.row.current_version;
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        transition(&tx, &snap, DraftState::SocAgreed, now).await?;
+        expect_one(
+            tx.conn(),
+            draft::Entity::update_many()
+                .col_expr(draft::Column::AgreedVersion, Expr::value(agreed))
+                .filter(draft::Column::Id.eq(draft_id)),
+            CHANGED,
+        )
+        .await?;
+        let meeting_id = meeting_on(
+            &tx,
+            "SOC",
+            meeting_date,
+            given.as_ref().map(|n| n.session().session() as i32),
+            now,
+        )
+        .await?;
+        put_on_agenda(&tx, &meeting_id, draft_id).await?;
+        let session = meeting::Entity::find_by_id(meeting_id.clone())
+            .one(tx.conn())
+            .await?
+            .and_then(|m| m.session)
+            .ok_or_else(|| WorkflowError::Corrupt("an SOC meeting without a session".into()))?;
+        let number = match given {
+            Some(number) => {
+                if number.session().session() as i32 != session {
+                    return Err(WorkflowError::bad_input(format!(
+                        "the SOC meeting of {meeting_date} is session {}, not {}",
+                        SessionNumber::new(meeting_date.year(), session as u32)?,
+                        number.session()
+                    )));
+                }
+                let taken = decision::Entity::find()
+                    .filter(decision::Column::Number.eq(number.to_string()))
+                    .count(tx.conn())
+                    .await?;
+                if taken > 0 {
+                    return Err(WorkflowError::bad_input(format!(
+                        "decision {number} already exists"
+                    )));
+                }
+                number
+            }
+            None => {
+                let last: Option<i32> = decision::Entity::find()
+                    .select_only()
+                    .column_as(decision::Column::Sequence.max(), "max")
+                    .filter(decision::Column::Body.eq("SOC"))
+                    .filter(decision::Column::Year.eq(meeting_date.year()))
+                    .filter(decision::Column::Session.eq(session))
+                    .into_tuple::<Option<i32>>()
+                    .one(tx.conn())
+                    .await?
+                    .flatten();
+                DecisionNumber::new(
+                    "SOC",
+                    SessionNumber::new(meeting_date.year(), session as u32)?,
+                    last.unwrap_or(0) as u32 + 1,
+                )?
+            }
+        };
+        let decision_id = uuid::Uuid::now_v7().to_string();
+        decision::Entity::insert(decision::ActiveModel {
+            id: Set(decision_id.clone()),
+            number: Set(number.to_string()),
+            body: Set("SOC".into()),
+            year: Set(number.year()),
+            session: Set(number.session().session() as i32),
+            sequence: Set(number.sequence() as i32),
+            date: Set(meeting_date),
+            meeting_id: Set(meeting_id),
+            draft_id: Set(Some(draft_id.to_owned())),
+            created_at: Set(now),
+        })
+        .exec_without_returning(tx.conn())
+        .await?;
+        let agreed_hash = version::Entity::find_by_id((draft_id.to_owned(), agreed))
+            .one(tx.conn())
+            .await?
+            .map(|v| v.content_hash);
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::RecordSocAgreement.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(facts.state.as_str().into()),
+                to_state: Some(DraftState::SocAgreed.as_str().into()),
+                before: None,
+                after: Some(json!({
+                    "decision": number.to_string(),
+                    "date": meeting_date,
+                    "agreedVersion": agreed,
+                    "contentHash": agreed_hash,
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Agreed {
+            draft_id: draft_id.to_owned(),
+            decision_id,
+        })
+    }
+
+    async fn sign(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        content_hash: ContentHash,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        let facts = snap.facts(actor)?;
+        check(actor, Action::Sign, Some(&facts))?;
+        let agreed = snap.row.agreed_version.ok_or_else(|| {
+            WorkflowError::Corrupt(format!("agreed draft {draft_id} has no agreed version"))
+        })?;
+        let agreed_hash = version::Entity::find_by_id((draft_id.to_owned(), agreed))
+            .one(self.store.db())
+            .await?
+            .map(|v| v.content_hash)
+            .ok_or_else(|| {
+                WorkflowError::Corrupt(format!("draft {draft_id} lacks version {agreed}"))
+            })?;
+        if agreed_hash != content_hash.as_str() {
+            return Err(WorkflowError::Conflict(format!(
+                "the agreed text's content hash is {agreed_hash}, not {content_hash}; reload the agreed version before signing"
+            )));
+        }
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        // Signatures do not compare revisions: two Secretaries General may
+        // sign at the same instant, and both must count.
+        expect_one(
+            tx.conn(),
+            draft::Entity::update_many()
+                .col_expr(draft::Column::UpdatedAt, Expr::value(now))
+                .col_expr(
+                    draft::Column::Revision,
+                    Expr::col(draft::Column::Revision).add(1),
+                )
+                .filter(draft::Column::Id.eq(draft_id))
+                .filter(draft::Column::State.eq(DraftState::SocAgreed.as_str())),
+            CHANGED,
+        )
+        .await?;
+        let org = actor.org().to_string();
+        let inserted = signature::Entity::insert(signature::ActiveModel {
+            draft_id: Set(draft_id.to_owned()),
+            org_code: Set(org.clone()),
+            signer_sub: Set(actor.sub().to_owned()),
+            signer_name: Set(actor.name().to_owned()),
+            content_hash: Set(agreed_hash.clone()),
+            signed_at: Set(now),
+        })
+        .on_conflict_do_nothing()
+        .exec_without_returning(tx.conn())
+        .await?;
+        if !matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0) {
+            return Err(WorkflowError::Conflict(format!(
+                "{org} has already signed this draft"
+            )));
+        }
+        let signed = signature::Entity::find()
+            .filter(signature::Column::DraftId.eq(draft_id))
+            .count(tx.conn())
+            .await?;
+        let complete = signed as usize >= snap.signatories.len();
+        if complete {
+            expect_one(
+                tx.conn(),
+                draft::Entity::update_many()
+                    .col_expr(
+                        draft::Column::State,
+                        Expr::value(DraftState::Signed.as_str()),
+                    )
+                    .filter(draft::Column::Id.eq(draft_id))
+                    .filter(draft::Column::State.eq(DraftState::SocAgreed.as_str())),
+                CHANGED,
+            )
+            .await?;
+        }
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::Sign.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(DraftState::SocAgreed.as_str().into()),
+                to_state: Some(
+                    if complete {
+                        DraftState::Signed
+                    } else {
+                        DraftState::SocAgreed
+                    }
+                    .as_str()
+                    .into(),
+                ),
+                before: None,
+                after: Some(json!({
+                    "organization": org,
+                    "contentHash": agreed_hash,
+                    "signatures": signed,
+                    "required": snap.signatories.len(),
+                })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Signed {
+            draft_id: draft_id.to_owned(),
+        })
+    }
+
+    async fn withdraw(&self, actor: &Actor, draft_id: &str, reason: &str) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        let facts = snap.facts(actor)?;
+        check(actor, Action::Withdraw, Some(&facts))?;
+        let reason = accord_domain::non_blank("reason", reason, MAX_REASON_CHARS)?;
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        transition(&tx, &snap, DraftState::Withdrawn, now).await?;
+        expect_one(
+            tx.conn(),
+            draft::Entity::update_many()
+                .col_expr(draft::Column::WithdrawnReason, Expr::value(reason.as_str()))
+                .filter(draft::Column::Id.eq(draft_id)),
+            CHANGED,
+        )
+        .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::Withdraw.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(facts.state.as_str().into()),
+                to_state: Some(DraftState::Withdrawn.as_str().into()),
+                before: None,
+                after: Some(json!({ "reason": reason })),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Draft {
+            draft_id: draft_id.to_owned(),
+        })
+    }
+
+    async fn continue_series(
+        &self,
+        actor: &Actor,
+        series: NoteSeries,
+        year: i32,
+        last: u32,
+    ) -> Result<Outcome> {
+        check(actor, Action::ContinueNoteSeries, None)?;
+        if !(1990..=2999).contains(&year) {
+            return Err(WorkflowError::bad_input(format!(
+                "year {year} is out of range"
+            )));
+        }
+        if last == 0 || last > 999_998 {
+            return Err(WorkflowError::bad_input(
+                "lastSequence must be between 1 and 999998",
+            ));
+        }
+        let mut tx = self.store.begin_write().await?;
+        let current = note_counter::Entity::find_by_id((series.to_string(), year))
+            .one(tx.conn())
+            .await?
+            .map_or(0, |c| c.last_sequence);
+        if current as u32 >= last {
+            return Err(WorkflowError::bad_input(format!(
+                "series {series} of {year} is already at {current}; a series only moves forward"
+            )));
+        }
+        note_counter::Entity::insert(note_counter::ActiveModel {
+            series: Set(series.to_string()),
+            year: Set(year),
+            last_sequence: Set(last as i32),
+        })
+        .on_conflict(
+            OnConflict::columns([note_counter::Column::Series, note_counter::Column::Year])
+                .update_column(note_counter::Column::LastSequence)
+                .to_owned(),
+        )
+        .exec_without_returning(tx.conn())
+        .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::ContinueNoteSeries.as_str().into(),
+                entity_type: "note_series",
+                entity_id: format!("{series}/{year}"),
+                before: Some(json!({ "lastSequence": current })),
+                after: Some(json!({ "lastSequence": last })),
+                ..AuditRecord::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::SeriesContinued)
+    }
+
+    /// Reads a draft with its signatories and signatures.
+    pub(crate) async fn snapshot(&self, draft_id: &str) -> Result<Snapshot> {
+        snapshot(self.store.db(), draft_id).await
+    }
+
+    /// Reads a comment and its draft; a comment the actor may not see is
+    /// `NOT_FOUND`, exactly like one that does not exist.
+    async fn comment_snapshot(
+        &self,
+        actor: &Actor,
+        comment_id: &str,
+    ) -> Result<(comment::Model, Snapshot)> {
+        let not_found = || WorkflowError::NotFound(format!("comment {comment_id} not found"));
+        let found = comment::Entity::find_by_id(comment_id.to_owned())
+            .one(self.store.db())
+            .await?
+            .ok_or_else(not_found)?;
+        let snap = self
+            .snapshot(&found.draft_id)
+            .await
+            .map_err(|error| match error {
+                WorkflowError::NotFound(_) => not_found(),
+                other => other,
+            })?;
+        let facts = snap.facts(actor)?;
+        if !permissions::can_see(&facts)
+            || !permissions::can_see_comment(facts.relation, actor, &found.org_code)
+        {
+            return Err(not_found());
+        }
+        Ok((found, snap))
+    }
+}
+
+const CHANGED: &str = "the draft changed while you were acting; reload it and try again";
+
+/// Reads a draft with its signatories and signatures.
+pub(crate) async fn snapshot<C: ConnectionTrait>(conn: &C, draft_id: &str) -> Result<Snapshot> {
+    let row = draft::Entity::find_by_id(draft_id.to_owned())
+        .one(conn)
+        .await?
+        .ok_or_else(|| WorkflowError::NotFound(format!("draft {draft_id} not found")))?;
+    let signatories = draft_signatory::Entity::find()
+        .filter(draft_signatory::Column::DraftId.eq(draft_id))
+        .order_by_asc(draft_signatory::Column::Position)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.org_code)
+        .collect();
+    let signed_by = signature::Entity::find()
+        .filter(signature::Column::DraftId.eq(draft_id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.org_code)
+        .collect();
+    Ok(Snapshot {
+        row,
+        signatories,
+        signed_by,
+    })
+}
+
+/// Runs `decide` and turns a refusal into the error the client sees.
+pub(crate) fn check(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Result<()> {
+    permissions::decide(actor, action, facts).map_err(|refusal| match refusal {
+        Refusal::NotFound => WorkflowError::NotFound("draft not found".into()),
+        Refusal::Forbidden(reason) => WorkflowError::Forbidden(reason),
+        Refusal::InvalidTransition(reason) => WorkflowError::InvalidTransition(reason),
+    })
+}
+
+/// Compare-and-set of the draft's state and revision.
+async fn transition(
+    tx: &WriteTx,
+    snap: &Snapshot,
+    to: DraftState,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    expect_one(
+        tx.conn(),
+        draft::Entity::update_many()
+            .col_expr(draft::Column::State, Expr::value(to.as_str()))
+            .col_expr(draft::Column::Revision, Expr::value(snap.row.revision + 1))
+            .col_expr(draft::Column::UpdatedAt, Expr::value(now))
+            .filter(draft::Column::Id.eq(snap.row.id.as_str()))
+            .filter(draft::Column::State.eq(snap.row.state.as_str()))
+            .filter(draft::Column::Revision.eq(snap.row.revision)),
+        CHANGED,
+    )
+    .await
+}
+
+async fn insert_version(
+    tx: &WriteTx,
+    actor: &Actor,
+    draft_id: &str,
+    number: i32,
+    content: &Content,
+    change_summary: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    version::Entity::insert(version::ActiveModel {
+        draft_id: Set(draft_id.to_owned()),
+        number: Set(number),
+        content_hash: Set(content.hash().to_string()),
+        change_summary: Set(change_summary),
+        created_by_sub: Set(actor.sub().to_owned()),
+        created_by_name: Set(actor.name().to_owned()),
+        created_at: Set(now),
+    })
+    .exec_without_returning(tx.conn())
+    .await?;
+    let mut rows = Vec::with_capacity(content.items().len());
+    for (position, it) in content.items().iter().enumerate() {
+        rows.push(item::ActiveModel {
+            draft_id: Set(draft_id.to_owned()),
+            version: Set(number),
+            position: Set(position as i32),
+            anchor: Set(it.anchor.to_string()),
+            texts: Set(to_json(&it.texts)?),
+        });
+    }
+    // Keeps each statement well under SQLite's limit on bound parameters.
+    for chunk in rows.chunks(500) {
+        item::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+/// Issues the next number of `series` in `year`, inside the write lock, so
+/// numbers are unique and gap-free: a rolled-back transaction rolls the
+/// counter back too.
+async fn next_note_number(tx: &WriteTx, series: &NoteSeries, year: i32) -> Result<NoteNumber> {
+    note_counter::Entity::insert(note_counter::ActiveModel {
+        series: Set(series.to_string()),
+        year: Set(year),
+        last_sequence: Set(1),
+    })
+    .on_conflict(
+        OnConflict::columns([note_counter::Column::Series, note_counter::Column::Year])
+            .value(
+                note_counter::Column::LastSequence,
+                Expr::col((note_counter::Entity, note_counter::Column::LastSequence)).add(1),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(tx.conn())
+    .await?;
+    let counter = note_counter::Entity::find_by_id((series.to_string(), year))
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| WorkflowError::Corrupt("the note counter vanished".into()))?;
+    Ok(NoteNumber::new(
+        series.clone(),
+        counter.last_sequence as u32,
+    )?)
+}
+
+/// The meeting of `body` on `date`, created if needed. A new meeting takes
+/// `session` if given, else the next session number of its year.
+async fn meeting_on(
+    tx: &WriteTx,
+    body: &str,
+    date: NaiveDate,
+    session: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<String> {
+    if let Some(existing) = meeting::Entity::find()
+        .filter(meeting::Column::Body.eq(body))
+        .filter(meeting::Column::Date.eq(date))
+        .one(tx.conn())
+        .await?
+    {
+        return Ok(existing.id);
+    }
+    let session = match session {
+        Some(session) => {
+            let taken = meeting::Entity::find()
+                .filter(meeting::Column::Body.eq(body))
+                .filter(meeting::Column::Year.eq(date.year()))
+                .filter(meeting::Column::Session.eq(session))
+                .one(tx.conn())
+                .await?;
+            if let Some(other) = taken {
+                return Err(WorkflowError::bad_input(format!(
+                    "session {} of the {body} was held on {}, not {date}",
+                    SessionNumber::new(date.year(), session as u32)?,
+                    other.date
+                )));
+            }
+            session
+        }
+        None => {
+            let last: Option<i32> = meeting::Entity::find()
+                .select_only()
+                .column_as(meeting::Column::Session.max(), "max")
+                .filter(meeting::Column::Body.eq(body))
+                .filter(meeting::Column::Year.eq(date.year()))
+                .into_tuple::<Option<i32>>()
+                .one(tx.conn())
+                .await?
+                .flatten();
+            last.unwrap_or(0) + 1
+        }
+    };
+    let id = uuid::Uuid::now_v7().to_string();
+    meeting::Entity::insert(meeting::ActiveModel {
+        id: Set(id.clone()),
+        body: Set(body.to_owned()),
+        date: Set(date),
+        year: Set(date.year()),
+        session: Set(Some(session)),
+        created_at: Set(now),
+    })
+    .exec_without_returning(tx.conn())
+    .await?;
+    Ok(id)
+}
+
+async fn put_on_agenda(tx: &WriteTx, meeting_id: &str, draft_id: &str) -> Result<()> {
+    let agenda = meeting_agenda::Entity::find()
+        .filter(meeting_agenda::Column::MeetingId.eq(meeting_id))
+        .all(tx.conn())
+        .await?;
+    if agenda
+        .iter()
+        .any(|a| a.draft_id.as_deref() == Some(draft_id))
+    {
+        return Ok(());
+    }
+    let position = agenda.iter().map(|a| a.position + 1).max().unwrap_or(1);
+    meeting_agenda::Entity::insert(meeting_agenda::ActiveModel {
+        meeting_id: Set(meeting_id.to_owned()),
+        position: Set(position),
+        draft_id: Set(Some(draft_id.to_owned())),
+        title: NotSet,
+    })
+    .exec_without_returning(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// A draft kind: 1-64 upper-case letters, digits and underscores.
+fn parse_kind(kind: &str) -> Result<String> {
+    let valid = (1..=64).contains(&kind.len())
+        && kind.starts_with(|c: char| c.is_ascii_uppercase())
+        && kind
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if valid {
+        Ok(kind.to_owned())
+    } else {
+        Err(WorkflowError::bad_input(format!(
+            "kind {kind:?} must be 1-64 upper-case letters, digits or underscores, e.g. ACTION_PLAN"
+        )))
+    }
+}
+
+pub(crate) fn parse_state(state: &str) -> Result<DraftState> {
+    state.parse().map_err(|_| {
+        WorkflowError::Corrupt(format!("unknown draft state {state:?} in the database"))
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|error| WorkflowError::Corrupt(error.to_string()))
+}

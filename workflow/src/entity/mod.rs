@@ -1,0 +1,19 @@
+//! sea-orm entities: the rows as stored. They never leave `workflow`; the
+//! API sees the read models in `crate::read` instead, so renaming a column
+//! does not change the GraphQL schema.
+
+pub mod audit_head;
+pub mod audit_log;
+pub mod comment;
+pub mod decision;
+pub mod draft;
+pub mod draft_signatory;
+pub mod item;
+pub mod meeting;
+pub mod meeting_agenda;
+pub mod note;
+pub mod note_counter;
+pub mod note_reference;
+pub mod organization;
+pub mod signature;
+pub mod version;

@@ -1,0 +1,635 @@
+//! Who may do what to a draft, from which state: the workflow engine's rules
+//! as one pure function, [`decide`], with no IO.
+//!
+//! The same function answers `viewerActions`, so what a front-end offers is
+//! exactly what the engine will accept. [`TABLE`] states the same rules as
+//! data, cell by cell; tests generated from it check `decide` (here) and the
+//! whole server over HTTP (in `tests/`), so a rule changed in one place and
+//! not the other fails the build.
+
+use accord_domain::{DraftState, OrgKind, Role};
+
+use crate::actor::Actor;
+
+/// Everything that can be done to a draft or its comments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    /// Start a new draft (no draft exists yet).
+    CreateDraft,
+    /// Add a new version.
+    Revise,
+    /// Send the current version to member states by note verbale.
+    Circulate,
+    /// Put the draft on a Special Working Group meeting's agenda.
+    OpenSwgDiscussion,
+    /// Record the Senior Officials Committee's agreement; freezes the text.
+    RecordSocAgreement,
+    /// Sign the agreed text for one's organisation.
+    Sign,
+    /// Withdraw the draft for good.
+    Withdraw,
+    /// Comment on, or propose an amendment to, a version.
+    Comment,
+    /// Answer a proposal.
+    ResolveProposal,
+    /// Change one's own unresolved comment.
+    EditComment,
+    /// Take back one's own unresolved comment.
+    WithdrawComment,
+    /// Continue a note series from an earlier (paper) registry.
+    ContinueNoteSeries,
+}
+
+impl Action {
+    /// Every action, in declaration order.
+    pub const ALL: [Action; 12] = [
+        Action::CreateDraft,
+        Action::Revise,
+        Action::Circulate,
+        Action::OpenSwgDiscussion,
+        Action::RecordSocAgreement,
+        Action::Sign,
+        Action::Withdraw,
+        Action::Comment,
+        Action::ResolveProposal,
+        Action::EditComment,
+        Action::WithdrawComment,
+        Action::ContinueNoteSeries,
+    ];
+
+    /// The actions a front-end offers on a draft (`viewerActions`).
+    pub const ON_DRAFT: [Action; 8] = [
+        Action::Revise,
+        Action::Circulate,
+        Action::OpenSwgDiscussion,
+        Action::RecordSocAgreement,
+        Action::Sign,
+        Action::Withdraw,
+        Action::Comment,
+        Action::ResolveProposal,
+    ];
+
+    /// A stable upper-case name, used in the audit log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::CreateDraft => "CREATE_DRAFT",
+            Action::Revise => "REVISE",
+            Action::Circulate => "CIRCULATE",
+            Action::OpenSwgDiscussion => "OPEN_SWG_DISCUSSION",
+            Action::RecordSocAgreement => "RECORD_SOC_AGREEMENT",
+            Action::Sign => "SIGN",
+            Action::Withdraw => "WITHDRAW",
+            Action::Comment => "COMMENT",
+            Action::ResolveProposal => "RESOLVE_PROPOSAL",
+            Action::EditComment => "EDIT_COMMENT",
+            Action::WithdrawComment => "WITHDRAW_COMMENT",
+            Action::ContinueNoteSeries => "CONTINUE_NOTE_SERIES",
+        }
+    }
+}
+
+/// How the acting organisation stands to a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Relation {
+    /// The secretariat that drafts the text (`CICA`).
+    HomeSecretariat,
+    /// A counterpart secretariat listed among the draft's signatories.
+    PartyCounterpart,
+    /// A counterpart secretariat that is not a party to this draft.
+    OtherCounterpart,
+    /// A member state.
+    MemberState,
+    /// An observer state or organisation.
+    Observer,
+}
+
+impl Relation {
+    /// Every relation, in declaration order.
+    pub const ALL: [Relation; 5] = [
+        Relation::HomeSecretariat,
+        Relation::PartyCounterpart,
+        Relation::OtherCounterpart,
+        Relation::MemberState,
+        Relation::Observer,
+    ];
+
+    /// The relation of an organisation of `kind` that is (or is not) among
+    /// the draft's signatories.
+    pub fn of(kind: OrgKind, is_signatory: bool) -> Relation {
+        match kind {
+            OrgKind::Secretariat => Relation::HomeSecretariat,
+            OrgKind::Counterpart if is_signatory => Relation::PartyCounterpart,
+            OrgKind::Counterpart => Relation::OtherCounterpart,
+            OrgKind::MemberState => Relation::MemberState,
+            OrgKind::Observer => Relation::Observer,
+        }
+    }
+
+    /// The kind of organisation that can stand in this relation.
+    pub fn org_kind(self) -> OrgKind {
+        match self {
+            Relation::HomeSecretariat => OrgKind::Secretariat,
+            Relation::PartyCounterpart | Relation::OtherCounterpart => OrgKind::Counterpart,
+            Relation::MemberState => OrgKind::MemberState,
+            Relation::Observer => OrgKind::Observer,
+        }
+    }
+}
+
+/// What the rules need to know about a draft, as seen by one viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DraftFacts {
+    /// The draft's state.
+    pub state: DraftState,
+    /// The viewer's organisation's relation to the draft.
+    pub relation: Relation,
+    /// Whether any version was ever circulated (a never-circulated draft is
+    /// internal, even once withdrawn).
+    pub ever_circulated: bool,
+    /// Whether the current version is newer than the last circulated one.
+    pub has_uncirculated_version: bool,
+    /// Whether the viewer's organisation is a required signatory.
+    pub viewer_signs: bool,
+    /// Whether the viewer's organisation has already signed.
+    pub viewer_signed: bool,
+}
+
+/// Why [`decide`] said no, by the error code the client will see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// The viewer may not know that the draft exists.
+    NotFound,
+    /// The viewer's role or organisation may not do this.
+    Forbidden(String),
+    /// Not possible from the current state.
+    InvalidTransition(String),
+}
+
+/// Whether a viewer may see a draft at all. Internal drafts (never
+/// circulated) are visible only to the home secretariat and the
+/// counterparts that are parties to them.
+pub fn can_see(facts: &DraftFacts) -> bool {
+    facts.ever_circulated
+        || matches!(
+            facts.relation,
+            Relation::HomeSecretariat | Relation::PartyCounterpart
+        )
+}
+
+/// Whether a viewer may read a comment made by organisation `author_org`:
+/// the Secretariat and party counterparts read all comments; a member state
+/// reads only its own; observers and other counterparts read none.
+pub fn can_see_comment(relation: Relation, actor: &Actor, author_org: &str) -> bool {
+    match relation {
+        Relation::HomeSecretariat | Relation::PartyCounterpart => true,
+        Relation::MemberState => actor.org().as_str() == author_org,
+        Relation::OtherCounterpart | Relation::Observer => false,
+    }
+}
+
+/// Whether a viewer may read versions that have not been circulated yet
+/// (the Secretariat's work in progress).
+pub fn can_see_uncirculated(relation: Relation) -> bool {
+    matches!(
+        relation,
+        Relation::HomeSecretariat | Relation::PartyCounterpart
+    )
+}
+
+/// The permission rules. `facts` is `None` only for [`Action::CreateDraft`],
+/// which has no draft yet.
+pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Result<(), Refusal> {
+    let Some(facts) = facts else {
+        return match action {
+            Action::CreateDraft if is_secretariat(actor) => Ok(()),
+            Action::CreateDraft => Err(forbidden("only the Secretariat creates drafts")),
+            Action::ContinueNoteSeries if is_secretariat(actor) => Ok(()),
+            Action::ContinueNoteSeries => {
+                Err(forbidden("only the Secretariat keeps the note registry"))
+            }
+            _ => Err(Refusal::NotFound),
+        };
+    };
+    if !can_see(facts) {
+        return Err(Refusal::NotFound);
+    }
+    let home = facts.relation == Relation::HomeSecretariat && is_secretariat(actor);
+    let state = facts.state;
+    use DraftState::*;
+    match action {
+        Action::CreateDraft | Action::ContinueNoteSeries => {
+            Err(forbidden("this action does not apply to a draft"))
+        }
+        Action::Revise => {
+            require(home, "only the Secretariat revises drafts")?;
+            in_states(state, &[Drafting, Circulated, SwgDiscussion], "revised")
+        }
+        Action::Circulate => {
+            require(home, "only the Secretariat circulates drafts")?;
+            match state {
+                Drafting => Ok(()),
+                Circulated | SwgDiscussion if facts.has_uncirculated_version => Ok(()),
+                Circulated | SwgDiscussion => Err(Refusal::InvalidTransition(
+                    "the current version has already been circulated; revise the draft first"
+                        .into(),
+                )),
+                _ => Err(not_from(state, "circulated")),
+            }
+        }
+        Action::OpenSwgDiscussion => {
+            require(home, "only the Secretariat puts drafts on the SWG agenda")?;
+            in_states(state, &[Circulated], "put on the SWG agenda")
+        }
+        Action::RecordSocAgreement => {
+            require(home, "only the Secretariat records SOC decisions")?;
+            in_states(state, &[SwgDiscussion], "agreed by the SOC")?;
+            if facts.has_uncirculated_version {
+                return Err(Refusal::InvalidTransition(
+                    "the current version has not been circulated; circulate it before the SOC agrees it"
+                        .into(),
+                ));
+            }
+            Ok(())
+        }
+        Action::Sign => {
+            require(
+                actor.has(Role::SecretaryGeneral) && facts.viewer_signs,
+                "only the Secretary General of a required signatory organisation signs",
+            )?;
+            in_states(state, &[SocAgreed], "signed")?;
+            if facts.viewer_signed {
+                return Err(Refusal::InvalidTransition(format!(
+                    "{} has already signed this draft",
+                    actor.org()
+                )));
+            }
+            Ok(())
+        }
+        Action::Withdraw => {
+            require(home, "only the Secretariat withdraws drafts")?;
+            if state.is_final() {
+                return Err(not_from(state, "withdrawn"));
+            }
+            Ok(())
+        }
+        Action::Comment | Action::EditComment | Action::WithdrawComment => {
+            require(
+                may_comment(actor, facts.relation),
+                "only member-state delegates, party counterparts and the Secretariat comment",
+            )?;
+            in_states(state, &[Circulated, SwgDiscussion], "commented on")
+        }
+        Action::ResolveProposal => {
+            require(home, "only the Secretariat resolves proposals")?;
+            in_states(
+                state,
+                &[Circulated, SwgDiscussion],
+                "have proposals resolved",
+            )
+        }
+    }
+}
+
+/// The actions on a draft that [`decide`] would allow the viewer now.
+pub fn viewer_actions(actor: &Actor, facts: &DraftFacts) -> Vec<Action> {
+    Action::ON_DRAFT
+        .into_iter()
+        .filter(|action| decide(actor, *action, Some(facts)).is_ok())
+        .collect()
+}
+
+fn is_secretariat(actor: &Actor) -> bool {
+    actor.org_kind() == OrgKind::Secretariat && actor.has(Role::Secretariat)
+}
+
+fn may_comment(actor: &Actor, relation: Relation) -> bool {
+    match relation {
+        Relation::HomeSecretariat => actor.has(Role::Secretariat),
+        Relation::PartyCounterpart => actor.has(Role::Counterpart),
+        Relation::MemberState => actor.has(Role::Delegate),
+        Relation::OtherCounterpart | Relation::Observer => false,
+    }
+}
+
+fn forbidden(reason: &str) -> Refusal {
+    Refusal::Forbidden(reason.to_owned())
+}
+
+fn require(condition: bool, reason: &str) -> Result<(), Refusal> {
+    if condition {
+        Ok(())
+    } else {
+        Err(forbidden(reason))
+    }
+}
+
+fn in_states(state: DraftState, allowed: &[DraftState], what: &str) -> Result<(), Refusal> {
+    if allowed.contains(&state) {
+        Ok(())
+    } else {
+        Err(not_from(state, what))
+    }
+}
+
+fn not_from(state: DraftState, what: &str) -> Refusal {
+    Refusal::InvalidTransition(format!("a draft in state {state} cannot be {what}"))
+}
+
+/// The expected outcome of one cell of the permission table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// The action is carried out.
+    Allowed,
+    /// `NOT_FOUND`: the viewer may not know the draft exists.
+    NotFound,
+    /// `FORBIDDEN`: the viewer may see the draft but not do this.
+    Forbidden,
+    /// `INVALID_TRANSITION`: not from this state.
+    InvalidTransition,
+}
+
+/// One row of the permission table: who (role and relation to the draft)
+/// may do `action` from which states. Everyone else who can see the draft
+/// gets `FORBIDDEN`; allowed people in another state get
+/// `INVALID_TRANSITION`; people who cannot see it get `NOT_FOUND`.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// The action.
+    pub action: Action,
+    /// The (role, relation) pairs that may do it.
+    pub who: &'static [(Role, Relation)],
+    /// The states it may be done from, for a draft in the canonical
+    /// situation of that state (see [`canonical_facts`]).
+    pub states: &'static [DraftState],
+}
+
+const SECRETARIAT: &[(Role, Relation)] = &[(Role::Secretariat, Relation::HomeSecretariat)];
+const COMMENTERS: &[(Role, Relation)] = &[
+    (Role::Secretariat, Relation::HomeSecretariat),
+    (Role::Counterpart, Relation::PartyCounterpart),
+    (Role::Delegate, Relation::MemberState),
+];
+const OPEN: &[DraftState] = &[DraftState::Circulated, DraftState::SwgDiscussion];
+
+/// The permission table: the rules of [`decide`] written as data, one row
+/// per action. Tests generate every (role × relation × action × state) cell
+/// from it.
+pub const TABLE: &[Rule] = &[
+    Rule {
+        action: Action::CreateDraft,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::Revise,
+        who: SECRETARIAT,
+        states: &[
+            DraftState::Drafting,
+            DraftState::Circulated,
+            DraftState::SwgDiscussion,
+        ],
+    },
+    Rule {
+        action: Action::Circulate,
+        who: SECRETARIAT,
+        states: &[DraftState::Drafting],
+    },
+    Rule {
+        action: Action::OpenSwgDiscussion,
+        who: SECRETARIAT,
+        states: &[DraftState::Circulated],
+    },
+    Rule {
+        action: Action::RecordSocAgreement,
+        who: SECRETARIAT,
+        states: &[DraftState::SwgDiscussion],
+    },
+    Rule {
+        action: Action::Sign,
+        who: &[
+            (Role::SecretaryGeneral, Relation::HomeSecretariat),
+            (Role::SecretaryGeneral, Relation::PartyCounterpart),
+        ],
+        states: &[DraftState::SocAgreed],
+    },
+    Rule {
+        action: Action::Withdraw,
+        who: SECRETARIAT,
+        states: &[
+            DraftState::Drafting,
+            DraftState::Circulated,
+            DraftState::SwgDiscussion,
+            DraftState::SocAgreed,
+        ],
+    },
+    Rule {
+        action: Action::Comment,
+        who: COMMENTERS,
+        states: OPEN,
+    },
+    Rule {
+        action: Action::ResolveProposal,
+        who: SECRETARIAT,
+        states: OPEN,
+    },
+    Rule {
+        action: Action::EditComment,
+        who: COMMENTERS,
+        states: OPEN,
+    },
+    Rule {
+        action: Action::WithdrawComment,
+        who: COMMENTERS,
+        states: OPEN,
+    },
+    Rule {
+        action: Action::ContinueNoteSeries,
+        who: SECRETARIAT,
+        states: &[],
+    },
+];
+
+/// The table's row for `action`, if any.
+pub fn rule(action: Action) -> Option<&'static Rule> {
+    TABLE.iter().find(|rule| rule.action == action)
+}
+
+/// The facts of the draft that the table assumes for a state: one reached
+/// by the shortest path (withdrawn after circulation), signed by CICA and
+/// SCO, with nothing signed yet in SOC_AGREED, and no uncirculated version
+/// except while drafting.
+pub fn canonical_facts(state: DraftState, relation: Relation) -> DraftFacts {
+    DraftFacts {
+        state,
+        relation,
+        ever_circulated: state != DraftState::Drafting,
+        has_uncirculated_version: state == DraftState::Drafting,
+        viewer_signs: matches!(
+            relation,
+            Relation::HomeSecretariat | Relation::PartyCounterpart
+        ),
+        viewer_signed: state == DraftState::Signed
+            && matches!(
+                relation,
+                Relation::HomeSecretariat | Relation::PartyCounterpart
+            ),
+    }
+}
+
+/// The outcome the table prescribes for one cell.
+pub fn expected(
+    role: Role,
+    action: Action,
+    state: Option<DraftState>,
+    relation: Relation,
+) -> Expect {
+    let Some(rule) = rule(action) else {
+        return Expect::Forbidden;
+    };
+    let permitted = rule.who.contains(&(role, relation));
+    let Some(state) = state else {
+        return if permitted {
+            Expect::Allowed
+        } else {
+            Expect::Forbidden
+        };
+    };
+    if !can_see(&canonical_facts(state, relation)) {
+        Expect::NotFound
+    } else if !permitted {
+        Expect::Forbidden
+    } else if rule.states.contains(&state) {
+        Expect::Allowed
+    } else {
+        Expect::InvalidTransition
+    }
+}
+
+/// Every (role, relation) pair an authenticated person can be in: the role
+/// must fit the kind of organisation the relation implies.
+pub fn valid_pairs() -> impl Iterator<Item = (Role, Relation)> {
+    Relation::ALL.into_iter().flat_map(|relation| {
+        Role::ALL
+            .into_iter()
+            .filter(move |role| relation.org_kind().allows_role(*role))
+            .map(move |role| (role, relation))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use accord_domain::OrgCode;
+
+    use super::*;
+
+    fn actor(role: Role, relation: Relation) -> Actor {
+        let org = match relation {
+            Relation::HomeSecretariat => "CICA",
+            Relation::PartyCounterpart | Relation::OtherCounterpart => "SCO",
+            Relation::MemberState => "KAZ",
+            Relation::Observer => "JPN",
+        };
+        Actor::new(
+            "person-1",
+            "Person One",
+            OrgCode::parse(org).unwrap(),
+            relation.org_kind(),
+            [role],
+        )
+        .unwrap()
+    }
+
+    fn outcome(result: Result<(), Refusal>) -> Expect {
+        match result {
+            Ok(()) => Expect::Allowed,
+            Err(Refusal::NotFound) => Expect::NotFound,
+            Err(Refusal::Forbidden(_)) => Expect::Forbidden,
+            Err(Refusal::InvalidTransition(_)) => Expect::InvalidTransition,
+        }
+    }
+
+    #[test]
+    fn every_action_has_a_row_in_the_table() {
+        for action in Action::ALL {
+            assert!(rule(action).is_some(), "{action:?} is missing from TABLE");
+        }
+        assert_eq!(TABLE.len(), Action::ALL.len(), "one row per action");
+    }
+
+    #[test]
+    fn decide_agrees_with_every_cell_of_the_table() {
+        let mut cells = 0;
+        for (role, relation) in valid_pairs() {
+            let who = actor(role, relation);
+            for action in Action::ALL {
+                if matches!(action, Action::CreateDraft | Action::ContinueNoteSeries) {
+                    let got = outcome(decide(&who, action, None));
+                    assert_eq!(
+                        got,
+                        expected(role, action, None, relation),
+                        "{role:?} {relation:?} {action:?}"
+                    );
+                    cells += 1;
+                    continue;
+                }
+                for state in DraftState::ALL {
+                    let facts = canonical_facts(state, relation);
+                    let got = outcome(decide(&who, action, Some(&facts)));
+                    let want = expected(role, action, Some(state), relation);
+                    assert_eq!(
+                        got, want,
+                        "{role:?} as {relation:?}: {action:?} in {state:?}"
+                    );
+                    cells += 1;
+                }
+            }
+        }
+        assert!(
+            cells > 500,
+            "the matrix should cover every cell, got {cells}"
+        );
+    }
+
+    #[test]
+    fn a_never_circulated_withdrawn_draft_stays_internal() {
+        let facts = DraftFacts {
+            ever_circulated: false,
+            ..canonical_facts(DraftState::Withdrawn, Relation::MemberState)
+        };
+        let delegate = actor(Role::Delegate, Relation::MemberState);
+        assert_eq!(
+            decide(&delegate, Action::Comment, Some(&facts)),
+            Err(Refusal::NotFound)
+        );
+    }
+
+    #[test]
+    fn a_revised_circulated_draft_can_be_recirculated() {
+        let facts = DraftFacts {
+            has_uncirculated_version: true,
+            ..canonical_facts(DraftState::SwgDiscussion, Relation::HomeSecretariat)
+        };
+        let officer = actor(Role::Secretariat, Relation::HomeSecretariat);
+        assert_eq!(decide(&officer, Action::Circulate, Some(&facts)), Ok(()));
+    }
+
+    #[test]
+    fn an_organisation_signs_only_once() {
+        let facts = DraftFacts {
+            viewer_signed: true,
+            ..canonical_facts(DraftState::SocAgreed, Relation::PartyCounterpart)
+        };
+        let sg = actor(Role::SecretaryGeneral, Relation::PartyCounterpart);
+        assert!(matches!(
+            decide(&sg, Action::Sign, Some(&facts)),
+            Err(Refusal::InvalidTransition(_))
+        ));
+    }
+
+    #[test]
+    fn viewer_actions_of_a_delegate_on_a_circulated_draft_is_comment_only() {
+        let facts = canonical_facts(DraftState::Circulated, Relation::MemberState);
+        let delegate = actor(Role::Delegate, Relation::MemberState);
+        assert_eq!(viewer_actions(&delegate, &facts), vec![Action::Comment]);
+    }
+}

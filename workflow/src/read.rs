@@ -1,0 +1,821 @@
+//! The read side: what a viewer may see, as plain read models, loaded in
+//! batches (one statement per kind of object, whatever the number of
+//! drafts, versions or comments) so the API's loaders never issue N+1
+//! queries.
+//!
+//! Visibility is applied here, with the rules of `permissions`: a draft the
+//! viewer may not see is `NOT_FOUND`, uncirculated versions are shown only
+//! to parties, and a member state reads only its own comments.
+
+use std::collections::HashMap;
+
+use accord_domain::{
+    Anchor, CommentKind, CommentStatus, Content, DraftState, Item, ItemChange, Lang,
+    ProposalOperation, Texts,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use crate::actor::Actor;
+use crate::engine::{Snapshot, parse_state, snapshot};
+use crate::entity::{
+    audit_log, comment, decision, draft, draft_signatory, item, meeting, meeting_agenda, note,
+    note_reference, organization, signature, version,
+};
+use crate::error::{Result, WorkflowError};
+use crate::permissions::{self, DraftFacts, Relation};
+use crate::store::Store;
+
+/// A draft as one viewer sees it.
+#[derive(Debug, Clone)]
+pub struct DraftView {
+    /// The draft's id.
+    pub id: String,
+    /// The kind of document.
+    pub kind: String,
+    /// The title.
+    pub title: Texts,
+    /// The state.
+    pub state: DraftState,
+    /// The latest version this viewer may see.
+    pub current_version: i32,
+    /// The version agreed by the SOC, once agreed.
+    pub agreed_version: Option<i32>,
+    /// Why it was withdrawn.
+    pub withdrawn_reason: Option<String>,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Required signatory organisations, in order.
+    pub signatories: Vec<String>,
+    /// The facts the permission rules use, for this viewer.
+    pub facts: DraftFacts,
+}
+
+/// A version's metadata.
+#[derive(Debug, Clone)]
+pub struct VersionView {
+    /// The draft.
+    pub draft_id: String,
+    /// 1, 2, …
+    pub number: i32,
+    /// SHA-256 of the canonical form of its items.
+    pub content_hash: String,
+    /// What changed.
+    pub change_summary: Option<String>,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+}
+
+/// One item of a version.
+#[derive(Debug, Clone)]
+pub struct ItemView {
+    /// The stable anchor.
+    pub anchor: String,
+    /// The texts.
+    pub texts: Texts,
+}
+
+/// A comment or proposal.
+#[derive(Debug, Clone)]
+pub struct CommentView {
+    /// The comment's id.
+    pub id: String,
+    /// The draft.
+    pub draft_id: String,
+    /// The version it was made on.
+    pub version: i32,
+    /// The item, if any.
+    pub anchor: Option<String>,
+    /// Comment or proposal.
+    pub kind: CommentKind,
+    /// Open or the disposition.
+    pub status: CommentStatus,
+    /// The text.
+    pub body: String,
+    /// The organisation it speaks for.
+    pub org_code: String,
+    /// The author's id.
+    pub author_sub: String,
+    /// The author's name.
+    pub author_name: String,
+    /// The amendment, for a proposal.
+    pub operation: Option<ProposalOperation>,
+    /// The proposed texts.
+    pub proposal_texts: Option<Texts>,
+    /// The Secretariat's reply.
+    pub reply: Option<String>,
+    /// The version that accommodated it.
+    pub accommodated_in_version: Option<i32>,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A note verbale.
+#[derive(Debug, Clone)]
+pub struct NoteView {
+    /// The note's id.
+    pub id: String,
+    /// e.g. `PAR/713`.
+    pub number: String,
+    /// The date of the note.
+    pub date: NaiveDate,
+    /// The draft circulated, if any.
+    pub draft_id: Option<String>,
+    /// The version circulated.
+    pub version: Option<i32>,
+    /// The subject.
+    pub subject: Option<Texts>,
+    /// Until when comments are invited.
+    pub comments_due_on: Option<NaiveDate>,
+    /// Earlier notes referred to: (number, date).
+    pub references: Vec<(String, NaiveDate)>,
+}
+
+/// A meeting of a body.
+#[derive(Debug, Clone)]
+pub struct MeetingView {
+    /// `SWG`, `SOC`.
+    pub body: String,
+    /// The date.
+    pub date: NaiveDate,
+    /// The session within the year, if numbered.
+    pub session: Option<i32>,
+}
+
+/// A decision.
+#[derive(Debug, Clone)]
+pub struct DecisionView {
+    /// e.g. `SOC/2024-II/DEC/3`.
+    pub number: String,
+    /// The date.
+    pub date: NaiveDate,
+}
+
+/// A signature.
+#[derive(Debug, Clone)]
+pub struct SignatureView {
+    /// The organisation signed for.
+    pub org_code: String,
+    /// The signer's id.
+    pub signer_sub: String,
+    /// The signer's name.
+    pub signer_name: String,
+    /// The hash signed.
+    pub content_hash: String,
+    /// When.
+    pub signed_at: DateTime<Utc>,
+}
+
+/// One line of a draft's history (from the audit log).
+#[derive(Debug, Clone)]
+pub struct HistoryView {
+    /// What was done.
+    pub action: String,
+    /// The state before.
+    pub from_state: Option<DraftState>,
+    /// The state after.
+    pub to_state: Option<DraftState>,
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor_sub: String,
+    /// Their name.
+    pub actor_name: String,
+    /// Their organisation.
+    pub actor_org: String,
+}
+
+/// An organisation.
+#[derive(Debug, Clone)]
+pub struct OrgView {
+    /// e.g. `KAZ`.
+    pub code: String,
+    /// The kind, as stored (`MEMBER_STATE`).
+    pub kind: String,
+    /// The name.
+    pub name: String,
+}
+
+/// A page of drafts.
+#[derive(Debug, Clone)]
+pub struct DraftPage {
+    /// The drafts, newest first.
+    pub nodes: Vec<DraftView>,
+    /// Whether more follow.
+    pub has_next_page: bool,
+    /// The cursor of the last node.
+    pub end_cursor: Option<String>,
+    /// How many drafts match, in all.
+    pub total_count: u64,
+}
+
+/// The proposals on one item, for the compilation.
+#[derive(Debug, Clone)]
+pub struct CompilationRow {
+    /// The item's anchor.
+    pub anchor: String,
+    /// The proposals, oldest first.
+    pub proposals: Vec<CommentView>,
+}
+
+/// The largest page of drafts.
+pub const MAX_PAGE: u64 = 100;
+
+/// The latest version a viewer in `relation` may see: parties see work in
+/// progress, everyone else the last circulated version.
+pub fn visible_current_version(row: &draft::Model, relation: Relation) -> i32 {
+    if permissions::can_see_uncirculated(relation) {
+        row.current_version
+    } else {
+        row.circulated_version.unwrap_or(0)
+    }
+}
+
+/// Reads on behalf of one viewer.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    store: Store,
+    actor: Actor,
+}
+
+impl Reader {
+    /// A reader for `actor`.
+    pub fn new(store: Store, actor: Actor) -> Reader {
+        Reader { store, actor }
+    }
+
+    /// The viewer.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// The viewer's organisation.
+    pub async fn organization(&self, code: &str) -> Result<Option<OrgView>> {
+        Ok(organizations(&self.store, &[code.to_owned()])
+            .await?
+            .remove(code))
+    }
+
+    /// One draft, or `NOT_FOUND` if it does not exist or is hidden.
+    pub async fn draft(&self, id: &str) -> Result<DraftView> {
+        let snap = snapshot(self.store.db(), id).await?;
+        self.view(snap)?
+            .ok_or_else(|| WorkflowError::NotFound(format!("draft {id} not found")))
+    }
+
+    fn view(&self, snap: Snapshot) -> Result<Option<DraftView>> {
+        let facts = snap.facts(&self.actor)?;
+        if !permissions::can_see(&facts) {
+            return Ok(None);
+        }
+        let title: Texts = serde_json::from_str(&snap.row.title)
+            .map_err(|error| WorkflowError::Corrupt(format!("draft title: {error}")))?;
+        Ok(Some(DraftView {
+            current_version: visible_current_version(&snap.row, facts.relation),
+            id: snap.row.id,
+            kind: snap.row.kind,
+            title,
+            state: facts.state,
+            agreed_version: snap.row.agreed_version,
+            withdrawn_reason: snap.row.withdrawn_reason,
+            created_at: snap.row.created_at,
+            updated_at: snap.row.updated_at,
+            signatories: snap.signatories,
+            facts,
+        }))
+    }
+
+    /// Drafts the viewer may see, newest first, `first` at a time after the
+    /// opaque `after` cursor (keyset pagination on the time-ordered id).
+    pub async fn drafts(
+        &self,
+        state: Option<DraftState>,
+        first: u64,
+        after: Option<&str>,
+    ) -> Result<DraftPage> {
+        if !(1..=MAX_PAGE).contains(&first) {
+            return Err(WorkflowError::bad_input(format!(
+                "first must be between 1 and {MAX_PAGE}"
+            )));
+        }
+        let mut visible = Condition::all();
+        if let Some(state) = state {
+            visible = visible.add(draft::Column::State.eq(state.as_str()));
+        }
+        visible = visible.add(self.visibility());
+        let total_count = draft::Entity::find()
+            .filter(visible.clone())
+            .count(self.store.db())
+            .await?;
+        let mut query = draft::Entity::find().filter(visible);
+        if let Some(cursor) = after {
+            let id = uuid::Uuid::parse_str(cursor).map_err(|_| {
+                WorkflowError::bad_input(format!("after {cursor:?} is not a cursor from this API"))
+            })?;
+            query = query.filter(draft::Column::Id.lt(id.to_string()));
+        }
+        let mut rows = query
+            .order_by_desc(draft::Column::Id)
+            .limit(first + 1)
+            .all(self.store.db())
+            .await?;
+        let has_next_page = rows.len() as u64 > first;
+        rows.truncate(first as usize);
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let mut signatories = group(
+            draft_signatory::Entity::find()
+                .filter(draft_signatory::Column::DraftId.is_in(ids.clone()))
+                .order_by_asc(draft_signatory::Column::Position)
+                .all(self.store.db())
+                .await?,
+            |s| s.draft_id.clone(),
+        );
+        let mut signed = group(
+            signature::Entity::find()
+                .filter(signature::Column::DraftId.is_in(ids))
+                .all(self.store.db())
+                .await?,
+            |s| s.draft_id.clone(),
+        );
+        let mut nodes = Vec::with_capacity(rows.len());
+        for row in rows {
+            let snap = Snapshot {
+                signatories: signatories
+                    .remove(&row.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| s.org_code)
+                    .collect(),
+                signed_by: signed
+                    .remove(&row.id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| s.org_code)
+                    .collect(),
+                row,
+            };
+            if let Some(view) = self.view(snap)? {
+                nodes.push(view);
+            }
+        }
+        Ok(DraftPage {
+            end_cursor: nodes.last().map(|d| d.id.clone()),
+            nodes,
+            has_next_page,
+            total_count,
+        })
+    }
+
+    /// The SQL form of `permissions::can_see` for this viewer.
+    fn visibility(&self) -> Condition {
+        let circulated = draft::Column::CirculatedVersion.is_not_null();
+        match Relation::of(self.actor.org_kind(), true) {
+            Relation::HomeSecretariat => Condition::all(),
+            Relation::PartyCounterpart | Relation::OtherCounterpart => {
+                Condition::any().add(circulated).add(
+                    draft::Column::Id.in_subquery(
+                        Query::select()
+                            .column(draft_signatory::Column::DraftId)
+                            .from(draft_signatory::Entity)
+                            .and_where(
+                                Expr::col(draft_signatory::Column::OrgCode)
+                                    .eq(self.actor.org().as_str()),
+                            )
+                            .to_owned(),
+                    ),
+                )
+            }
+            Relation::MemberState | Relation::Observer => Condition::all().add(circulated),
+        }
+    }
+
+    /// The versions of each draft up to what the viewer may see, oldest first.
+    pub async fn versions(
+        &self,
+        drafts: &[(String, i32)],
+    ) -> Result<HashMap<String, Vec<VersionView>>> {
+        let limits: HashMap<&str, i32> =
+            drafts.iter().map(|(id, max)| (id.as_str(), *max)).collect();
+        let rows = version::Entity::find()
+            .filter(version::Column::DraftId.is_in(drafts.iter().map(|(id, _)| id.clone())))
+            .order_by_asc(version::Column::DraftId)
+            .order_by_asc(version::Column::Number)
+            .all(self.store.db())
+            .await?;
+        Ok(group(
+            rows.into_iter()
+                .filter(|v| {
+                    limits
+                        .get(v.draft_id.as_str())
+                        .is_some_and(|max| v.number <= *max)
+                })
+                .map(|v| VersionView {
+                    draft_id: v.draft_id,
+                    number: v.number,
+                    content_hash: v.content_hash,
+                    change_summary: v.change_summary,
+                    created_at: v.created_at,
+                })
+                .collect(),
+            |v: &VersionView| v.draft_id.clone(),
+        ))
+    }
+
+    /// The items of each (draft, version), in order. Callers pass only
+    /// versions already shown to the viewer.
+    pub async fn items(
+        &self,
+        keys: &[(String, i32)],
+    ) -> Result<HashMap<(String, i32), Vec<ItemView>>> {
+        let mut condition = Condition::any();
+        for (draft_id, number) in keys {
+            condition = condition.add(
+                Condition::all()
+                    .add(item::Column::DraftId.eq(draft_id.as_str()))
+                    .add(item::Column::Version.eq(*number)),
+            );
+        }
+        let rows = item::Entity::find()
+            .filter(condition)
+            .order_by_asc(item::Column::DraftId)
+            .order_by_asc(item::Column::Version)
+            .order_by_asc(item::Column::Position)
+            .all(self.store.db())
+            .await?;
+        let mut out: HashMap<(String, i32), Vec<ItemView>> = HashMap::new();
+        for row in rows {
+            let texts: Texts = serde_json::from_str(&row.texts)
+                .map_err(|error| WorkflowError::Corrupt(format!("item texts: {error}")))?;
+            out.entry((row.draft_id, row.version))
+                .or_default()
+                .push(ItemView {
+                    anchor: row.anchor,
+                    texts,
+                });
+        }
+        Ok(out)
+    }
+
+    /// The comments of each draft that the viewer may read, oldest first.
+    pub async fn comments(
+        &self,
+        drafts: &[(String, Relation)],
+    ) -> Result<HashMap<String, Vec<CommentView>>> {
+        let relations: HashMap<&str, Relation> =
+            drafts.iter().map(|(id, r)| (id.as_str(), *r)).collect();
+        let rows = comment::Entity::find()
+            .filter(comment::Column::DraftId.is_in(drafts.iter().map(|(id, _)| id.clone())))
+            .order_by_asc(comment::Column::CreatedAt)
+            .order_by_asc(comment::Column::Id)
+            .all(self.store.db())
+            .await?;
+        let mut views = Vec::with_capacity(rows.len());
+        for row in rows {
+            let Some(relation) = relations.get(row.draft_id.as_str()) else {
+                continue;
+            };
+            if permissions::can_see_comment(*relation, &self.actor, &row.org_code) {
+                views.push(comment_view(row)?);
+            }
+        }
+        Ok(group(views, |c: &CommentView| c.draft_id.clone()))
+    }
+
+    /// One comment the viewer may read, or `NOT_FOUND`.
+    pub async fn comment(&self, id: &str) -> Result<CommentView> {
+        let not_found = || WorkflowError::NotFound(format!("comment {id} not found"));
+        let row = comment::Entity::find_by_id(id.to_owned())
+            .one(self.store.db())
+            .await?
+            .ok_or_else(not_found)?;
+        let draft = self.draft(&row.draft_id).await.map_err(|_| not_found())?;
+        if !permissions::can_see_comment(draft.facts.relation, &self.actor, &row.org_code) {
+            return Err(not_found());
+        }
+        comment_view(row)
+    }
+
+    /// The circulation notes of each draft, oldest first, with references.
+    pub async fn notes(&self, draft_ids: &[String]) -> Result<HashMap<String, Vec<NoteView>>> {
+        let rows = note::Entity::find()
+            .filter(note::Column::DraftId.is_in(draft_ids.iter().cloned()))
+            .order_by_asc(note::Column::CreatedAt)
+            .all(self.store.db())
+            .await?;
+        let links = note_reference::Entity::find()
+            .filter(note_reference::Column::NoteId.is_in(rows.iter().map(|n| n.id.clone())))
+            .all(self.store.db())
+            .await?;
+        let targets: HashMap<String, note::Model> = note::Entity::find()
+            .filter(note::Column::Id.is_in(links.iter().map(|l| l.referenced_note_id.clone())))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|n| (n.id.clone(), n))
+            .collect();
+        let mut views = Vec::with_capacity(rows.len());
+        for row in rows {
+            let references = links
+                .iter()
+                .filter(|l| l.note_id == row.id)
+                .filter_map(|l| targets.get(&l.referenced_note_id))
+                .map(|n| (n.number.clone(), n.date))
+                .collect();
+            views.push(NoteView {
+                subject: row.subject.as_deref().map(parse_texts).transpose()?,
+                id: row.id,
+                number: row.number,
+                date: row.date,
+                draft_id: row.draft_id,
+                version: row.version,
+                comments_due_on: row.comments_due_on,
+                references,
+            });
+        }
+        Ok(group(views, |n: &NoteView| {
+            n.draft_id.clone().unwrap_or_default()
+        }))
+    }
+
+    /// The meetings each draft was on the agenda of, by date.
+    pub async fn meetings(
+        &self,
+        draft_ids: &[String],
+    ) -> Result<HashMap<String, Vec<MeetingView>>> {
+        let agenda = meeting_agenda::Entity::find()
+            .filter(meeting_agenda::Column::DraftId.is_in(draft_ids.iter().cloned()))
+            .all(self.store.db())
+            .await?;
+        let meetings: HashMap<String, meeting::Model> = meeting::Entity::find()
+            .filter(meeting::Column::Id.is_in(agenda.iter().map(|a| a.meeting_id.clone())))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .map(|m| (m.id.clone(), m))
+            .collect();
+        let mut out: HashMap<String, Vec<MeetingView>> = HashMap::new();
+        for entry in agenda {
+            if let (Some(draft_id), Some(m)) = (entry.draft_id, meetings.get(&entry.meeting_id)) {
+                out.entry(draft_id).or_default().push(MeetingView {
+                    body: m.body.clone(),
+                    date: m.date,
+                    session: m.session,
+                });
+            }
+        }
+        for list in out.values_mut() {
+            list.sort_by_key(|m| m.date);
+        }
+        Ok(out)
+    }
+
+    /// The decision that agreed each draft.
+    pub async fn decisions(&self, draft_ids: &[String]) -> Result<HashMap<String, DecisionView>> {
+        Ok(decision::Entity::find()
+            .filter(decision::Column::DraftId.is_in(draft_ids.iter().cloned()))
+            .all(self.store.db())
+            .await?
+            .into_iter()
+            .filter_map(|d| {
+                d.draft_id.map(|id| {
+                    (
+                        id,
+                        DecisionView {
+                            number: d.number,
+                            date: d.date,
+                        },
+                    )
+                })
+            })
+            .collect())
+    }
+
+    /// The signatures on each draft, in the order given.
+    pub async fn signatures(
+        &self,
+        draft_ids: &[String],
+    ) -> Result<HashMap<String, Vec<SignatureView>>> {
+        let rows = signature::Entity::find()
+            .filter(signature::Column::DraftId.is_in(draft_ids.iter().cloned()))
+            .order_by_asc(signature::Column::SignedAt)
+            .all(self.store.db())
+            .await?;
+        let mut out: HashMap<String, Vec<SignatureView>> = HashMap::new();
+        for s in rows {
+            out.entry(s.draft_id).or_default().push(SignatureView {
+                org_code: s.org_code,
+                signer_sub: s.signer_sub,
+                signer_name: s.signer_name,
+                content_hash: s.content_hash,
+                signed_at: s.signed_at,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Each draft's history from the audit log. Viewers who do not read all
+    /// comments see state changes and their own organisation's entries only.
+    pub async fn history(
+        &self,
+        drafts: &[(String, Relation)],
+    ) -> Result<HashMap<String, Vec<HistoryView>>> {
+        let relations: HashMap<&str, Relation> =
+            drafts.iter().map(|(id, r)| (id.as_str(), *r)).collect();
+        let rows = audit_log::Entity::find()
+            .filter(audit_log::Column::DraftId.is_in(drafts.iter().map(|(id, _)| id.clone())))
+            .order_by_asc(audit_log::Column::Seq)
+            .all(self.store.db())
+            .await?;
+        let mut out: HashMap<String, Vec<HistoryView>> = HashMap::new();
+        for row in rows {
+            let Some(draft_id) = row.draft_id.clone() else {
+                continue;
+            };
+            let Some(relation) = relations.get(draft_id.as_str()) else {
+                continue;
+            };
+            let transition = row.from_state.is_some() && row.from_state != row.to_state;
+            let created = row.from_state.is_none() && row.to_state.is_some();
+            let own = row.actor_org == self.actor.org().as_str();
+            if !(permissions::can_see_uncirculated(*relation) || transition || own)
+                || (created && !permissions::can_see_uncirculated(*relation))
+            {
+                continue;
+            }
+            out.entry(draft_id).or_default().push(HistoryView {
+                from_state: row.from_state.as_deref().map(parse_state).transpose()?,
+                to_state: row.to_state.as_deref().map(parse_state).transpose()?,
+                action: row.action,
+                at: row.at,
+                actor_sub: row.actor_sub,
+                actor_name: row.actor_name,
+                actor_org: row.actor_org,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The proposals made on `version`, grouped by item in document order.
+    pub async fn compilation(
+        &self,
+        draft: &DraftView,
+        version: i32,
+    ) -> Result<Vec<CompilationRow>> {
+        self.check_version(draft, version)?;
+        let key = (draft.id.clone(), version);
+        let items = self
+            .items(std::slice::from_ref(&key))
+            .await?
+            .remove(&key)
+            .unwrap_or_default();
+        let mut comments = self
+            .comments(&[(draft.id.clone(), draft.facts.relation)])
+            .await?
+            .remove(&draft.id)
+            .unwrap_or_default();
+        comments.retain(|c| {
+            c.version == version
+                && c.kind == CommentKind::Proposal
+                && c.status != CommentStatus::Withdrawn
+        });
+        Ok(items
+            .into_iter()
+            .filter_map(|it| {
+                let proposals: Vec<CommentView> = comments
+                    .iter()
+                    .filter(|c| c.anchor.as_deref() == Some(it.anchor.as_str()))
+                    .cloned()
+                    .collect();
+                (!proposals.is_empty()).then_some(CompilationRow {
+                    anchor: it.anchor,
+                    proposals,
+                })
+            })
+            .collect())
+    }
+
+    /// The item-by-item difference between two visible versions.
+    pub async fn diff(&self, draft: &DraftView, from: i32, to: i32) -> Result<Vec<ItemChange>> {
+        self.check_version(draft, from)?;
+        self.check_version(draft, to)?;
+        let keys = [(draft.id.clone(), from), (draft.id.clone(), to)];
+        let mut items = self.items(&keys).await?;
+        let mut content = |number: i32| -> Result<Content> {
+            let list = items
+                .remove(&(draft.id.clone(), number))
+                .unwrap_or_default();
+            let items = list
+                .into_iter()
+                .map(|it| {
+                    Ok(Item {
+                        anchor: Anchor::parse(&it.anchor)?,
+                        texts: it.texts,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Content::new(items).map_err(|error| WorkflowError::Corrupt(error.to_string()))
+        };
+        let before = content(from)?;
+        let after = if from == to {
+            before.clone()
+        } else {
+            content(to)?
+        };
+        Ok(accord_domain::diff(&before, &after))
+    }
+
+    fn check_version(&self, draft: &DraftView, version: i32) -> Result<()> {
+        if (1..=draft.current_version).contains(&version) {
+            Ok(())
+        } else {
+            Err(WorkflowError::bad_input(format!(
+                "version {version} does not exist; the latest is {}",
+                draft.current_version
+            )))
+        }
+    }
+}
+
+/// Organisations by code.
+pub async fn organizations(store: &Store, codes: &[String]) -> Result<HashMap<String, OrgView>> {
+    Ok(organization::Entity::find()
+        .filter(organization::Column::Code.is_in(codes.iter().cloned()))
+        .all(store.db())
+        .await?
+        .into_iter()
+        .map(|o| {
+            (
+                o.code.clone(),
+                OrgView {
+                    code: o.code,
+                    kind: o.kind,
+                    name: o.name,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The kind of a known organisation, or `None` if the code is unknown.
+pub async fn organization_kind<C: ConnectionTrait>(
+    conn: &C,
+    code: &str,
+) -> Result<Option<accord_domain::OrgKind>> {
+    let Some(row) = organization::Entity::find_by_id(code.to_owned())
+        .one(conn)
+        .await?
+    else {
+        return Ok(None);
+    };
+    row.kind.parse().map(Some).map_err(|_| {
+        WorkflowError::Corrupt(format!("organisation {code} has unknown kind {}", row.kind))
+    })
+}
+
+fn comment_view(row: comment::Model) -> Result<CommentView> {
+    let corrupt = |what: &str| WorkflowError::Corrupt(format!("comment {}: bad {what}", row.id));
+    Ok(CommentView {
+        kind: row.kind.parse().map_err(|_| corrupt("kind"))?,
+        status: row.status.parse().map_err(|_| corrupt("status"))?,
+        operation: row
+            .proposal_operation
+            .as_deref()
+            .map(|op| op.parse().map_err(|_| corrupt("operation")))
+            .transpose()?,
+        proposal_texts: row.proposal_texts.as_deref().map(parse_texts).transpose()?,
+        id: row.id,
+        draft_id: row.draft_id,
+        version: row.version,
+        anchor: row.anchor,
+        body: row.body,
+        org_code: row.org_code,
+        author_sub: row.author_sub,
+        author_name: row.author_name,
+        reply: row.reply,
+        accommodated_in_version: row.accommodated_in_version,
+        created_at: row.created_at,
+    })
+}
+
+fn parse_texts(json: &str) -> Result<Texts> {
+    serde_json::from_str(json).map_err(|error| WorkflowError::Corrupt(format!("texts: {error}")))
+}
+
+fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, Vec<T>> {
+    let mut out: HashMap<String, Vec<T>> = HashMap::new();
+    for row in rows {
+        out.entry(key(&row)).or_default().push(row);
+    }
+    out
+}
+
+/// The text of `texts` in `lang`, falling back as `Texts::pick` does.
+pub fn pick(texts: &Texts, lang: Option<Lang>) -> Option<String> {
+    texts.pick(lang).map(str::to_owned)
+}

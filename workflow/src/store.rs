@@ -1,0 +1,196 @@
+//! The database handle and write transactions.
+//!
+//! Every change goes through a [`WriteTx`]: it takes the write lock up front
+//! (SQLite: `BEGIN IMMEDIATE` behind an in-process gate; PostgreSQL: a row
+//! lock on the audit head), so writers queue instead of failing with
+//! "database is locked", and appends the audit records of the change in the
+//! same transaction. Commit writes the new audit head; a transaction dropped
+//! without commit rolls back and leaves no trace.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend,
+    DatabaseConnection, DatabaseTransaction, EntityTrait, QuerySelect, Set, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use crate::actor::Actor;
+use crate::audit::{self, AuditRecord, ChainLink};
+use crate::entity::audit_head;
+use crate::error::{Result, WorkflowError};
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// `sqlite://path?mode=rwc` or `postgres://…`.
+    pub url: String,
+    /// Largest number of pooled connections.
+    pub max_connections: u32,
+    /// How long a SQLite writer waits for another process's lock.
+    pub busy_timeout: Duration,
+}
+
+impl StoreConfig {
+    /// Defaults for `url`: 16 connections, 10 s busy timeout.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 16,
+            busy_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The database, shared by every request.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    /// SQLite allows one writer; queueing them here is fairer and faster
+    /// than letting them spin on the busy handler.
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+impl Store {
+    /// Connects, applying SQLite's durability settings (WAL,
+    /// `synchronous=FULL`, foreign keys, busy timeout).
+    pub async fn connect(config: &StoreConfig) -> Result<Store> {
+        let mut options = ConnectOptions::new(config.url.clone());
+        options
+            .max_connections(config.max_connections)
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30))
+            .sqlx_logging(false);
+        let busy = config.busy_timeout;
+        options.map_sqlx_sqlite_opts(move |sqlite| {
+            sqlite
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(busy)
+        });
+        let db = Database::connect(options).await?;
+        Ok(Store::from_connection(db))
+    }
+
+    /// Wraps an existing connection (used by tests and the migrator).
+    pub fn from_connection(db: DatabaseConnection) -> Store {
+        let write_gate = (db.get_database_backend() == DatabaseBackend::Sqlite)
+            .then(|| Arc::new(Mutex::new(())));
+        Store { db, write_gate }
+    }
+
+    /// The connection, for reads.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await.map_err(WorkflowError::from)
+    }
+
+    /// Starts a write transaction holding the write lock.
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        let gate = match &self.write_gate {
+            Some(gate) => Some(Arc::clone(gate).lock_owned().await),
+            None => None,
+        };
+        let backend = self.db.get_database_backend();
+        let tx = self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: (backend == DatabaseBackend::Sqlite)
+                    .then_some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await?;
+        let head = audit_head::Entity::find_by_id(1)
+            .lock_exclusive()
+            .one(&tx)
+            .await?
+            .ok_or_else(|| WorkflowError::Corrupt("the audit head row is missing".into()))?;
+        Ok(WriteTx {
+            tx,
+            link: ChainLink {
+                seq: head.last_seq,
+                hash: head.last_hash,
+            },
+            appended: false,
+            _gate: gate,
+        })
+    }
+}
+
+/// A write transaction with the write lock held and the audit chain's head
+/// in hand.
+pub struct WriteTx {
+    tx: DatabaseTransaction,
+    link: ChainLink,
+    appended: bool,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl std::fmt::Debug for WriteTx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteTx").field("link", &self.link).finish()
+    }
+}
+
+impl WriteTx {
+    /// The transaction, for the change's own statements.
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    /// Appends one audit record to the chain, in this transaction.
+    pub async fn audit(&mut self, actor: &Actor, record: AuditRecord) -> Result<()> {
+        let row = audit::chain(&self.link, actor, record, crate::clock::now());
+        self.link = ChainLink {
+            seq: row.seq,
+            hash: row.hash.clone(),
+        };
+        audit::insert(&self.tx, row).await?;
+        self.appended = true;
+        Ok(())
+    }
+
+    /// Commits the change and its audit records. A change without an audit
+    /// record is a bug, and refused.
+    pub async fn commit(self) -> Result<()> {
+        if !self.appended {
+            return Err(WorkflowError::Corrupt(
+                "a change was about to be committed without an audit record".into(),
+            ));
+        }
+        audit_head::ActiveModel {
+            id: Set(1),
+            last_seq: Set(self.link.seq),
+            last_hash: Set(self.link.hash.clone()),
+        }
+        .update(&self.tx)
+        .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Runs a statement that must change exactly one row; zero rows means
+/// someone else changed it first.
+pub(crate) async fn expect_one<C: ConnectionTrait>(
+    conn: &C,
+    update: sea_orm::UpdateMany<impl EntityTrait>,
+    conflict: &str,
+) -> Result<()> {
+    let result = update.exec(conn).await?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(WorkflowError::Conflict(conflict.to_owned()))
+    }
+}
