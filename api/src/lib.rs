@@ -1,1 +1,11 @@
-//! API.
+//! Accord's API: the poem server, identity verification, the GraphQL schema,
+//! configuration and the command line. It holds no SQL and no permission
+//! rules; those live in `workflow`.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod schema;
+pub mod server;

@@ -255,11 +255,23 @@ impl Reader {
         &self.actor
     }
 
-    /// The viewer's organisation.
-    pub async fn organization(&self, code: &str) -> Result<Option<OrgView>> {
-        Ok(organizations(&self.store, &[code.to_owned()])
+    /// Every organisation.
+    pub async fn all_organizations(&self) -> Result<Vec<OrgView>> {
+        Ok(organization::Entity::find()
+            .all(self.store.db())
             .await?
-            .remove(code))
+            .into_iter()
+            .map(|o| OrgView {
+                code: o.code,
+                kind: o.kind,
+                name: o.name,
+            })
+            .collect())
+    }
+
+    /// Organisations by code.
+    pub async fn organizations(&self, codes: &[String]) -> Result<HashMap<String, OrgView>> {
+        organizations(&self.store, codes).await
     }
 
     /// One draft, or `NOT_FOUND` if it does not exist or is hidden.

@@ -1,0 +1,208 @@
+//! The `accord` command line: `serve`, `token`, `migrate`, `audit verify`.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::auth::{TokenRequest, mint_hs256};
+use crate::config::Settings;
+use crate::server::{self, AppState};
+
+/// Accord: multi-body approval of intergovernmental documents.
+#[derive(Debug, Parser)]
+#[command(name = "accord", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the server (GraphiQL at /graphql).
+    Serve {
+        #[command(flatten)]
+        settings: Settings,
+        /// Load the demo data (once) and print a token for each role.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Print a development token signed with the configured HS256 secret.
+    Token {
+        #[command(flatten)]
+        settings: Settings,
+        /// The person's id.
+        #[arg(long)]
+        sub: String,
+        /// The person's name.
+        #[arg(long)]
+        name: String,
+        /// The organisation code, e.g. CICA, SCO, KAZ.
+        #[arg(long)]
+        org: String,
+        /// A role (repeat or separate with commas): secretariat,
+        /// secretary_general, delegate, counterpart, observer, admin.
+        #[arg(long = "role", required = true, value_delimiter = ',')]
+        roles: Vec<String>,
+        /// Hours until the token expires.
+        #[arg(long, default_value_t = 12)]
+        ttl_hours: i64,
+    },
+    /// Apply the database migrations.
+    Migrate {
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Audit-log commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exit 0 when intact, 1 naming the first bad entry.
+    Verify {
+        #[command(flatten)]
+        settings: Settings,
+    },
+}
+
+/// Parses the command line and runs it.
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { settings, demo } => serve(settings, demo).await,
+        Command::Token {
+            settings,
+            sub,
+            name,
+            org,
+            roles,
+            ttl_hours,
+        } => {
+            let token = mint(&settings, &sub, &name, &org, roles, ttl_hours)?;
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { settings } => {
+            server::connect(&settings).await?;
+            println!("migrations applied to {}", redact(&settings.database_url));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { settings },
+        } => {
+            let store = server::connect(&settings).await?;
+            match accord_workflow::audit::verify(store.db()).await? {
+                accord_workflow::audit::Verdict::Intact { entries } => {
+                    println!("audit log intact: {entries} entries verified");
+                    Ok(ExitCode::SUCCESS)
+                }
+                accord_workflow::audit::Verdict::Broken { seq, reason } => {
+                    println!("audit log broken at entry {seq}: {reason}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}
+
+fn mint(
+    settings: &Settings,
+    sub: &str,
+    name: &str,
+    org: &str,
+    roles: Vec<String>,
+    ttl_hours: i64,
+) -> anyhow::Result<String> {
+    let auth = settings.auth_config()?;
+    let secret = auth
+        .hs256_secret
+        .context("tokens can only be minted with an HS256 secret; an external identity provider issues them otherwise")?;
+    for role in &roles {
+        accord_domain::Role::from_claim(role)?;
+    }
+    Ok(mint_hs256(
+        &secret,
+        &auth.issuer,
+        &auth.audience,
+        &TokenRequest {
+            sub: sub.to_owned(),
+            name: name.to_owned(),
+            org: org.to_owned(),
+            roles,
+            ttl: chrono::Duration::hours(ttl_hours),
+        },
+    )?)
+}
+
+/// The people whose tokens `serve --demo` prints.
+const DEMO_PEOPLE: &[(&str, &str, &str, &str)] = &[
+    (
+        "cica-officer-1",
+        "Aigerim Nurlanovna",
+        "CICA",
+        "secretariat",
+    ),
+    ("cica-sg", "Kairat Sarybay", "CICA", "secretary_general"),
+    ("sco-sg", "Zhang Ming", "SCO", "secretary_general"),
+    ("sco-officer-1", "Li Wei", "SCO", "counterpart"),
+    ("kaz-delegate-1", "Daniyar Akhmetov", "KAZ", "delegate"),
+    ("rus-delegate-1", "Irina Volkova", "RUS", "delegate"),
+    ("jpn-observer-1", "Haruto Sato", "JPN", "observer"),
+];
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
+    let state = Arc::new(AppState::prepare(&settings).await?);
+    if demo {
+        let summary = crate::demo::load(state.store()).await?;
+        if summary.loaded {
+            println!("demo data loaded:");
+        } else {
+            println!("demo data already present:");
+        }
+        for (id, title, draft_state) in &summary.drafts {
+            println!("  {draft_state:<15} {id}  {title}");
+        }
+        println!("\ntokens (valid 12 hours; send as `Authorization: Bearer <token>`):");
+        for (sub, name, org, role) in DEMO_PEOPLE {
+            let token = mint(&settings, sub, name, org, vec![(*role).to_owned()], 12)?;
+            println!("\n# {name}, {role} of {org}\n{token}");
+        }
+        println!();
+    }
+    let running = server::spawn(&settings, state).await?;
+    println!(
+        "Accord listening on {} (GraphiQL: {}/graphql)",
+        running.url(),
+        running.url()
+    );
+    tracing::info!(addr = %running.addr, "listening");
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    tracing::info!("shutting down");
+    running.stop().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A database URL without its password, for printing.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
+        _ => url.to_owned(),
+    }
+}

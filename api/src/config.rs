@@ -1,0 +1,154 @@
+//! Configuration: command-line flags with environment fallbacks, checked
+//! once at start-up so a misconfigured server refuses to start.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use crate::auth::{AuthConfig, MIN_HS256_SECRET_BYTES};
+
+/// Everything `accord serve` (and the other commands) can be told.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Settings {
+    /// Address to listen on.
+    #[arg(long, env = "ACCORD_LISTEN", default_value = "127.0.0.1:8000")]
+    pub listen: String,
+    /// Database URL: `sqlite://accord.db?mode=rwc` (default) or `postgres://…`.
+    #[arg(
+        long,
+        env = "ACCORD_DATABASE_URL",
+        default_value = "sqlite://accord.db?mode=rwc"
+    )]
+    pub database_url: String,
+    /// HS256 secret (at least 32 bytes). Without it and without a public
+    /// key, development mode keeps a random secret in `--dev-secret-file`.
+    #[arg(long, env = "ACCORD_JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// PEM public key of an external identity provider (EdDSA, ES256 or RS256).
+    #[arg(long, env = "ACCORD_JWT_PUBLIC_KEY")]
+    pub jwt_public_key: Option<PathBuf>,
+    /// Required `iss` claim.
+    #[arg(long, env = "ACCORD_JWT_ISSUER", default_value = "accord")]
+    pub jwt_issuer: String,
+    /// Required `aud` claim.
+    #[arg(long, env = "ACCORD_JWT_AUDIENCE", default_value = "accord")]
+    pub jwt_audience: String,
+    /// Clock leeway for `exp` and `nbf`, in seconds.
+    #[arg(long, env = "ACCORD_JWT_LEEWAY_SECS", default_value_t = 30)]
+    pub jwt_leeway_secs: u64,
+    /// Where development mode keeps its generated HS256 secret.
+    #[arg(
+        long,
+        env = "ACCORD_DEV_SECRET_FILE",
+        default_value = ".accord-dev-secret"
+    )]
+    pub dev_secret_file: PathBuf,
+    /// Production mode: no GraphiQL, no introspection, no field
+    /// suggestions, and an explicit key is required.
+    #[arg(long, env = "ACCORD_PRODUCTION", value_parser = clap::builder::BoolishValueParser::new(), default_value = "false")]
+    pub production: bool,
+    /// Largest query depth.
+    #[arg(long, env = "ACCORD_MAX_DEPTH", default_value_t = 10)]
+    pub max_depth: usize,
+    /// Largest query complexity.
+    #[arg(long, env = "ACCORD_MAX_COMPLEXITY", default_value_t = 500)]
+    pub max_complexity: usize,
+    /// Most aliases in one request.
+    #[arg(long, env = "ACCORD_MAX_ALIASES", default_value_t = 15)]
+    pub max_aliases: usize,
+    /// Most directives on one field.
+    #[arg(long, env = "ACCORD_MAX_DIRECTIVES", default_value_t = 5)]
+    pub max_directives: usize,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "ACCORD_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "ACCORD_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+}
+
+impl Settings {
+    /// Settings with every default, for tests: `database_url` and a secret
+    /// given.
+    pub fn for_tests(database_url: impl Into<String>, secret: impl Into<String>) -> Settings {
+        Settings {
+            listen: "127.0.0.1:0".into(),
+            database_url: database_url.into(),
+            jwt_secret: Some(secret.into()),
+            jwt_public_key: None,
+            jwt_issuer: "accord".into(),
+            jwt_audience: "accord".into(),
+            jwt_leeway_secs: 30,
+            dev_secret_file: PathBuf::from(".accord-dev-secret"),
+            production: false,
+            max_depth: 10,
+            max_complexity: 500,
+            max_aliases: 15,
+            max_directives: 5,
+            max_body_bytes: 1024 * 1024,
+            db_max_connections: 16,
+        }
+    }
+
+    /// The identity settings, reading the key file or the development
+    /// secret as needed.
+    pub fn auth_config(&self) -> anyhow::Result<AuthConfig> {
+        let public_key_pem = match &self.jwt_public_key {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .with_context(|| format!("reading ACCORD_JWT_PUBLIC_KEY {}", path.display()))?,
+            ),
+            None => None,
+        };
+        let hs256_secret = match (&self.jwt_secret, &public_key_pem) {
+            (Some(secret), _) => Some(secret.clone()),
+            (None, Some(_)) => None,
+            (None, None) if self.production => {
+                bail!("production mode needs ACCORD_JWT_SECRET or ACCORD_JWT_PUBLIC_KEY")
+            }
+            (None, None) => Some(dev_secret(&self.dev_secret_file)?),
+        };
+        Ok(AuthConfig {
+            hs256_secret,
+            public_key_pem,
+            issuer: self.jwt_issuer.clone(),
+            audience: self.jwt_audience.clone(),
+            leeway_secs: self.jwt_leeway_secs,
+        })
+    }
+}
+
+/// Reads the development secret, creating a random one (owner-only file)
+/// the first time. It never enters the repository.
+fn dev_secret(path: &Path) -> anyhow::Result<String> {
+    if let Ok(secret) = std::fs::read_to_string(path) {
+        let secret = secret.trim().to_owned();
+        if secret.len() >= MIN_HS256_SECRET_BYTES {
+            return Ok(secret);
+        }
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|error| anyhow::anyhow!("no randomness: {error}"))?;
+    let secret = hex::encode(bytes);
+    write_private(path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    tracing::warn!(file = %path.display(), "generated a development JWT secret; set ACCORD_JWT_SECRET in production");
+    Ok(secret)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}

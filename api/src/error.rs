@@ -1,0 +1,135 @@
+//! The one table from errors to `extensions.code` (SPEC §8). Internal
+//! errors are logged with a correlation id; the client sees only `INTERNAL`
+//! and that id.
+
+use accord_domain::DomainError;
+use accord_workflow::WorkflowError;
+use async_graphql::ErrorExtensions;
+
+/// The error codes a client can see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    /// No valid token.
+    Unauthenticated,
+    /// Not allowed for this person.
+    Forbidden,
+    /// Does not exist, or may not be known to exist.
+    NotFound,
+    /// Malformed or rule-breaking input.
+    BadUserInput,
+    /// Not possible from the current state.
+    InvalidTransition,
+    /// Someone else changed it first.
+    Conflict,
+    /// Our fault; see the logs.
+    Internal,
+}
+
+impl Code {
+    /// The code as sent in `extensions.code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Unauthenticated => "UNAUTHENTICATED",
+            Code::Forbidden => "FORBIDDEN",
+            Code::NotFound => "NOT_FOUND",
+            Code::BadUserInput => "BAD_USER_INPUT",
+            Code::InvalidTransition => "INVALID_TRANSITION",
+            Code::Conflict => "CONFLICT",
+            Code::Internal => "INTERNAL",
+        }
+    }
+}
+
+/// A GraphQL error with `code` and `message`.
+pub fn coded(code: Code, message: impl Into<String>) -> async_graphql::Error {
+    async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code.as_str()))
+}
+
+/// Logs an internal failure under a fresh correlation id and returns the
+/// opaque error the client sees.
+pub fn internal(detail: &dyn std::fmt::Display) -> async_graphql::Error {
+    let id = uuid::Uuid::new_v4();
+    tracing::error!(correlation_id = %id, error = %detail, "internal error");
+    async_graphql::Error::new(format!("internal error; correlation id {id}")).extend_with(
+        |_, ext| {
+            ext.set("code", Code::Internal.as_str());
+            ext.set("correlationId", id.to_string());
+        },
+    )
+}
+
+/// The mapping table.
+pub fn from_workflow(error: WorkflowError) -> async_graphql::Error {
+    let code = match &error {
+        WorkflowError::BadInput(_) | WorkflowError::Rejected(_) => Code::BadUserInput,
+        WorkflowError::NotFound(_) => Code::NotFound,
+        WorkflowError::Forbidden(_) => Code::Forbidden,
+        WorkflowError::InvalidTransition(_) => Code::InvalidTransition,
+        WorkflowError::Conflict(_) => Code::Conflict,
+        WorkflowError::Database(_) | WorkflowError::Corrupt(_) => return internal(&error),
+    };
+    coded(code, error.to_string())
+}
+
+/// Input that failed a domain constructor.
+pub fn from_domain(error: DomainError) -> async_graphql::Error {
+    coded(Code::BadUserInput, error.to_string())
+}
+
+/// Extension trait so resolvers can write `.gql()?`.
+pub trait GqlResult<T> {
+    /// Converts the error through the mapping table.
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> GqlResult<T> for Result<T, WorkflowError> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(from_workflow)
+    }
+}
+
+impl<T> GqlResult<T> for Result<T, DomainError> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(from_domain)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code_of(error: &async_graphql::Error) -> String {
+        let value = error
+            .extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .cloned()
+            .unwrap();
+        value.to_string().trim_matches('"').to_owned()
+    }
+
+    #[test]
+    fn each_workflow_error_maps_to_its_code() {
+        let cases = [
+            (WorkflowError::Rejected("x".into()), "BAD_USER_INPUT"),
+            (WorkflowError::NotFound("x".into()), "NOT_FOUND"),
+            (WorkflowError::Forbidden("x".into()), "FORBIDDEN"),
+            (
+                WorkflowError::InvalidTransition("x".into()),
+                "INVALID_TRANSITION",
+            ),
+            (WorkflowError::Conflict("x".into()), "CONFLICT"),
+            (WorkflowError::Corrupt("x".into()), "INTERNAL"),
+        ];
+        for (error, code) in cases {
+            assert_eq!(code_of(&from_workflow(error)), code);
+        }
+    }
+
+    #[test]
+    fn an_internal_error_hides_its_detail() {
+        let error = from_workflow(WorkflowError::Corrupt("table drafts at /var/db".into()));
+        assert!(!error.message.contains("drafts"));
+        assert!(error.message.contains("correlation id"));
+    }
+}

@@ -1,0 +1,170 @@
+//! GraphQL enums mirroring the domain's, with the contract's names.
+
+use async_graphql::Enum;
+
+/// A language of the texts. English and Russian are equally authentic.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::Lang")]
+pub enum Lang {
+    /// English.
+    En,
+    /// Russian.
+    Ru,
+    /// Kazakh.
+    Kk,
+    /// Chinese.
+    Zh,
+}
+
+/// Where a draft is in its life.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::DraftState")]
+pub enum DraftState {
+    /// Internal to the Secretariat and the party counterparts.
+    Drafting,
+    /// Sent to member states by note verbale.
+    Circulated,
+    /// On the agenda of a Special Working Group meeting.
+    SwgDiscussion,
+    /// Agreed by the Senior Officials Committee; the text is frozen.
+    SocAgreed,
+    /// Signed by every required Secretary General.
+    Signed,
+    /// Withdrawn for good.
+    Withdrawn,
+}
+
+/// A role carried in the token.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::Role")]
+pub enum Role {
+    /// Secretariat officer.
+    Secretariat,
+    /// Secretary General of a secretariat.
+    SecretaryGeneral,
+    /// Member-state delegate.
+    Delegate,
+    /// Counterpart secretariat officer.
+    Counterpart,
+    /// Observer.
+    Observer,
+    /// Administrator of reference data.
+    Admin,
+}
+
+/// What kind of organisation.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::OrgKind")]
+pub enum OrganizationKind {
+    /// The home secretariat (CICA).
+    Secretariat,
+    /// A counterpart secretariat (SCO).
+    Counterpart,
+    /// A member state.
+    MemberState,
+    /// An observer state or organisation.
+    Observer,
+}
+
+/// A comment, or a proposal carrying amended text.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::CommentKind")]
+pub enum CommentKind {
+    /// A remark.
+    Comment,
+    /// An amendment to an item.
+    Proposal,
+}
+
+/// A comment's status: open, its disposition, or withdrawn by its author.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::CommentStatus")]
+pub enum CommentStatus {
+    /// Not yet answered.
+    Open,
+    /// Taken into the text.
+    Accommodated,
+    /// Taken in part.
+    PartiallyAccommodated,
+    /// Not taken.
+    NotAccommodated,
+    /// Taken back by its author.
+    Withdrawn,
+}
+
+/// The Secretariat's disposition of a proposal.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::ProposalResolution")]
+pub enum ProposalResolution {
+    /// Taken into the text.
+    Accommodated,
+    /// Taken in part.
+    PartiallyAccommodated,
+    /// Not taken.
+    NotAccommodated,
+}
+
+/// What a proposal does to its item.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::ProposalOperation")]
+pub enum ProposalOperation {
+    /// Replace the item's text.
+    Replace,
+    /// Insert a new item after it.
+    InsertAfter,
+    /// Delete the item.
+    Delete,
+}
+
+/// How an item changed between two versions.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::ChangeKind")]
+pub enum ChangeKind {
+    /// New in the later version.
+    Added,
+    /// Gone from the later version.
+    Removed,
+    /// Text differs.
+    Changed,
+}
+
+/// What the viewer may do to a draft now (the workflow engine's answer).
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+pub enum DraftAction {
+    /// Add a new version.
+    Revise,
+    /// Circulate the current version by note verbale.
+    Circulate,
+    /// Put it on an SWG meeting's agenda.
+    OpenSwgDiscussion,
+    /// Record the SOC's agreement.
+    RecordSocAgreement,
+    /// Sign the agreed text.
+    Sign,
+    /// Withdraw the draft.
+    Withdraw,
+    /// Comment or propose.
+    Comment,
+    /// Resolve proposals.
+    ResolveProposal,
+}
+
+impl DraftAction {
+    /// The GraphQL name of a workflow action offered on drafts.
+    pub fn of(action: accord_workflow::Action) -> Option<DraftAction> {
+        use accord_workflow::Action as A;
+        Some(match action {
+            A::Revise => DraftAction::Revise,
+            A::Circulate => DraftAction::Circulate,
+            A::OpenSwgDiscussion => DraftAction::OpenSwgDiscussion,
+            A::RecordSocAgreement => DraftAction::RecordSocAgreement,
+            A::Sign => DraftAction::Sign,
+            A::Withdraw => DraftAction::Withdraw,
+            A::Comment => DraftAction::Comment,
+            A::ResolveProposal => DraftAction::ResolveProposal,
+            A::CreateDraft | A::EditComment | A::WithdrawComment | A::ContinueNoteSeries => {
+                return None;
+            }
+        })
+    }
+}

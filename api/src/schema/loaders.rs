@@ -1,0 +1,211 @@
+//! Batched loading for one request: every kind of object a `Draft` query
+//! touches is fetched with one statement, however many drafts, versions or
+//! comments the response holds.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use accord_workflow::read::{
+    CommentView, DecisionView, HistoryView, ItemView, MeetingView, NoteView, OrgView,
+    SignatureView, VersionView,
+};
+use accord_workflow::{Reader, Relation, WorkflowError};
+use async_graphql::dataloader::Loader;
+
+/// The versions of a draft up to the viewer's latest.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct VersionsOf(pub String, pub i32);
+/// The items of one version.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ItemsOf(pub String, pub i32);
+/// The comments of a draft the viewer may read.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CommentsOf(pub String, pub Relation);
+/// A draft's circulation notes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NotesOf(pub String);
+/// The meetings a draft was on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MeetingsOf(pub String);
+/// The decision that agreed a draft.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DecisionOf(pub String);
+/// A draft's signatures.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SignaturesOf(pub String);
+/// A draft's history as the viewer may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct HistoryOf(pub String, pub Relation);
+/// An organisation by code.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct OrgByCode(pub String);
+
+/// The loader behind every key type above.
+#[derive(Debug, Clone)]
+pub struct Loaders {
+    reader: Reader,
+}
+
+impl Loaders {
+    /// Loaders reading as `reader`'s viewer.
+    pub fn new(reader: Reader) -> Loaders {
+        Loaders { reader }
+    }
+}
+
+/// Loader errors are shared between every field that awaited the batch.
+pub type LoadError = Arc<WorkflowError>;
+
+fn ids<K>(keys: &[K], id: impl Fn(&K) -> String) -> Vec<String> {
+    keys.iter().map(id).collect()
+}
+
+impl Loader<VersionsOf> for Loaders {
+    type Value = Vec<VersionView>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[VersionsOf],
+    ) -> Result<HashMap<VersionsOf, Self::Value>, Self::Error> {
+        let pairs: Vec<(String, i32)> = keys.iter().map(|k| (k.0.clone(), k.1)).collect();
+        let mut found = self.reader.versions(&pairs).await.map_err(Arc::new)?;
+        Ok(keys
+            .iter()
+            .map(|k| (k.clone(), found.remove(&k.0).unwrap_or_default()))
+            .collect())
+    }
+}
+
+impl Loader<ItemsOf> for Loaders {
+    type Value = Vec<ItemView>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[ItemsOf]) -> Result<HashMap<ItemsOf, Self::Value>, Self::Error> {
+        let pairs: Vec<(String, i32)> = keys.iter().map(|k| (k.0.clone(), k.1)).collect();
+        let found = self.reader.items(&pairs).await.map_err(Arc::new)?;
+        Ok(found
+            .into_iter()
+            .map(|((d, v), items)| (ItemsOf(d, v), items))
+            .collect())
+    }
+}
+
+impl Loader<CommentsOf> for Loaders {
+    type Value = Vec<CommentView>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[CommentsOf],
+    ) -> Result<HashMap<CommentsOf, Self::Value>, Self::Error> {
+        let pairs: Vec<(String, Relation)> = keys.iter().map(|k| (k.0.clone(), k.1)).collect();
+        let mut found = self.reader.comments(&pairs).await.map_err(Arc::new)?;
+        Ok(keys
+            .iter()
+            .map(|k| (k.clone(), found.remove(&k.0).unwrap_or_default()))
+            .collect())
+    }
+}
+
+impl Loader<NotesOf> for Loaders {
+    type Value = Vec<NoteView>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[NotesOf]) -> Result<HashMap<NotesOf, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .notes(&ids(keys, |k| k.0.clone()))
+            .await
+            .map_err(Arc::new)?;
+        Ok(found.into_iter().map(|(k, v)| (NotesOf(k), v)).collect())
+    }
+}
+
+impl Loader<MeetingsOf> for Loaders {
+    type Value = Vec<MeetingView>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[MeetingsOf],
+    ) -> Result<HashMap<MeetingsOf, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .meetings(&ids(keys, |k| k.0.clone()))
+            .await
+            .map_err(Arc::new)?;
+        Ok(found.into_iter().map(|(k, v)| (MeetingsOf(k), v)).collect())
+    }
+}
+
+impl Loader<DecisionOf> for Loaders {
+    type Value = DecisionView;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[DecisionOf],
+    ) -> Result<HashMap<DecisionOf, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .decisions(&ids(keys, |k| k.0.clone()))
+            .await
+            .map_err(Arc::new)?;
+        Ok(found.into_iter().map(|(k, v)| (DecisionOf(k), v)).collect())
+    }
+}
+
+impl Loader<SignaturesOf> for Loaders {
+    type Value = Vec<SignatureView>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[SignaturesOf],
+    ) -> Result<HashMap<SignaturesOf, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .signatures(&ids(keys, |k| k.0.clone()))
+            .await
+            .map_err(Arc::new)?;
+        Ok(found
+            .into_iter()
+            .map(|(k, v)| (SignaturesOf(k), v))
+            .collect())
+    }
+}
+
+impl Loader<HistoryOf> for Loaders {
+    type Value = Vec<HistoryView>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[HistoryOf],
+    ) -> Result<HashMap<HistoryOf, Self::Value>, Self::Error> {
+        let pairs: Vec<(String, Relation)> = keys.iter().map(|k| (k.0.clone(), k.1)).collect();
+        let mut found = self.reader.history(&pairs).await.map_err(Arc::new)?;
+        Ok(keys
+            .iter()
+            .map(|k| (k.clone(), found.remove(&k.0).unwrap_or_default()))
+            .collect())
+    }
+}
+
+impl Loader<OrgByCode> for Loaders {
+    type Value = OrgView;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[OrgByCode],
+    ) -> Result<HashMap<OrgByCode, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .organizations(&ids(keys, |k| k.0.clone()))
+            .await
+            .map_err(Arc::new)?;
+        Ok(found.into_iter().map(|(k, v)| (OrgByCode(k), v)).collect())
+    }
+}

@@ -1,0 +1,599 @@
+//! The root mutation: each field parses its input into a workflow
+//! [`Command`], lets the engine decide and carry it out, and reads the
+//! result back as the viewer sees it.
+
+use accord_domain::{
+    Anchor, Content, ContentHash, DecisionNumber, Item, NoteNumber, NoteSeries, OrgCode, Texts,
+};
+use accord_workflow::{Action, Command, Engine, NewComment, NewDraft, Outcome, Proposal};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+
+use super::enums::{Lang, ProposalOperation, ProposalResolution};
+use super::scalars::Date;
+use super::types::{Comment, Decision, Draft, Note, Signature, reader};
+use crate::error::{GqlResult, internal};
+
+/// Every mutation and the permission-table action it performs. A test
+/// checks that the schema has no mutation missing here and that each
+/// action has a row in the table.
+pub const MUTATIONS: &[(&str, Action)] = &[
+    ("createDraft", Action::CreateDraft),
+    ("reviseDraft", Action::Revise),
+    ("circulateDraft", Action::Circulate),
+    ("addComment", Action::Comment),
+    ("editComment", Action::EditComment),
+    ("withdrawComment", Action::WithdrawComment),
+    ("resolveProposal", Action::ResolveProposal),
+    ("openSwgDiscussion", Action::OpenSwgDiscussion),
+    ("recordSocAgreement", Action::RecordSocAgreement),
+    ("signDraft", Action::Sign),
+    ("withdrawDraft", Action::Withdraw),
+    ("continueNoteSeries", Action::ContinueNoteSeries),
+];
+
+/// A text in one language.
+#[derive(InputObject, Debug, Clone)]
+pub struct LocalizedTextInput {
+    /// The language.
+    pub lang: Lang,
+    /// The text.
+    pub text: String,
+}
+
+/// One paragraph or table row; the anchor is stable across versions (e.g. item-3).
+#[derive(InputObject, Debug, Clone)]
+pub struct ItemInput {
+    /// The stable anchor.
+    pub anchor: String,
+    /// The texts.
+    pub texts: Vec<LocalizedTextInput>,
+}
+
+/// A new draft.
+#[derive(InputObject, Debug, Clone)]
+pub struct CreateDraftInput {
+    /// The kind of document, e.g. ACTION_PLAN.
+    pub kind: String,
+    /// The title.
+    pub title: Vec<LocalizedTextInput>,
+    /// Organisation codes whose Secretaries General must sign, e.g. ["CICA", "SCO"].
+    pub signatories: Vec<String>,
+    /// The first version's items.
+    pub items: Vec<ItemInput>,
+}
+
+/// A new version.
+#[derive(InputObject, Debug, Clone)]
+pub struct ReviseDraftInput {
+    /// The draft.
+    pub draft_id: ID,
+    /// The version this edit was made on; if it is no longer the current one: CONFLICT.
+    pub base_version: i32,
+    /// The new version's items.
+    pub items: Vec<ItemInput>,
+    /// What changed.
+    pub change_summary: Option<String>,
+    /// Proposals this version accommodates; each becomes ACCOMMODATED.
+    pub accommodates: Option<Vec<ID>>,
+}
+
+/// Circulation by note verbale.
+#[derive(InputObject, Debug, Clone)]
+pub struct CirculateDraftInput {
+    /// The draft.
+    pub draft_id: ID,
+    /// Note verbale series, e.g. PAR; the number is issued by the server.
+    pub series: String,
+    /// The note's subject.
+    pub subject: Option<Vec<LocalizedTextInput>>,
+    /// Earlier notes this one refers to, by number, e.g. ["PAR/361"].
+    pub references: Option<Vec<String>>,
+    /// Until when comments are invited.
+    pub comments_due_on: Option<Date>,
+}
+
+/// An amendment.
+#[derive(InputObject, Debug, Clone)]
+pub struct ProposalInput {
+    /// What it does to the item.
+    pub operation: ProposalOperation,
+    /// The proposed text; required unless deleting.
+    pub texts: Option<Vec<LocalizedTextInput>>,
+}
+
+/// A comment or proposal.
+#[derive(InputObject, Debug, Clone)]
+pub struct AddCommentInput {
+    /// The draft.
+    pub draft_id: ID,
+    /// The version commented on.
+    pub version: i32,
+    /// An item anchor; absent means the draft as a whole.
+    pub anchor: Option<String>,
+    /// The text.
+    pub body: String,
+    /// Present for a proposal (amendment) to the anchored item.
+    pub proposal: Option<ProposalInput>,
+}
+
+/// A change to one's own comment.
+#[derive(InputObject, Debug, Clone)]
+pub struct EditCommentInput {
+    /// The comment.
+    pub comment_id: ID,
+    /// The new text.
+    pub body: String,
+}
+
+/// Taking back one's own comment.
+#[derive(InputObject, Debug, Clone)]
+pub struct WithdrawCommentInput {
+    /// The comment.
+    pub comment_id: ID,
+}
+
+/// A disposition of a proposal.
+#[derive(InputObject, Debug, Clone)]
+pub struct ResolveProposalInput {
+    /// The proposal.
+    pub comment_id: ID,
+    /// The disposition.
+    pub resolution: ProposalResolution,
+    /// The Secretariat's reply.
+    pub reply: Option<String>,
+}
+
+/// Putting a draft on an SWG meeting's agenda.
+#[derive(InputObject, Debug, Clone)]
+pub struct OpenSwgDiscussionInput {
+    /// The draft.
+    pub draft_id: ID,
+    /// The meeting's date.
+    pub meeting_date: Date,
+}
+
+/// The SOC's agreement.
+#[derive(InputObject, Debug, Clone)]
+pub struct RecordSocAgreementInput {
+    /// The draft.
+    pub draft_id: ID,
+    /// The SOC meeting's date.
+    pub meeting_date: Date,
+    /// e.g. SOC/2024-II/DEC/3; issued by the server when absent.
+    pub decision_number: Option<String>,
+}
+
+/// A signature.
+#[derive(InputObject, Debug, Clone)]
+pub struct SignDraftInput {
+    /// The draft.
+    pub draft_id: ID,
+    /// The content hash of the agreed version, as the signer saw it.
+    pub content_hash: String,
+}
+
+/// A withdrawal.
+#[derive(InputObject, Debug, Clone)]
+pub struct WithdrawDraftInput {
+    /// The draft.
+    pub draft_id: ID,
+    /// Why.
+    pub reason: String,
+}
+
+/// Continuing a note series from an earlier registry.
+#[derive(InputObject, Debug, Clone)]
+pub struct ContinueNoteSeriesInput {
+    /// The series, e.g. PAR.
+    pub series: String,
+    /// The calendar year.
+    pub year: i32,
+    /// The last number already used outside Accord; the next note gets the one after.
+    pub last_sequence: i32,
+}
+
+/// A draft after a change.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct DraftPayload {
+    /// The draft as it is now.
+    pub draft: Draft,
+}
+
+/// A draft after circulation.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct CirculateDraftPayload {
+    /// The draft as it is now.
+    pub draft: Draft,
+    /// The note that circulated it.
+    pub note: Note,
+}
+
+/// A comment after a change.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct CommentPayload {
+    /// The comment as it is now.
+    pub comment: Comment,
+}
+
+/// A draft after the SOC's agreement.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct RecordSocAgreementPayload {
+    /// The draft as it is now.
+    pub draft: Draft,
+    /// The decision.
+    pub decision: Decision,
+}
+
+/// A draft after a signature.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct SignDraftPayload {
+    /// The draft as it is now.
+    pub draft: Draft,
+    /// The new signature.
+    pub signature: Signature,
+}
+
+/// A continued note series.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ContinueNoteSeriesPayload {
+    /// The series.
+    pub series: String,
+    /// The year.
+    pub year: i32,
+    /// The number the next note of the series will get in that year.
+    pub next_number: String,
+}
+
+fn texts(list: Vec<LocalizedTextInput>) -> Result<Texts> {
+    Texts::from_pairs(list.into_iter().map(|t| (t.lang.into(), t.text))).gql()
+}
+
+fn content(items: Vec<ItemInput>) -> Result<Content> {
+    let items = items
+        .into_iter()
+        .map(|item| {
+            Ok(Item {
+                anchor: Anchor::parse(&item.anchor).gql()?,
+                texts: texts(item.texts)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Content::new(items).gql()
+}
+
+/// The root mutation.
+#[derive(Debug, Default)]
+pub struct Mutation;
+
+async fn run(ctx: &Context<'_>, command: Command) -> Result<Outcome> {
+    let engine = ctx.data::<Engine>()?;
+    let actor = reader(ctx)?.actor();
+    engine.execute(actor, command).await.gql()
+}
+
+async fn draft(ctx: &Context<'_>, id: &str) -> Result<Draft> {
+    Ok(Draft::new(reader(ctx)?.draft(id).await.gql()?))
+}
+
+async fn comment(ctx: &Context<'_>, id: &str) -> Result<Comment> {
+    let reader = reader(ctx)?;
+    let view = reader.comment(id).await.gql()?;
+    let current = reader.draft(&view.draft_id).await.gql()?.current_version;
+    Ok(Comment::new(view, current))
+}
+
+fn unexpected(outcome: &Outcome) -> async_graphql::Error {
+    internal(&format!("unexpected outcome {outcome:?}"))
+}
+
+#[Object]
+impl Mutation {
+    /// Start a draft (Secretariat). It is internal (DRAFTING) until circulated.
+    async fn create_draft(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateDraftInput,
+    ) -> Result<DraftPayload> {
+        let signatories = input
+            .signatories
+            .iter()
+            .map(|s| OrgCode::parse(s))
+            .collect::<Result<Vec<_>, _>>()
+            .gql()?;
+        let command = Command::CreateDraft(NewDraft {
+            kind: input.kind,
+            title: texts(input.title)?,
+            signatories,
+            content: content(input.items)?,
+        });
+        match run(ctx, command).await? {
+            Outcome::Draft { draft_id } => Ok(DraftPayload {
+                draft: draft(ctx, &draft_id).await?,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Add a version made on `baseVersion` (Secretariat).
+    async fn revise_draft(
+        &self,
+        ctx: &Context<'_>,
+        input: ReviseDraftInput,
+    ) -> Result<DraftPayload> {
+        let command = Command::ReviseDraft {
+            draft_id: input.draft_id.to_string(),
+            base_version: input.base_version,
+            content: content(input.items)?,
+            change_summary: input.change_summary,
+            accommodates: input
+                .accommodates
+                .unwrap_or_default()
+                .into_iter()
+                .map(|id| id.to_string())
+                .collect(),
+        };
+        match run(ctx, command).await? {
+            Outcome::Draft { draft_id } => Ok(DraftPayload {
+                draft: draft(ctx, &draft_id).await?,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Circulate the current version to member states by a new note verbale (Secretariat).
+    async fn circulate_draft(
+        &self,
+        ctx: &Context<'_>,
+        input: CirculateDraftInput,
+    ) -> Result<CirculateDraftPayload> {
+        let command = Command::CirculateDraft {
+            draft_id: input.draft_id.to_string(),
+            series: NoteSeries::parse(&input.series).gql()?,
+            subject: input.subject.map(texts).transpose()?,
+            references: input
+                .references
+                .unwrap_or_default()
+                .iter()
+                .map(|n| NoteNumber::parse(n))
+                .collect::<Result<Vec<_>, _>>()
+                .gql()?,
+            comments_due_on: input.comments_due_on.map(|d| d.0),
+        };
+        match run(ctx, command).await? {
+            Outcome::Circulated { draft_id, note_id } => {
+                let draft = draft(ctx, &draft_id).await?;
+                let note = reader(ctx)?
+                    .notes(std::slice::from_ref(&draft_id))
+                    .await
+                    .gql()?
+                    .remove(&draft_id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find(|n| n.id == note_id)
+                    .ok_or_else(|| internal(&format!("note {note_id} vanished")))?;
+                Ok(CirculateDraftPayload {
+                    draft,
+                    note: Note(note),
+                })
+            }
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Comment on, or propose an amendment to, the current version. The
+    /// comment speaks for the viewer's own organisation.
+    async fn add_comment(
+        &self,
+        ctx: &Context<'_>,
+        input: AddCommentInput,
+    ) -> Result<CommentPayload> {
+        let command = Command::AddComment(NewComment {
+            draft_id: input.draft_id.to_string(),
+            version: input.version,
+            anchor: input
+                .anchor
+                .as_deref()
+                .map(Anchor::parse)
+                .transpose()
+                .gql()?,
+            body: input.body,
+            proposal: input
+                .proposal
+                .map(|p| {
+                    Ok::<_, async_graphql::Error>(Proposal {
+                        operation: p.operation.into(),
+                        texts: p.texts.map(texts).transpose()?,
+                    })
+                })
+                .transpose()?,
+        });
+        match run(ctx, command).await? {
+            Outcome::Comment { comment_id } => Ok(CommentPayload {
+                comment: comment(ctx, &comment_id).await?,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Change the text of one's own unresolved comment.
+    async fn edit_comment(
+        &self,
+        ctx: &Context<'_>,
+        input: EditCommentInput,
+    ) -> Result<CommentPayload> {
+        let command = Command::EditComment {
+            comment_id: input.comment_id.to_string(),
+            body: input.body,
+        };
+        match run(ctx, command).await? {
+            Outcome::Comment { comment_id } => Ok(CommentPayload {
+                comment: comment(ctx, &comment_id).await?,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Take back one's own unresolved comment.
+    async fn withdraw_comment(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawCommentInput,
+    ) -> Result<CommentPayload> {
+        let command = Command::WithdrawComment {
+            comment_id: input.comment_id.to_string(),
+        };
+        match run(ctx, command).await? {
+            Outcome::Comment { comment_id } => Ok(CommentPayload {
+                comment: comment(ctx, &comment_id).await?,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Answer a proposal (Secretariat).
+    async fn resolve_proposal(
+        &self,
+        ctx: &Context<'_>,
+        input: ResolveProposalInput,
+    ) -> Result<CommentPayload> {
+        let command = Command::ResolveProposal {
+            comment_id: input.comment_id.to_string(),
+            resolution: input.resolution.into(),
+            reply: input.reply,
+        };
+        match run(ctx, command).await? {
+            Outcome::Comment { comment_id } => Ok(CommentPayload {
+                comment: comment(ctx, &comment_id).await?,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Put a circulated draft on the agenda of the SWG meeting on a date (Secretariat).
+    async fn open_swg_discussion(
+        &self,
+        ctx: &Context<'_>,
+        input: OpenSwgDiscussionInput,
+    ) -> Result<DraftPayload> {
+        let command = Command::OpenSwgDiscussion {
+            draft_id: input.draft_id.to_string(),
+            meeting_date: input.meeting_date.0,
+        };
+        match run(ctx, command).await? {
+            Outcome::Draft { draft_id } => Ok(DraftPayload {
+                draft: draft(ctx, &draft_id).await?,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Record the SOC's agreement by decision; the current version is frozen (Secretariat).
+    async fn record_soc_agreement(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordSocAgreementInput,
+    ) -> Result<RecordSocAgreementPayload> {
+        let command = Command::RecordSocAgreement {
+            draft_id: input.draft_id.to_string(),
+            meeting_date: input.meeting_date.0,
+            decision_number: input
+                .decision_number
+                .as_deref()
+                .map(DecisionNumber::parse)
+                .transpose()
+                .gql()?,
+        };
+        match run(ctx, command).await? {
+            Outcome::Agreed { draft_id, .. } => {
+                let decision = reader(ctx)?
+                    .decisions(std::slice::from_ref(&draft_id))
+                    .await
+                    .gql()?
+                    .remove(&draft_id)
+                    .ok_or_else(|| internal(&"the decision vanished"))?;
+                Ok(RecordSocAgreementPayload {
+                    draft: draft(ctx, &draft_id).await?,
+                    decision: Decision(decision),
+                })
+            }
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Sign the agreed text for one's organisation (Secretary General).
+    async fn sign_draft(
+        &self,
+        ctx: &Context<'_>,
+        input: SignDraftInput,
+    ) -> Result<SignDraftPayload> {
+        let command = Command::SignDraft {
+            draft_id: input.draft_id.to_string(),
+            content_hash: ContentHash::parse(&input.content_hash).gql()?,
+        };
+        match run(ctx, command).await? {
+            Outcome::Signed { draft_id } => {
+                let reader = reader(ctx)?;
+                let org = reader.actor().org().to_string();
+                let signature = reader
+                    .signatures(std::slice::from_ref(&draft_id))
+                    .await
+                    .gql()?
+                    .remove(&draft_id)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find(|s| s.org_code == org)
+                    .ok_or_else(|| internal(&"the signature vanished"))?;
+                Ok(SignDraftPayload {
+                    draft: draft(ctx, &draft_id).await?,
+                    signature: Signature(signature),
+                })
+            }
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Withdraw a draft for good, with a reason (Secretariat).
+    async fn withdraw_draft(
+        &self,
+        ctx: &Context<'_>,
+        input: WithdrawDraftInput,
+    ) -> Result<DraftPayload> {
+        let command = Command::WithdrawDraft {
+            draft_id: input.draft_id.to_string(),
+            reason: input.reason,
+        };
+        match run(ctx, command).await? {
+            Outcome::Draft { draft_id } => Ok(DraftPayload {
+                draft: draft(ctx, &draft_id).await?,
+            }),
+            other => Err(unexpected(&other)),
+        }
+    }
+
+    /// Continue a note series from an earlier (paper) registry, so that
+    /// Accord's numbers follow on without a clash (Secretariat).
+    async fn continue_note_series(
+        &self,
+        ctx: &Context<'_>,
+        input: ContinueNoteSeriesInput,
+    ) -> Result<ContinueNoteSeriesPayload> {
+        let series = NoteSeries::parse(&input.series).gql()?;
+        let last = u32::try_from(input.last_sequence).map_err(|_| {
+            crate::error::coded(
+                crate::error::Code::BadUserInput,
+                "lastSequence must be positive",
+            )
+        })?;
+        let command = Command::ContinueNoteSeries {
+            series: series.clone(),
+            year: input.year,
+            last_sequence: last,
+        };
+        run(ctx, command).await?;
+        Ok(ContinueNoteSeriesPayload {
+            next_number: NoteNumber::new(series.clone(), last + 1).gql()?.to_string(),
+            series: series.to_string(),
+            year: input.year,
+        })
+    }
+}

@@ -1,0 +1,754 @@
+//! Output types. Each wraps a read model from `workflow::read`; resolvers
+//! only shape data, and every relation goes through the request's loaders.
+
+use std::sync::Arc;
+
+use accord_workflow::Reader;
+use accord_workflow::read::{
+    CommentView, DecisionView, DraftView, HistoryView, ItemView, MeetingView, NoteView, OrgView,
+    SignatureView, VersionView,
+};
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, ID, Object, Result, SimpleObject};
+
+use super::enums::{
+    ChangeKind, CommentKind, CommentStatus, DraftAction, DraftState, Lang, OrganizationKind,
+    ProposalOperation, Role,
+};
+use super::loaders::{
+    CommentsOf, DecisionOf, HistoryOf, ItemsOf, LoadError, Loaders, MeetingsOf, NotesOf, OrgByCode,
+    SignaturesOf, VersionsOf,
+};
+use super::scalars::{Date, DateTime};
+use crate::error::{GqlResult, from_workflow, internal};
+
+/// The request's loaders.
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a DataLoader<Loaders>> {
+    ctx.data::<DataLoader<Loaders>>()
+}
+
+/// The request's reader (the viewer's eyes).
+pub(crate) fn reader<'a>(ctx: &Context<'a>) -> Result<&'a Reader> {
+    ctx.data::<Reader>()
+}
+
+/// Loads one key through the request's loaders.
+async fn load<K>(ctx: &Context<'_>, key: K) -> Result<Option<<Loaders as Loader<K>>::Value>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = LoadError>,
+{
+    loaders(ctx)?
+        .load_one(key)
+        .await
+        .map_err(|error| match Arc::try_unwrap(error) {
+            Ok(error) => from_workflow(error),
+            Err(shared) => internal(&shared),
+        })
+}
+
+fn text_in(texts: &accord_domain::Texts, lang: Option<Lang>) -> String {
+    texts
+        .pick(lang.map(Into::into))
+        .map_or_else(|| texts.first().to_owned(), str::to_owned)
+}
+
+/// A text in one language.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct LocalizedText {
+    /// The language.
+    pub lang: Lang,
+    /// The text.
+    pub text: String,
+}
+
+fn localized(texts: &accord_domain::Texts) -> Vec<LocalizedText> {
+    texts
+        .iter()
+        .map(|(lang, text)| LocalizedText {
+            lang: lang.into(),
+            text: text.to_owned(),
+        })
+        .collect()
+}
+
+/// An organisation: a secretariat, a member state or an observer.
+#[derive(Debug, Clone)]
+pub struct Organization(pub OrgView);
+
+/// An organisation: a secretariat, a member state or an observer.
+#[Object]
+impl Organization {
+    /// Its code: `CICA`, `SCO`, or an ISO 3166-1 alpha-3 code.
+    async fn code(&self) -> &str {
+        &self.0.code
+    }
+
+    /// What kind of organisation it is.
+    async fn kind(&self) -> Result<OrganizationKind> {
+        let kind = self.0.kind.parse::<accord_domain::OrgKind>().gql()?;
+        Ok(kind.into())
+    }
+
+    /// Its name in English.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+}
+
+/// Loads an organisation that must exist.
+pub(crate) async fn organization(ctx: &Context<'_>, code: &str) -> Result<Organization> {
+    load(ctx, OrgByCode(code.to_owned()))
+        .await?
+        .map(Organization)
+        .ok_or_else(|| internal(&format!("organisation {code} is referenced but missing")))
+}
+
+/// The person making the request.
+#[derive(Debug, Clone)]
+pub struct Viewer;
+
+/// The person making the request, as their token says.
+#[Object]
+impl Viewer {
+    /// The token's `sub`.
+    async fn id(&self, ctx: &Context<'_>) -> Result<ID> {
+        Ok(ID(reader(ctx)?.actor().sub().to_owned()))
+    }
+
+    /// The token's `name`.
+    async fn name(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(reader(ctx)?.actor().name().to_owned())
+    }
+
+    /// The token's roles.
+    async fn roles(&self, ctx: &Context<'_>) -> Result<Vec<Role>> {
+        Ok(reader(ctx)?
+            .actor()
+            .roles()
+            .iter()
+            .map(|r| (*r).into())
+            .collect())
+    }
+
+    /// The organisation the person acts for.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        let code = reader(ctx)?.actor().org().to_string();
+        organization(ctx, &code).await
+    }
+}
+
+/// A person who acted (from the audit trail or a signature).
+#[derive(Debug, Clone)]
+pub struct Person {
+    /// The person's id (token `sub`).
+    pub sub: String,
+    /// The name at the time.
+    pub name: String,
+    /// The organisation acted for.
+    pub org: String,
+}
+
+/// A person who acted, as recorded at the time.
+#[Object]
+impl Person {
+    /// The person's id (the token's `sub`).
+    async fn id(&self) -> ID {
+        ID(self.sub.clone())
+    }
+
+    /// The name the person had when acting.
+    async fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The organisation the person acted for.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, &self.org).await
+    }
+}
+
+/// A joint document on its way from first draft to signature.
+#[derive(Debug, Clone)]
+pub struct Draft(pub Arc<DraftView>);
+
+impl Draft {
+    /// Wraps a read model.
+    pub fn new(view: DraftView) -> Draft {
+        Draft(Arc::new(view))
+    }
+
+    async fn version_list(&self, ctx: &Context<'_>) -> Result<Vec<VersionView>> {
+        Ok(
+            load(ctx, VersionsOf(self.0.id.clone(), self.0.current_version))
+                .await?
+                .unwrap_or_default(),
+        )
+    }
+
+    async fn version_number(&self, ctx: &Context<'_>, number: i32) -> Result<Option<Version>> {
+        Ok(self
+            .version_list(ctx)
+            .await?
+            .into_iter()
+            .find(|v| v.number == number)
+            .map(Version))
+    }
+}
+
+/// A joint document on its way from first draft to signature.
+#[Object]
+impl Draft {
+    /// The draft's id.
+    async fn id(&self) -> ID {
+        ID(self.0.id.clone())
+    }
+
+    /// The kind of document, e.g. `ACTION_PLAN`.
+    async fn kind(&self) -> &str {
+        &self.0.kind
+    }
+
+    /// Where the draft is in its life.
+    async fn state(&self) -> DraftState {
+        self.0.state.into()
+    }
+
+    /// The title in `lang`, else English, else the first language given.
+    async fn title(&self, lang: Option<Lang>) -> String {
+        text_in(&self.0.title, lang)
+    }
+
+    /// The title in every language given.
+    async fn titles(&self) -> Vec<LocalizedText> {
+        localized(&self.0.title)
+    }
+
+    /// The organisations whose Secretaries General must sign, in order.
+    async fn signatories(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
+        let mut out = Vec::with_capacity(self.0.signatories.len());
+        for code in &self.0.signatories {
+            out.push(organization(ctx, code).await?);
+        }
+        Ok(out)
+    }
+
+    /// What the viewer may do to this draft now.
+    async fn viewer_actions(&self, ctx: &Context<'_>) -> Result<Vec<DraftAction>> {
+        let actor = reader(ctx)?.actor();
+        Ok(
+            accord_workflow::permissions::viewer_actions(actor, &self.0.facts)
+                .into_iter()
+                .filter_map(DraftAction::of)
+                .collect(),
+        )
+    }
+
+    /// The latest version the viewer may see (member states see the last
+    /// circulated one).
+    async fn current_version(&self, ctx: &Context<'_>) -> Result<Version> {
+        self.version_number(ctx, self.0.current_version)
+            .await?
+            .ok_or_else(|| internal(&format!("draft {} lacks its current version", self.0.id)))
+    }
+
+    /// The version agreed by the SOC, whose hash is signed.
+    async fn agreed_version(&self, ctx: &Context<'_>) -> Result<Option<Version>> {
+        match self.0.agreed_version {
+            Some(number) => self.version_number(ctx, number).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Every version the viewer may see, oldest first.
+    async fn versions(&self, ctx: &Context<'_>) -> Result<Vec<Version>> {
+        Ok(self
+            .version_list(ctx)
+            .await?
+            .into_iter()
+            .map(Version)
+            .collect())
+    }
+
+    /// The comments and proposals the viewer may read, oldest first.
+    async fn comments(&self, ctx: &Context<'_>) -> Result<Vec<Comment>> {
+        let list = load(ctx, CommentsOf(self.0.id.clone(), self.0.facts.relation))
+            .await?
+            .unwrap_or_default();
+        Ok(list
+            .into_iter()
+            .map(|c| Comment::new(c, self.0.current_version))
+            .collect())
+    }
+
+    /// The notes verbales that circulated it, oldest first.
+    async fn notes(&self, ctx: &Context<'_>) -> Result<Vec<Note>> {
+        Ok(load(ctx, NotesOf(self.0.id.clone()))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Note)
+            .collect())
+    }
+
+    /// The meetings that had it on their agenda.
+    async fn meetings(&self, ctx: &Context<'_>) -> Result<Vec<Meeting>> {
+        Ok(load(ctx, MeetingsOf(self.0.id.clone()))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Meeting)
+            .collect())
+    }
+
+    /// The SOC decision that agreed it.
+    async fn decision(&self, ctx: &Context<'_>) -> Result<Option<Decision>> {
+        Ok(load(ctx, DecisionOf(self.0.id.clone()))
+            .await?
+            .map(Decision))
+    }
+
+    /// Signatures so far.
+    async fn signatures(&self, ctx: &Context<'_>) -> Result<Vec<Signature>> {
+        Ok(load(ctx, SignaturesOf(self.0.id.clone()))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(Signature)
+            .collect())
+    }
+
+    /// What happened to it, from the audit log.
+    async fn history(&self, ctx: &Context<'_>) -> Result<Vec<HistoryEntry>> {
+        Ok(
+            load(ctx, HistoryOf(self.0.id.clone(), self.0.facts.relation))
+                .await?
+                .unwrap_or_default()
+                .into_iter()
+                .map(HistoryEntry)
+                .collect(),
+        )
+    }
+
+    /// The compilation of proposals on a version, grouped by item.
+    async fn compilation(&self, ctx: &Context<'_>, version: i32) -> Result<Vec<CompilationEntry>> {
+        let rows = reader(ctx)?.compilation(&self.0, version).await.gql()?;
+        Ok(rows
+            .into_iter()
+            .map(|row| CompilationEntry {
+                anchor: row.anchor,
+                proposals: row
+                    .proposals
+                    .into_iter()
+                    .map(|c| Comment::new(c, self.0.current_version))
+                    .collect(),
+            })
+            .collect())
+    }
+
+    /// The item-by-item difference between two versions.
+    async fn diff(&self, ctx: &Context<'_>, from: i32, to: i32) -> Result<Vec<ItemChange>> {
+        Ok(reader(ctx)?
+            .diff(&self.0, from, to)
+            .await
+            .gql()?
+            .into_iter()
+            .map(|c| ItemChange {
+                anchor: c.anchor.to_string(),
+                change: c.change.into(),
+                lang: c.lang.map(Into::into),
+                before: c.before,
+                after: c.after,
+            })
+            .collect())
+    }
+
+    /// Why it was withdrawn.
+    async fn withdrawn_reason(&self) -> Option<&str> {
+        self.0.withdrawn_reason.as_deref()
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime {
+        DateTime(self.0.updated_at)
+    }
+}
+
+/// An immutable version of a draft.
+#[derive(Debug, Clone)]
+pub struct Version(pub VersionView);
+
+/// An immutable version of a draft.
+#[Object]
+impl Version {
+    /// 1, 2, … in order of creation.
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+
+    /// SHA-256 (lower-case hex) of the canonical form of its items; see
+    /// ARCHITECTURE.md to recompute it.
+    async fn content_hash(&self) -> &str {
+        &self.0.content_hash
+    }
+
+    /// What changed from the previous version.
+    async fn change_summary(&self) -> Option<&str> {
+        self.0.change_summary.as_deref()
+    }
+
+    /// When it was made.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.0.created_at)
+    }
+
+    /// Its items, in order.
+    async fn items(&self, ctx: &Context<'_>) -> Result<Vec<DraftItem>> {
+        Ok(load(ctx, ItemsOf(self.0.draft_id.clone(), self.0.number))
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(DraftItem)
+            .collect())
+    }
+}
+
+/// A paragraph or table row of a version.
+#[derive(Debug, Clone)]
+pub struct DraftItem(pub ItemView);
+
+/// A paragraph or table row; its anchor is stable across versions.
+#[Object(name = "Item")]
+impl DraftItem {
+    /// The stable anchor, e.g. `item-3`.
+    async fn anchor(&self) -> &str {
+        &self.0.anchor
+    }
+
+    /// The text in `lang`, else English, else the first language given.
+    async fn text(&self, lang: Option<Lang>) -> String {
+        text_in(&self.0.texts, lang)
+    }
+
+    /// The text in every language given.
+    async fn texts(&self) -> Vec<LocalizedText> {
+        localized(&self.0.texts)
+    }
+}
+
+/// A comment, or a proposal carrying amended text.
+#[derive(Debug, Clone)]
+pub struct Comment {
+    view: CommentView,
+    current_version: i32,
+}
+
+impl Comment {
+    /// Wraps a comment seen on a draft whose current version (for the
+    /// viewer) is `current_version`.
+    pub fn new(view: CommentView, current_version: i32) -> Comment {
+        Comment {
+            view,
+            current_version,
+        }
+    }
+}
+
+/// The amendment a proposal carries.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ProposalText {
+    /// What it does to the item.
+    pub operation: ProposalOperation,
+    /// The proposed text, unless deleting.
+    pub texts: Vec<LocalizedText>,
+}
+
+/// A comment, or a proposal carrying amended text.
+#[Object]
+impl Comment {
+    /// The comment's id.
+    async fn id(&self) -> ID {
+        ID(self.view.id.clone())
+    }
+
+    /// Comment or proposal.
+    async fn kind(&self) -> CommentKind {
+        self.view.kind.into()
+    }
+
+    /// Open, its disposition, or withdrawn.
+    async fn status(&self) -> CommentStatus {
+        self.view.status.into()
+    }
+
+    /// The item commented on; absent for the draft as a whole.
+    async fn anchor(&self) -> Option<&str> {
+        self.view.anchor.as_deref()
+    }
+
+    /// The text.
+    async fn body(&self) -> &str {
+        &self.view.body
+    }
+
+    /// Whether it was made on an older version than the current one.
+    async fn outdated(&self) -> bool {
+        self.view.version < self.current_version
+    }
+
+    /// The version commented on.
+    async fn version(&self, ctx: &Context<'_>) -> Result<Version> {
+        let versions = load(
+            ctx,
+            VersionsOf(self.view.draft_id.clone(), self.current_version),
+        )
+        .await?
+        .unwrap_or_default();
+        versions
+            .into_iter()
+            .find(|v| v.number == self.view.version)
+            .map(Version)
+            .ok_or_else(|| internal(&format!("comment {} is on a missing version", self.view.id)))
+    }
+
+    /// The organisation it speaks for (always the author's own).
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, &self.view.org_code).await
+    }
+
+    /// Who wrote it.
+    async fn author(&self) -> Person {
+        Person {
+            sub: self.view.author_sub.clone(),
+            name: self.view.author_name.clone(),
+            org: self.view.org_code.clone(),
+        }
+    }
+
+    /// The amendment, for a proposal.
+    async fn proposal(&self) -> Option<ProposalText> {
+        self.view.operation.map(|operation| ProposalText {
+            operation: operation.into(),
+            texts: self
+                .view
+                .proposal_texts
+                .as_ref()
+                .map(localized)
+                .unwrap_or_default(),
+        })
+    }
+
+    /// The Secretariat's reply.
+    async fn reply(&self) -> Option<&str> {
+        self.view.reply.as_deref()
+    }
+
+    /// The version that accommodated it.
+    async fn accommodated_in_version(&self) -> Option<i32> {
+        self.view.accommodated_in_version
+    }
+
+    /// When it was made.
+    async fn created_at(&self) -> DateTime {
+        DateTime(self.view.created_at)
+    }
+}
+
+/// The proposals on one item.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct CompilationEntry {
+    /// The item's anchor.
+    pub anchor: String,
+    /// Its proposals, oldest first.
+    pub proposals: Vec<Comment>,
+}
+
+/// One change between two versions, per item and language.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct ItemChange {
+    /// The item's anchor.
+    pub anchor: String,
+    /// Added, removed or changed.
+    pub change: ChangeKind,
+    /// The language whose text differs.
+    pub lang: Option<Lang>,
+    /// The text before.
+    pub before: Option<String>,
+    /// The text after.
+    pub after: Option<String>,
+}
+
+/// A note verbale.
+#[derive(Debug, Clone)]
+pub struct Note(pub NoteView);
+
+/// An earlier note referred to.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct NoteReference {
+    /// Its number, e.g. `PAR/361`.
+    pub number: String,
+    /// Its date.
+    pub date: Date,
+}
+
+/// A note verbale of the Secretariat.
+#[Object]
+impl Note {
+    /// The note's number: series and per-year sequence, e.g. `PAR/713`.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+
+    /// The note's date (Astana).
+    async fn date(&self) -> Date {
+        Date(self.0.date)
+    }
+
+    /// The version it circulated.
+    async fn version(&self) -> Option<i32> {
+        self.0.version
+    }
+
+    /// The subject in `lang`, if a subject was given.
+    async fn subject(&self, lang: Option<Lang>) -> Option<String> {
+        self.0.subject.as_ref().map(|s| text_in(s, lang))
+    }
+
+    /// Until when comments are invited.
+    async fn comments_due_on(&self) -> Option<Date> {
+        self.0.comments_due_on.map(Date)
+    }
+
+    /// Earlier notes it refers to.
+    async fn references(&self) -> Vec<NoteReference> {
+        self.0
+            .references
+            .iter()
+            .map(|(number, date)| NoteReference {
+                number: number.clone(),
+                date: Date(*date),
+            })
+            .collect()
+    }
+}
+
+/// A meeting of a body.
+#[derive(Debug, Clone)]
+pub struct Meeting(pub MeetingView);
+
+/// A meeting of a body (`SWG`, `SOC`).
+#[Object]
+impl Meeting {
+    /// The body: `SWG` or `SOC`.
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+
+    /// The date.
+    async fn date(&self) -> Date {
+        Date(self.0.date)
+    }
+
+    /// The session within the year, e.g. `2024-II`.
+    async fn session(&self) -> Option<String> {
+        use chrono::Datelike;
+        let session = u32::try_from(self.0.session?).ok()?;
+        accord_domain::SessionNumber::new(self.0.date.year(), session)
+            .ok()
+            .map(|s| s.to_string())
+    }
+}
+
+/// A decision of the SOC.
+#[derive(Debug, Clone)]
+pub struct Decision(pub DecisionView);
+
+/// A numbered decision of the Senior Officials Committee.
+#[Object]
+impl Decision {
+    /// e.g. `SOC/2024-II/DEC/3`.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+
+    /// The date.
+    async fn date(&self) -> Date {
+        Date(self.0.date)
+    }
+}
+
+/// A Secretary General's signature.
+#[derive(Debug, Clone)]
+pub struct Signature(pub SignatureView);
+
+/// A Secretary General's signature on the agreed text.
+#[Object]
+impl Signature {
+    /// The organisation signed for.
+    async fn organization(&self, ctx: &Context<'_>) -> Result<Organization> {
+        organization(ctx, &self.0.org_code).await
+    }
+
+    /// The signer.
+    async fn signer(&self) -> Person {
+        Person {
+            sub: self.0.signer_sub.clone(),
+            name: self.0.signer_name.clone(),
+            org: self.0.org_code.clone(),
+        }
+    }
+
+    /// The content hash signed.
+    async fn content_hash(&self) -> &str {
+        &self.0.content_hash
+    }
+
+    /// When.
+    async fn signed_at(&self) -> DateTime {
+        DateTime(self.0.signed_at)
+    }
+}
+
+/// One line of a draft's history.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry(pub HistoryView);
+
+/// One line of a draft's history, from the audit log.
+#[Object]
+impl HistoryEntry {
+    /// What was done, e.g. `CIRCULATE`.
+    async fn action(&self) -> &str {
+        &self.0.action
+    }
+
+    /// The state before.
+    async fn from_state(&self) -> Option<DraftState> {
+        self.0.from_state.map(Into::into)
+    }
+
+    /// The state after.
+    async fn to_state(&self) -> Option<DraftState> {
+        self.0.to_state.map(Into::into)
+    }
+
+    /// When.
+    async fn at(&self) -> Result<DateTime> {
+        chrono::DateTime::parse_from_rfc3339(&self.0.at)
+            .map(|t| DateTime(t.with_timezone(&chrono::Utc)))
+            .map_err(|error| internal(&error))
+    }
+
+    /// Who.
+    async fn actor(&self) -> Person {
+        Person {
+            sub: self.0.actor_sub.clone(),
+            name: self.0.actor_name.clone(),
+            org: self.0.actor_org.clone(),
+        }
+    }
+}
