@@ -54,6 +54,8 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Print the GraphQL schema (SDL), as committed in schema.graphql.
+    Schema,
     /// Audit-log commands.
     Audit {
         #[command(subcommand)]
@@ -95,6 +97,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let token = mint(&settings, &sub, &name, &org, roles, ttl_hours)?;
             println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema => {
+            print!("{}", crate::schema::sdl());
             Ok(ExitCode::SUCCESS)
         }
         Command::Migrate { settings } => {

@@ -439,6 +439,7 @@ impl Engine {
                     "contentHash": new.content.hash(),
                 })),
             },
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -541,9 +542,10 @@ impl Engine {
                     "comment {id} is not a proposal"
                 )));
             }
-            if found.status == CommentStatus::Withdrawn.as_str() {
+            if found.status != CommentStatus::Open.as_str() {
                 return Err(WorkflowError::bad_input(format!(
-                    "proposal {id} was withdrawn by its author"
+                    "proposal {id} is already {}; only open proposals can be accommodated",
+                    found.status
                 )));
             }
         }
@@ -585,7 +587,7 @@ impl Engine {
                     .col_expr(comment::Column::ResolvedAt, Expr::value(now))
                     .col_expr(comment::Column::UpdatedAt, Expr::value(now))
                     .filter(comment::Column::Id.eq(id.as_str()))
-                    .filter(comment::Column::Status.ne(CommentStatus::Withdrawn.as_str())),
+                    .filter(comment::Column::Status.eq(CommentStatus::Open.as_str())),
                 "a proposal changed while you were revising; reload and try again",
             )
             .await?;
@@ -608,6 +610,7 @@ impl Engine {
                     "accommodates": accommodates,
                 })),
             },
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -706,6 +709,7 @@ impl Engine {
                     "commentsDueOn": comments_due_on,
                 })),
             },
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -851,6 +855,7 @@ impl Engine {
                     "texts": new.proposal.as_ref().and_then(|p| p.texts.clone()),
                 })),
             },
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -921,6 +926,7 @@ impl Engine {
                     None => json!({ "status": CommentStatus::Withdrawn }),
                 }),
             },
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -981,6 +987,7 @@ impl Engine {
                 before: Some(json!({ "status": found.status })),
                 after: Some(json!({ "status": status, "reply": reply })),
             },
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -1015,6 +1022,7 @@ impl Engine {
                 before: None,
                 after: Some(json!({ "meeting": { "body": "SWG", "date": meeting_date } })),
             },
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -1147,6 +1155,7 @@ impl Engine {
                     "contentHash": agreed_hash,
                 })),
             },
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -1258,6 +1267,7 @@ impl Engine {
                     "required": snap.signatories.len(),
                 })),
             },
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -1294,6 +1304,7 @@ impl Engine {
                 before: None,
                 after: Some(json!({ "reason": reason })),
             },
+            now,
         )
         .await?;
         tx.commit().await?;
@@ -1320,6 +1331,7 @@ impl Engine {
                 "lastSequence must be between 1 and 999998",
             ));
         }
+        let now = self.now();
         let mut tx = self.store.begin_write().await?;
         let current = note_counter::Entity::find_by_id((series.to_string(), year))
             .one(tx.conn())
@@ -1352,6 +1364,7 @@ impl Engine {
                 after: Some(json!({ "lastSequence": last })),
                 ..AuditRecord::default()
             },
+            now,
         )
         .await?;
         tx.commit().await?;

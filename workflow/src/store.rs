@@ -10,6 +10,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
+
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend,
@@ -148,9 +150,15 @@ impl WriteTx {
         &self.tx
     }
 
-    /// Appends one audit record to the chain, in this transaction.
-    pub async fn audit(&mut self, actor: &Actor, record: AuditRecord) -> Result<()> {
-        let row = audit::chain(&self.link, actor, record, crate::clock::now());
+    /// Appends one audit record, stamped `at`, to the chain, in this
+    /// transaction.
+    pub async fn audit(
+        &mut self,
+        actor: &Actor,
+        record: AuditRecord,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let row = audit::chain(&self.link, actor, record, at);
         self.link = ChainLink {
             seq: row.seq,
             hash: row.hash.clone(),

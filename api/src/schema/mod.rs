@@ -64,3 +64,55 @@ pub fn build(limits: &Limits) -> AccordSchema {
 pub fn sdl() -> String {
     build(&Limits::default()).sdl()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn committed_path() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema.graphql")
+    }
+
+    /// Regenerate with `cargo run -- schema > schema.graphql`.
+    #[test]
+    fn the_committed_schema_graphql_equals_the_schema() {
+        let committed =
+            std::fs::read_to_string(committed_path()).expect("schema.graphql is committed");
+        assert!(
+            committed == sdl(),
+            "schema.graphql is out of date: run `cargo run -- schema > schema.graphql`"
+        );
+    }
+
+    #[tokio::test]
+    async fn every_mutation_is_mapped_to_an_action_of_the_permission_table() {
+        let response = build(&Limits::default())
+            .execute("{ __schema { mutationType { fields { name } } } }")
+            .await;
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+        let data = response.data.into_json().unwrap();
+        let names: Vec<String> = data["__schema"]["mutationType"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .collect();
+        for name in &names {
+            let (_, action) = MUTATIONS
+                .iter()
+                .find(|(m, _)| m == name)
+                .unwrap_or_else(|| panic!("mutation {name} is missing from MUTATIONS"));
+            assert!(
+                accord_workflow::permissions::rule(*action).is_some(),
+                "{action:?} (mutation {name}) has no row in the permission table"
+            );
+        }
+        assert_eq!(
+            names.len(),
+            MUTATIONS.len(),
+            "MUTATIONS lists a mutation the schema lacks"
+        );
+    }
+}

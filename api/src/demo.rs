@@ -1,0 +1,1246 @@
+//! Demo data: the CICA–SCO Action Plan of the seeds with its real history
+//! (notes PAR/1453, PAR/361 and PAR/713), and a few shorter drafts, one in
+//! each other state, so that a newcomer can walk every transition.
+//!
+//! Nothing is written behind the engine's back: every step is a
+//! [`Command`] carried out by [`Engine::execute`] for a named person, so the
+//! demo data is audited and obeys the same rules as a user's actions. The
+//! engine's clock is set to each step's historical instant (06:00 UTC, i.e.
+//! 11:00 in Astana, plus a few minutes per step of the same day), so notes
+//! carry their historical dates. Steps are listed in chronological order,
+//! because the audit log is a chain.
+//!
+//! What is loaded:
+//!
+//! | draft | kind | state |
+//! |---|---|---|
+//! | Action Plan for 2024-2029 (CICA–SCO) | `ACTION_PLAN` | `CIRCULATED` by PAR/713, version 3 |
+//! | Joint Statement on countering the financing of terrorism | `JOINT_STATEMENT` | `DRAFTING` |
+//! | Concept Paper on the CICA Youth Forum | `CONCEPT_PAPER` | `SWG_DISCUSSION` (SWG of 25 June 2024) |
+//! | Memorandum on cooperation in disaster management | `MEMORANDUM` | `SOC_AGREED` by SOC/2023-III/DEC/3, signed by CICA only |
+//! | Draft Regulations on observers | `REGULATIONS` | `WITHDRAWN` |
+
+use std::sync::{Arc, Mutex};
+
+use accord_domain::{
+    Anchor, Content, DecisionNumber, Item, Lang, NoteNumber, NoteSeries, OrgCode, OrgKind,
+    ProposalOperation, ProposalResolution, Role, Texts,
+};
+use accord_workflow::engine::Clock;
+use accord_workflow::entity::draft;
+use accord_workflow::{Actor, Command, Engine, NewComment, NewDraft, Outcome, Proposal, Store};
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+/// What [`load`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoSummary {
+    /// Whether the demo data was loaded now (`false`: drafts existed already
+    /// and nothing was written).
+    pub loaded: bool,
+    /// The drafts loaded, as (id, English title, state); empty when nothing
+    /// was loaded.
+    pub drafts: Vec<(String, String, String)>,
+}
+
+/// Loads the demo data once: does nothing if any draft exists already.
+///
+/// Two loaders started at once on an empty database do not both load: the
+/// first step continues the PAR series of 2023, which a series allows only
+/// once, so the second loader fails before writing anything.
+pub async fn load(store: &Store) -> anyhow::Result<DemoSummary> {
+    let existing = draft::Entity::find()
+        .count(store.db())
+        .await
+        .context("counting existing drafts before loading the demo data")?;
+    if existing > 0 {
+        return Ok(DemoSummary {
+            loaded: false,
+            drafts: Vec::new(),
+        });
+    }
+    let demo = Demo::new(store);
+    let loaded = demo.run().await?;
+    let mut drafts = Vec::with_capacity(loaded.len());
+    for (id, title) in loaded {
+        let row = draft::Entity::find_by_id(id.clone())
+            .one(store.db())
+            .await
+            .context("reading a demo draft back")?
+            .ok_or_else(|| anyhow!("demo draft {id} vanished"))?;
+        drafts.push((id, title.to_owned(), row.state));
+    }
+    Ok(DemoSummary {
+        loaded: true,
+        drafts,
+    })
+}
+
+/// A person of the demo: their token's `sub`, name, organisation and role.
+struct Person {
+    sub: &'static str,
+    name: &'static str,
+    org: &'static str,
+    kind: OrgKind,
+    role: Role,
+}
+
+/// Everyone who acts in the demo (and whom a development token may name).
+const PEOPLE: &[Person] = &[
+    Person {
+        sub: "cica-officer-1",
+        name: "Aigerim Nurlanovna",
+        org: "CICA",
+        kind: OrgKind::Secretariat,
+        role: Role::Secretariat,
+    },
+    Person {
+        sub: "cica-sg",
+        name: "Kairat Sarybay",
+        org: "CICA",
+        kind: OrgKind::Secretariat,
+        role: Role::SecretaryGeneral,
+    },
+    Person {
+        sub: "sco-sg",
+        name: "Zhang Ming",
+        org: "SCO",
+        kind: OrgKind::Counterpart,
+        role: Role::SecretaryGeneral,
+    },
+    Person {
+        sub: "sco-officer-1",
+        name: "Bakhtiyor Rakhimov",
+        org: "SCO",
+        kind: OrgKind::Counterpart,
+        role: Role::Counterpart,
+    },
+    Person {
+        sub: "kaz-delegate-1",
+        name: "Askar Zhumabekov",
+        org: "KAZ",
+        kind: OrgKind::MemberState,
+        role: Role::Delegate,
+    },
+    Person {
+        sub: "rus-delegate-1",
+        name: "Sergei Volkov",
+        org: "RUS",
+        kind: OrgKind::MemberState,
+        role: Role::Delegate,
+    },
+    Person {
+        sub: "chn-delegate-1",
+        name: "Li Wei",
+        org: "CHN",
+        kind: OrgKind::MemberState,
+        role: Role::Delegate,
+    },
+    Person {
+        sub: "ind-delegate-1",
+        name: "Priya Sharma",
+        org: "IND",
+        kind: OrgKind::MemberState,
+        role: Role::Delegate,
+    },
+];
+
+/// The demo person with `sub`, as an [`Actor`].
+fn person(sub: &str) -> anyhow::Result<Actor> {
+    let p = PEOPLE
+        .iter()
+        .find(|p| p.sub == sub)
+        .ok_or_else(|| anyhow!("no demo person {sub}"))?;
+    Ok(Actor::new(
+        p.sub,
+        p.name,
+        OrgCode::parse(p.org)?,
+        p.kind,
+        [p.role],
+    )?)
+}
+
+/// The people acting in [`Demo::run`].
+struct Cast {
+    officer: Actor,
+    cica_sg: Actor,
+    sco_officer: Actor,
+    kaz: Actor,
+    rus: Actor,
+    chn: Actor,
+    ind: Actor,
+}
+
+impl Cast {
+    fn new() -> anyhow::Result<Cast> {
+        Ok(Cast {
+            officer: person("cica-officer-1")?,
+            cica_sg: person("cica-sg")?,
+            sco_officer: person("sco-officer-1")?,
+            kaz: person("kaz-delegate-1")?,
+            rus: person("rus-delegate-1")?,
+            chn: person("chn-delegate-1")?,
+            ind: person("ind-delegate-1")?,
+        })
+    }
+}
+
+/// An engine whose clock the loader sets before each step.
+struct Demo {
+    engine: Engine,
+    now: Arc<Mutex<DateTime<Utc>>>,
+}
+
+impl Demo {
+    fn new(store: &Store) -> Demo {
+        let now = Arc::new(Mutex::new(DateTime::<Utc>::UNIX_EPOCH));
+        let shared = Arc::clone(&now);
+        let clock: Clock = Arc::new(move || {
+            shared
+                .lock()
+                .map(|instant| *instant)
+                .unwrap_or_else(|poisoned| *poisoned.into_inner())
+        });
+        Demo {
+            engine: Engine::with_clock(store.clone(), clock),
+            now,
+        }
+    }
+
+    /// Sets the clock to 06:00 UTC (11:00 in Astana) on `y-m-d`, plus
+    /// `minutes`, so that several steps of one day keep their order.
+    fn at(&self, y: i32, m: u32, d: u32, minutes: u32) -> anyhow::Result<()> {
+        let instant = day(y, m, d)?
+            .and_hms_opt(6 + minutes / 60, minutes % 60, 0)
+            .ok_or_else(|| anyhow!("no time 06:00 + {minutes} min"))?
+            .and_utc();
+        match self.now.lock() {
+            Ok(mut now) => *now = instant,
+            Err(poisoned) => *poisoned.into_inner() = instant,
+        }
+        Ok(())
+    }
+
+    async fn exec(&self, actor: &Actor, command: Command, what: &str) -> anyhow::Result<Outcome> {
+        self.engine
+            .execute(actor, command)
+            .await
+            .with_context(|| format!("demo data: {what}"))
+    }
+
+    async fn create(&self, actor: &Actor, new: NewDraft, what: &str) -> anyhow::Result<String> {
+        match self.exec(actor, Command::CreateDraft(new), what).await? {
+            Outcome::Draft { draft_id } => Ok(draft_id),
+            other => Err(anyhow!("demo data: {what}: unexpected outcome {other:?}")),
+        }
+    }
+
+    async fn comment(&self, actor: &Actor, new: NewComment, what: &str) -> anyhow::Result<String> {
+        match self.exec(actor, Command::AddComment(new), what).await? {
+            Outcome::Comment { comment_id } => Ok(comment_id),
+            other => Err(anyhow!("demo data: {what}: unexpected outcome {other:?}")),
+        }
+    }
+
+    async fn continue_par(&self, actor: &Actor, year: i32, last: u32) -> anyhow::Result<()> {
+        self.exec(
+            actor,
+            Command::ContinueNoteSeries {
+                series: NoteSeries::parse("PAR")?,
+                year,
+                last_sequence: last,
+            },
+            &format!("continuing the PAR series of {year} after PAR/{last}"),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn circulate(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        subject: Texts,
+        references: &[&str],
+        comments_due_on: Option<NaiveDate>,
+        what: &str,
+    ) -> anyhow::Result<()> {
+        let references = references
+            .iter()
+            .map(|n| NoteNumber::parse(n))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.exec(
+            actor,
+            Command::CirculateDraft {
+                draft_id: draft_id.to_owned(),
+                series: NoteSeries::parse("PAR")?,
+                subject: Some(subject),
+                references,
+                comments_due_on,
+            },
+            what,
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn resolve(
+        &self,
+        actor: &Actor,
+        comment_id: &str,
+        resolution: ProposalResolution,
+        reply: &str,
+        what: &str,
+    ) -> anyhow::Result<()> {
+        self.exec(
+            actor,
+            Command::ResolveProposal {
+                comment_id: comment_id.to_owned(),
+                resolution,
+                reply: Some(reply.to_owned()),
+            },
+            what,
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn revise(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        base_version: i32,
+        content: Content,
+        change_summary: &str,
+        accommodates: Vec<String>,
+    ) -> anyhow::Result<()> {
+        self.exec(
+            actor,
+            Command::ReviseDraft {
+                draft_id: draft_id.to_owned(),
+                base_version,
+                content,
+                change_summary: Some(change_summary.to_owned()),
+                accommodates,
+            },
+            &format!("revising draft {draft_id} to version {}", base_version + 1),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Runs every step; returns the drafts made, as (id, English title).
+    async fn run(&self) -> anyhow::Result<Vec<(String, &'static str)>> {
+        let cast = Cast::new()?;
+        let officer = &cast.officer;
+
+        // 28 November 2023: the PAR registry was kept on paper until
+        // PAR/1452; the Action Plan and the Memorandum are drafted.
+        self.at(2023, 11, 28, 0)?;
+        self.continue_par(officer, 2023, 1452).await?;
+        self.at(2023, 11, 28, 10)?;
+        let plan = self
+            .create(
+                officer,
+                NewDraft {
+                    kind: "ACTION_PLAN".into(),
+                    title: texts(PLAN_TITLE_EN, PLAN_TITLE_RU)?,
+                    signatories: orgs(&["CICA", "SCO"])?,
+                    content: action_plan(1)?,
+                },
+                "creating the Action Plan",
+            )
+            .await?;
+        self.at(2023, 11, 28, 20)?;
+        let memorandum_content = memorandum()?;
+        let memorandum = self
+            .create(
+                officer,
+                NewDraft {
+                    kind: "MEMORANDUM".into(),
+                    title: texts(MEMORANDUM_TITLE_EN, MEMORANDUM_TITLE_RU)?,
+                    signatories: orgs(&["CICA", "SCO"])?,
+                    content: memorandum_content.clone(),
+                },
+                "creating the Memorandum on disaster management",
+            )
+            .await?;
+
+        // 29 November 2023: PAR/1453 circulates the first draft.
+        self.at(2023, 11, 29, 0)?;
+        self.circulate(
+            officer,
+            &plan,
+            texts(
+                "Draft Action Plan for 2024-2029 for the Implementation of the 2014 Memorandum of Understanding between the CICA Secretariat and the SCO Secretariat",
+                "Проект Плана мероприятий на 2024-2029 годы по реализации Меморандума о взаимопонимании между Секретариатом СВМДА и Секретариатом ШОС от 2014 года",
+            )?,
+            &[],
+            Some(day(2023, 12, 29)?),
+            "circulating the Action Plan, version 1 (PAR/1453)",
+        )
+        .await?;
+
+        // 30 November 2023: PAR/1454 circulates the Memorandum.
+        self.at(2023, 11, 30, 0)?;
+        self.circulate(
+            officer,
+            &memorandum,
+            texts(
+                "Draft Memorandum on cooperation in disaster management between the CICA Secretariat and the SCO Secretariat",
+                "Проект Меморандума о сотрудничестве в сфере управления стихийными бедствиями между Секретариатом СВМДА и Секретариатом ШОС",
+            )?,
+            &[],
+            Some(day(2023, 12, 8)?),
+            "circulating the Memorandum (PAR/1454)",
+        )
+        .await?;
+
+        // 4 December 2023: the Memorandum goes on the SWG agenda of 11 December.
+        self.at(2023, 12, 4, 0)?;
+        self.exec(
+            officer,
+            Command::OpenSwgDiscussion {
+                draft_id: memorandum.clone(),
+                meeting_date: day(2023, 12, 11)?,
+            },
+            "putting the Memorandum on the SWG agenda of 11 December 2023",
+        )
+        .await?;
+
+        // December 2023: comments and proposals on version 1 of the Action Plan.
+        self.at(2023, 12, 5, 0)?;
+        let kaz_energy = self
+            .comment(
+                &cast.kaz,
+                NewComment {
+                    draft_id: plan.clone(),
+                    version: 1,
+                    anchor: Some(Anchor::parse("item-7")?),
+                    body: "Kazakhstan proposes to add joint events on energy, an area of growing cooperation within both CICA and SCO.".into(),
+                    proposal: Some(Proposal {
+                        operation: ProposalOperation::InsertAfter,
+                        texts: Some(texts(EVENTS[7].0, EVENTS[7].1)?),
+                    }),
+                },
+                "KAZ proposing energy events",
+            )
+            .await?;
+        self.at(2023, 12, 6, 0)?;
+        self.comment(
+            &cast.sco_officer,
+            NewComment {
+                draft_id: plan.clone(),
+                version: 1,
+                anchor: None,
+                body: "The SCO Secretariat supports the draft and is ready to consider the proposals of Member States.".into(),
+                proposal: None,
+            },
+            "SCO commenting on the Action Plan",
+        )
+        .await?;
+        self.at(2023, 12, 7, 0)?;
+        self.comment(
+            &cast.rus,
+            NewComment {
+                draft_id: plan.clone(),
+                version: 1,
+                anchor: Some(Anchor::parse("item-3")?),
+                body: "The Russian Federation suggests that this item also cover countering radicalization, which is closely linked to terrorism.".into(),
+                proposal: None,
+            },
+            "RUS commenting on item-3",
+        )
+        .await?;
+        self.at(2023, 12, 8, 0)?;
+        let chn_cyber = self
+            .comment(
+                &cast.chn,
+                NewComment {
+                    draft_id: plan.clone(),
+                    version: 1,
+                    anchor: Some(Anchor::parse("item-1")?),
+                    body: "China proposes a wording covering both cybercrime and international information security.".into(),
+                    proposal: Some(Proposal {
+                        operation: ProposalOperation::Replace,
+                        texts: Some(texts(
+                            "Joint events to exchange information and experience on countering cybercrime and on ensuring international information security",
+                            "Проведение совместных мероприятий для обмена информацией и опытом по вопросам противодействия киберпреступности и обеспечения международной информационной безопасности",
+                        )?),
+                    }),
+                },
+                "CHN proposing a new wording of item-1",
+            )
+            .await?;
+        self.at(2023, 12, 11, 0)?;
+        let ind_sports = self
+            .comment(
+                &cast.ind,
+                NewComment {
+                    draft_id: plan.clone(),
+                    version: 1,
+                    anchor: Some(Anchor::parse("item-2")?),
+                    body: "India suggests keeping the plan focused on security cooperation and deleting the item on sports competitions.".into(),
+                    proposal: Some(Proposal {
+                        operation: ProposalOperation::Delete,
+                        texts: None,
+                    }),
+                },
+                "IND proposing to delete item-2",
+            )
+            .await?;
+
+        // 12 December 2023: the SOC agrees the Memorandum (session III of 2023).
+        self.at(2023, 12, 12, 0)?;
+        self.exec(
+            officer,
+            Command::RecordSocAgreement {
+                draft_id: memorandum.clone(),
+                meeting_date: day(2023, 12, 12)?,
+                decision_number: Some(DecisionNumber::parse("SOC/2023-III/DEC/3")?),
+            },
+            "recording the SOC's agreement of the Memorandum (SOC/2023-III/DEC/3)",
+        )
+        .await?;
+
+        // 20 December 2023: CICA's Secretary General signs; SCO has not yet.
+        self.at(2023, 12, 20, 0)?;
+        self.exec(
+            &cast.cica_sg,
+            Command::SignDraft {
+                draft_id: memorandum.clone(),
+                content_hash: memorandum_content.hash(),
+            },
+            "CICA's Secretary General signing the Memorandum",
+        )
+        .await?;
+
+        // 18 March 2024: proposals answered; version 2 takes KAZ's energy events.
+        self.at(2024, 3, 18, 0)?;
+        self.resolve(
+            officer,
+            &chn_cyber,
+            ProposalResolution::PartiallyAccommodated,
+            "The exchange of information and experience on countering cybercrime has been included; information security is left to the formats of each organisation.",
+            "resolving CHN's proposal on item-1",
+        )
+        .await?;
+        self.at(2024, 3, 18, 5)?;
+        self.resolve(
+            officer,
+            &ind_sports,
+            ProposalResolution::NotAccommodated,
+            "Retained: both Secretariats see joint sports events as a means of building confidence between peoples, and participation is voluntary.",
+            "resolving IND's proposal on item-2",
+        )
+        .await?;
+        self.at(2024, 3, 18, 10)?;
+        self.revise(
+            officer,
+            &plan,
+            1,
+            action_plan(2)?,
+            "Updated draft accommodating proposals of Member States: cybercrime (item 1), radicalization (item 3), energy events (new item 8).",
+            vec![kaz_energy],
+        )
+        .await?;
+
+        // 20 March 2024: PAR/361 circulates version 2.
+        self.at(2024, 3, 19, 0)?;
+        self.continue_par(officer, 2024, 360).await?;
+        self.at(2024, 3, 20, 0)?;
+        self.circulate(
+            officer,
+            &plan,
+            texts(
+                "Updated draft Action Plan for 2024-2029 for the Implementation of the 2014 Memorandum of Understanding between the CICA Secretariat and the SCO Secretariat",
+                "Обновленный проект Плана мероприятий на 2024-2029 годы по реализации Меморандума о взаимопонимании между Секретариатом СВМДА и Секретариатом ШОС от 2014 года",
+            )?,
+            &["PAR/1453"],
+            Some(day(2024, 4, 30)?),
+            "circulating the Action Plan, version 2 (PAR/361)",
+        )
+        .await?;
+
+        // April 2024: the draft Regulations on observers are circulated.
+        self.at(2024, 4, 2, 0)?;
+        let regulations = self
+            .create(
+                officer,
+                NewDraft {
+                    kind: "REGULATIONS".into(),
+                    title: english(REGULATIONS_TITLE_EN)?,
+                    signatories: orgs(&["CICA"])?,
+                    content: regulations()?,
+                },
+                "creating the Regulations on observers",
+            )
+            .await?;
+        self.at(2024, 4, 4, 0)?;
+        self.circulate(
+            officer,
+            &regulations,
+            english(REGULATIONS_TITLE_EN)?,
+            &[],
+            Some(day(2024, 5, 6)?),
+            "circulating the Regulations on observers (PAR/362)",
+        )
+        .await?;
+
+        // April 2024: comments on version 2 of the Action Plan.
+        self.at(2024, 4, 15, 0)?;
+        let rus_disasters = self
+            .comment(
+                &cast.rus,
+                NewComment {
+                    draft_id: plan.clone(),
+                    version: 2,
+                    anchor: Some(Anchor::parse("item-7")?),
+                    body: "The Russian Federation proposes to cover man-made as well as natural disasters.".into(),
+                    proposal: Some(Proposal {
+                        operation: ProposalOperation::Replace,
+                        texts: Some(texts(EVENTS[6].0, EVENTS[6].1)?),
+                    }),
+                },
+                "RUS proposing a new wording of item-7",
+            )
+            .await?;
+        self.at(2024, 4, 22, 0)?;
+        self.comment(
+            &cast.kaz,
+            NewComment {
+                draft_id: plan.clone(),
+                version: 2,
+                anchor: Some(Anchor::parse("item-8")?),
+                body: "Kazakhstan thanks the Secretariat for including joint energy events and supports the updated draft.".into(),
+                proposal: None,
+            },
+            "KAZ commenting on item-8",
+        )
+        .await?;
+
+        // 20 May 2024: the Regulations are withdrawn.
+        self.at(2024, 5, 20, 0)?;
+        self.exec(
+            officer,
+            Command::WithdrawDraft {
+                draft_id: regulations.clone(),
+                reason: "At the request of the Chairmanship, the status of observers will be taken up in the review of the CICA Rules of Procedure instead.".into(),
+            },
+            "withdrawing the Regulations on observers",
+        )
+        .await?;
+
+        // 3 June 2024: the Concept Paper on the Youth Forum is drafted.
+        self.at(2024, 6, 3, 0)?;
+        let youth = self
+            .create(
+                officer,
+                NewDraft {
+                    kind: "CONCEPT_PAPER".into(),
+                    title: texts(YOUTH_TITLE_EN, YOUTH_TITLE_RU)?,
+                    signatories: orgs(&["CICA"])?,
+                    content: youth_forum()?,
+                },
+                "creating the Concept Paper on the Youth Forum",
+            )
+            .await?;
+
+        // 10-13 June 2024: version 3 (the seed's text), circulated by PAR/713.
+        self.at(2024, 6, 10, 0)?;
+        self.revise(
+            officer,
+            &plan,
+            2,
+            action_plan(3)?,
+            "Updated draft accommodating the proposal of the Russian Federation on natural and man-made disasters (item 7).",
+            vec![rus_disasters],
+        )
+        .await?;
+        self.at(2024, 6, 12, 0)?;
+        self.continue_par(officer, 2024, 712).await?;
+        self.at(2024, 6, 13, 0)?;
+        self.circulate(
+            officer,
+            &plan,
+            texts(
+                "Updated draft Action Plan for 2024-2029 for the Implementation of the Memorandum of Understanding between the Secretariat of the Conference on Interaction and Confidence Building Measures in Asia and the Secretariat of the Shanghai Cooperation Organisation accommodating proposals of Member States",
+                "Обновленный с учетом предложений государств-членов проект Плана мероприятий на 2024-2029 годы по реализации Меморандума о взаимопонимании между Секретариатом Совещания по взаимодействию и мерам доверия в Азии и Секретариатом Шанхайской организации сотрудничества",
+            )?,
+            &["PAR/361", "PAR/1453"],
+            None,
+            "circulating the Action Plan, version 3 (PAR/713)",
+        )
+        .await?;
+
+        // 14-17 June 2024: the Concept Paper is circulated (PAR/714) and put
+        // on the agenda of the SWG of 25 June 2024.
+        self.at(2024, 6, 14, 0)?;
+        self.circulate(
+            officer,
+            &youth,
+            texts(YOUTH_TITLE_EN, YOUTH_TITLE_RU)?,
+            &[],
+            Some(day(2024, 6, 21)?),
+            "circulating the Concept Paper on the Youth Forum (PAR/714)",
+        )
+        .await?;
+        self.at(2024, 6, 17, 0)?;
+        self.exec(
+            officer,
+            Command::OpenSwgDiscussion {
+                draft_id: youth.clone(),
+                meeting_date: day(2024, 6, 25)?,
+            },
+            "putting the Concept Paper on the SWG agenda of 25 June 2024",
+        )
+        .await?;
+
+        // 18 June 2024: the Joint Statement is started, still internal.
+        self.at(2024, 6, 18, 0)?;
+        let statement = self
+            .create(
+                officer,
+                NewDraft {
+                    kind: "JOINT_STATEMENT".into(),
+                    title: texts(STATEMENT_TITLE_EN, STATEMENT_TITLE_RU)?,
+                    signatories: orgs(&["CICA", "SCO"])?,
+                    content: joint_statement()?,
+                },
+                "creating the Joint Statement on countering the financing of terrorism",
+            )
+            .await?;
+
+        Ok(vec![
+            (plan, PLAN_TITLE_EN),
+            (statement, STATEMENT_TITLE_EN),
+            (youth, YOUTH_TITLE_EN),
+            (memorandum, MEMORANDUM_TITLE_EN),
+            (regulations, REGULATIONS_TITLE_EN),
+        ])
+    }
+}
+
+const PLAN_TITLE_EN: &str = "Action Plan for 2024-2029 for the Implementation of the 2014 Memorandum of Understanding between the Secretariat of the Conference on Interaction and Confidence Building Measures in Asia and the Secretariat of the Shanghai Cooperation Organisation";
+const PLAN_TITLE_RU: &str = "План мероприятий на 2024-2029 годы по реализации Меморандума о взаимопонимании между Секретариатом Совещания по взаимодействию и мерам доверия в Азии и Секретариатом Шанхайской организации сотрудничества от 2014 года";
+const STATEMENT_TITLE_EN: &str = "Joint Statement on countering the financing of terrorism";
+const STATEMENT_TITLE_RU: &str = "Совместное заявление о противодействии финансированию терроризма";
+const YOUTH_TITLE_EN: &str = "Concept Paper on the CICA Youth Forum";
+const YOUTH_TITLE_RU: &str = "Концептуальный документ о Молодежном форуме СВМДА";
+const MEMORANDUM_TITLE_EN: &str = "Memorandum on cooperation in disaster management";
+const MEMORANDUM_TITLE_RU: &str =
+    "Меморандум о сотрудничестве в сфере управления стихийными бедствиями";
+const REGULATIONS_TITLE_EN: &str = "Draft Regulations on observers";
+
+/// The Action Plan's preamble and operative clauses, as in PAR/713: (anchor,
+/// English, Russian).
+const PLAN_OPENING: [(&str, &str, &str); 8] = [
+    (
+        "preamble-1",
+        "The Secretariats of the Conference on Interaction and Confidence Building Measures in Asia (CICA) and Shanghai Cooperation Organisation (SCO),",
+        "Секретариаты Совещания по взаимодействию и мерам доверия в Азии (СВМДА) и Шанхайской организации сотрудничества (ШОС),",
+    ),
+    (
+        "preamble-2",
+        "On the basis of the “The Memorandum of Understanding between the Secretariat of the Conference on Interaction and Confidence Building Measures in Asia and the Secretariat of the Shanghai Cooperation Organisation” signed on 20 May 2014,",
+        "На основании подписанного 20 мая 2014 года «Меморандума о взаимопонимании между Секретариатом Совещания по взаимодействию и мерам доверия в Азии и Секретариатом Шанхайской организации сотрудничества»,",
+    ),
+    (
+        "preamble-3",
+        "Considering the importance of cooperation in promoting regional security and stability, combating terrorism, combating illicit trafficking in narcotic drugs, countering new challenges and threats, and in other areas of mutual interest, pursuant to the said Memorandum,",
+        "Принимая во внимание важность сотрудничества в целях укрепления региональной безопасности и стабильности, борьбы с терроризмом, борьбы с незаконным оборотом наркотических средств, противодействия новым вызовам и угрозам, а также в других областях, представляющих взаимный интерес, в соответствии с указанным Меморандумом,",
+    ),
+    ("agreed", "Have agreed:", "Договорились:"),
+    (
+        "agreed-1",
+        "to cooperate by exchanging information and best practices in the above-mentioned areas,",
+        "сотрудничать путем обмена информацией и передовым опытом в вышеупомянутых областях,",
+    ),
+    (
+        "agreed-2",
+        "to invite each other’s representatives, including Secretaries General, to participate in the events organized by the Secretariats, to visit the offices of each other, and to hold bilateral meetings on the margins of multilateral events,",
+        "приглашать представителей друг друга, в том числе Генеральных секретарей, для участия в мероприятиях, организуемых Секретариатами, для посещения офисов друг друга, а также для проведения двусторонних встреч на полях многосторонних мероприятий,",
+    ),
+    (
+        "agreed-3",
+        "to hold joint events to exchange information and experiences on each others’ activities within common objectives of CICA and SCO,",
+        "проводить совместные мероприятия для обмена информацией и опытом о деятельности друг друга в рамках общих целей СВМДА и ШОС,",
+    ),
+    (
+        "agreed-4",
+        "to jointly implement the following Action Plan with the invitation of all CICA and SCO Member States to participate on a voluntary basis in all joint CICA-SCO events organized by the Secretariats jointly and in coordination with the CICA and SCO Chairmanships and/or Member States under this plan upon prior approval of their relevant bodies:",
+        "совместно реализовать следующий План мероприятий с приглашением всех государств-членов СВМДА и ШОС для участия на добровольной основе во всех совместных мероприятиях СВМДА-ШОС, организуемых Секретариатами совместно и в координации с Председательствами СВМДА и ШОС и/или государствами-членами в соответствии с настоящим планом по предварительному согласованию с их соответствующими органами:",
+    ),
+];
+
+/// The eight events of PAR/713 (items `item-1` … `item-8`): (English, Russian).
+const EVENTS: [(&str, &str); 8] = [
+    (
+        "Joint events to exchange information and experience on countering cybercrime",
+        "Проведение совместных мероприятий для обмена информацией и опытом по вопросам противодействия киберпреступности",
+    ),
+    (
+        "Joint sports competitions",
+        "Организация совместных спортивных соревнований",
+    ),
+    (
+        "Joint events on countering radicalization and terrorism",
+        "Проведение совместных мероприятий по вопросам противодействия радикализации и терроризму",
+    ),
+    (
+        "Joint events on countering illicit trafficking in narcotic drugs",
+        "Проведение совместных мероприятий по вопросам противодействия незаконному обороту наркотических средств",
+    ),
+    (
+        "Joint events on the margins of the UN General Assembly",
+        "Проведение совместных мероприятий на “полях” Генеральной Ассамблеи ООН",
+    ),
+    (
+        "Joint environmental events",
+        "Проведение совместных мероприятий в сфере экологии",
+    ),
+    (
+        "Joint events on natural disaster management and human involved disaster management",
+        "Проведение совместных мероприятий в сфере борьбы со стихийными бедствиями природного и техногенного характера",
+    ),
+    (
+        "Joint energy events",
+        "Проведение совместных мероприятий в сфере энергетики",
+    ),
+];
+
+/// The Action Plan as it stood in `version`:
+///
+/// 1. PAR/1453: earlier wordings of items 1, 3 and 7, and no item 8;
+/// 2. PAR/361: items 1 and 3 as finally worded, KAZ's energy events added
+///    as item 8, item 7 unchanged;
+/// 3. PAR/713: the seed's text.
+fn action_plan(version: u8) -> anyhow::Result<Content> {
+    let mut events: Vec<(&str, &str)> = EVENTS.to_vec();
+    if version <= 2 {
+        events[6] = (
+            "Joint events on natural disaster management",
+            "Проведение совместных мероприятий в сфере борьбы со стихийными бедствиями",
+        );
+    }
+    if version <= 1 {
+        events[0] = (
+            "Joint events on information security",
+            "Проведение совместных мероприятий по вопросам информационной безопасности",
+        );
+        events[2] = (
+            "Joint events on countering terrorism",
+            "Проведение совместных мероприятий по вопросам противодействия терроризму",
+        );
+        events.truncate(7);
+    }
+    let mut items = PLAN_OPENING
+        .iter()
+        .map(|(anchor, en, ru)| item(anchor, texts(en, ru)?))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    for (n, (en, ru)) in events.into_iter().enumerate() {
+        items.push(item(&format!("item-{}", n + 1), texts(en, ru)?)?);
+    }
+    Ok(Content::new(items)?)
+}
+
+fn memorandum() -> anyhow::Result<Content> {
+    Ok(Content::new(vec![
+        item(
+            "preamble-1",
+            texts(
+                "The Secretariats of the Conference on Interaction and Confidence Building Measures in Asia (CICA) and Shanghai Cooperation Organisation (SCO), recognising the growing frequency and scale of natural and man-made disasters in Asia,",
+                "Секретариаты Совещания по взаимодействию и мерам доверия в Азии (СВМДА) и Шанхайской организации сотрудничества (ШОС), признавая возрастающую частоту и масштаб стихийных бедствий природного и техногенного характера в Азии,",
+            )?,
+        )?,
+        item(
+            "item-1",
+            texts(
+                "The Secretariats shall exchange information on early warning systems, disaster risk reduction and emergency response.",
+                "Секретариаты обмениваются информацией о системах раннего предупреждения, снижении риска бедствий и реагировании на чрезвычайные ситуации.",
+            )?,
+        )?,
+        item(
+            "item-2",
+            texts(
+                "The Secretariats shall hold joint events and trainings on disaster management with the participation of interested Member States.",
+                "Секретариаты проводят совместные мероприятия и тренинги по управлению стихийными бедствиями с участием заинтересованных государств-членов.",
+            )?,
+        )?,
+        item(
+            "item-3",
+            texts(
+                "This Memorandum shall enter into force on the date of its signature by both Secretaries General.",
+                "Настоящий Меморандум вступает в силу с даты его подписания обоими Генеральными секретарями.",
+            )?,
+        )?,
+    ])?)
+}
+
+fn regulations() -> anyhow::Result<Content> {
+    Ok(Content::new(vec![
+        item(
+            "item-1",
+            english(
+                "A State or international organisation may apply for observer status in CICA by a letter to the Executive Director.",
+            )?,
+        )?,
+        item(
+            "item-2",
+            english(
+                "Observer status is granted by consensus of the Member States at a meeting of the Ministers of Foreign Affairs.",
+            )?,
+        )?,
+        item(
+            "item-3",
+            english(
+                "Observers may attend the open meetings of CICA bodies and receive their public documents.",
+            )?,
+        )?,
+    ])?)
+}
+
+fn youth_forum() -> anyhow::Result<Content> {
+    Ok(Content::new(vec![
+        item(
+            "item-1",
+            texts(
+                "The CICA Youth Forum brings together young leaders from the Member States to discuss confidence building in Asia.",
+                "Молодежный форум СВМДА объединяет молодых лидеров из государств-членов для обсуждения мер доверия в Азии.",
+            )?,
+        )?,
+        item(
+            "item-2",
+            texts(
+                "The Forum is held annually by a Member State on a voluntary basis, in coordination with the Secretariat.",
+                "Форум проводится ежегодно государством-членом на добровольной основе в координации с Секретариатом.",
+            )?,
+        )?,
+        item(
+            "item-3",
+            english("The outcome of each Forum is reported to the Senior Officials Committee.")?,
+        )?,
+    ])?)
+}
+
+fn joint_statement() -> anyhow::Result<Content> {
+    Ok(Content::new(vec![
+        item(
+            "preamble-1",
+            texts(
+                "The Secretariats of CICA and SCO, reaffirming their commitment to countering terrorism in all its forms and manifestations,",
+                "Секретариаты СВМДА и ШОС, подтверждая свою приверженность противодействию терроризму во всех его формах и проявлениях,",
+            )?,
+        )?,
+        item(
+            "item-1",
+            texts(
+                "call upon their Member States to implement the relevant resolutions of the UN Security Council on countering the financing of terrorism;",
+                "призывают свои государства-члены выполнять соответствующие резолюции Совета Безопасности ООН по противодействию финансированию терроризма;",
+            )?,
+        )?,
+        item(
+            "item-2",
+            texts(
+                "will exchange information and best practices on detecting and suppressing the channels of financing of terrorism.",
+                "будут обмениваться информацией и передовым опытом в области выявления и пресечения каналов финансирования терроризма.",
+            )?,
+        )?,
+    ])?)
+}
+
+fn item(anchor: &str, texts: Texts) -> anyhow::Result<Item> {
+    Ok(Item {
+        anchor: Anchor::parse(anchor)?,
+        texts,
+    })
+}
+
+fn texts(en: &str, ru: &str) -> anyhow::Result<Texts> {
+    Ok(Texts::from_pairs([
+        (Lang::En, en.to_owned()),
+        (Lang::Ru, ru.to_owned()),
+    ])?)
+}
+
+fn english(en: &str) -> anyhow::Result<Texts> {
+    Ok(Texts::from_pairs([(Lang::En, en.to_owned())])?)
+}
+
+fn orgs(codes: &[&str]) -> anyhow::Result<Vec<OrgCode>> {
+    Ok(codes
+        .iter()
+        .map(|code| OrgCode::parse(code))
+        .collect::<Result<_, _>>()?)
+}
+
+fn day(y: i32, m: u32, d: u32) -> anyhow::Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow!("no date {y}-{m}-{d}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use accord_domain::ContentHash;
+    use accord_migration::{Migrator, MigratorTrait};
+    use accord_workflow::StoreConfig;
+    use accord_workflow::audit::{self, Verdict};
+    use accord_workflow::entity::{
+        comment, decision, meeting, note, note_reference, signature, version,
+    };
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+
+    use super::*;
+
+    /// A fresh, migrated SQLite file; removed when dropped.
+    struct TempDb {
+        path: std::path::PathBuf,
+        store: Store,
+    }
+
+    impl TempDb {
+        async fn new() -> TempDb {
+            let path =
+                std::env::temp_dir().join(format!("accord-demo-{}.db", uuid::Uuid::new_v4()));
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            let store = Store::connect(&StoreConfig::new(url)).await.unwrap();
+            Migrator::up(store.db(), None).await.unwrap();
+            TempDb { path, store }
+        }
+    }
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut file = self.path.clone().into_os_string();
+                file.push(suffix);
+                let _ = std::fs::remove_file(file);
+            }
+        }
+    }
+
+    async fn draft_titled(store: &Store, summary: &DemoSummary, title: &str) -> draft::Model {
+        let (id, _, _) = summary
+            .drafts
+            .iter()
+            .find(|(_, t, _)| t == title)
+            .unwrap_or_else(|| panic!("no demo draft {title}"));
+        draft::Entity::find_by_id(id.clone())
+            .one(store.db())
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    async fn notes_of(store: &Store, draft_id: &str) -> Vec<note::Model> {
+        note::Entity::find()
+            .filter(note::Column::DraftId.eq(draft_id))
+            .order_by_asc(note::Column::CreatedAt)
+            .all(store.db())
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_demo_loads_once_with_the_seed_history_and_an_intact_audit_log() {
+        let db = TempDb::new().await;
+        let store = &db.store;
+
+        let summary = load(store).await.unwrap();
+        assert!(summary.loaded);
+        let states: Vec<(&str, &str)> = summary
+            .drafts
+            .iter()
+            .map(|(_, title, state)| (title.as_str(), state.as_str()))
+            .collect();
+        assert_eq!(
+            states,
+            [
+                (PLAN_TITLE_EN, "CIRCULATED"),
+                (STATEMENT_TITLE_EN, "DRAFTING"),
+                (YOUTH_TITLE_EN, "SWG_DISCUSSION"),
+                (MEMORANDUM_TITLE_EN, "SOC_AGREED"),
+                (REGULATIONS_TITLE_EN, "WITHDRAWN"),
+            ]
+        );
+
+        // The Action Plan: three versions, circulated by PAR/1453, PAR/361, PAR/713.
+        let plan = draft_titled(store, &summary, PLAN_TITLE_EN).await;
+        assert_eq!(plan.kind, "ACTION_PLAN");
+        assert_eq!(plan.current_version, 3);
+        assert_eq!(plan.circulated_version, Some(3));
+        let versions = version::Entity::find()
+            .filter(version::Column::DraftId.eq(plan.id.as_str()))
+            .order_by_asc(version::Column::Number)
+            .all(store.db())
+            .await
+            .unwrap();
+        assert_eq!(versions.len(), 3);
+        assert_eq!(
+            versions[2].content_hash,
+            action_plan(3).unwrap().hash().as_str()
+        );
+        let notes = notes_of(store, &plan.id).await;
+        let numbered: Vec<(&str, String, Option<i32>)> = notes
+            .iter()
+            .map(|n| (n.number.as_str(), n.date.to_string(), n.version))
+            .collect();
+        assert_eq!(
+            numbered,
+            [
+                ("PAR/1453", "2023-11-29".to_owned(), Some(1)),
+                ("PAR/361", "2024-03-20".to_owned(), Some(2)),
+                ("PAR/713", "2024-06-13".to_owned(), Some(3)),
+            ]
+        );
+        assert_eq!(notes[2].comments_due_on, None);
+        let mut referenced: Vec<String> = Vec::new();
+        for reference in note_reference::Entity::find()
+            .filter(note_reference::Column::NoteId.eq(notes[2].id.as_str()))
+            .all(store.db())
+            .await
+            .unwrap()
+        {
+            let target = note::Entity::find_by_id(reference.referenced_note_id)
+                .one(store.db())
+                .await
+                .unwrap()
+                .unwrap();
+            referenced.push(target.number);
+        }
+        referenced.sort();
+        assert_eq!(referenced, ["PAR/1453", "PAR/361"]);
+
+        // Its proposals: KAZ's and RUS's accommodated, CHN's in part, IND's not.
+        let comments = comment::Entity::find()
+            .filter(comment::Column::DraftId.eq(plan.id.as_str()))
+            .order_by_asc(comment::Column::CreatedAt)
+            .all(store.db())
+            .await
+            .unwrap();
+        let dispositions: Vec<(&str, i32, &str, Option<i32>)> = comments
+            .iter()
+            .map(|c| {
+                (
+                    c.org_code.as_str(),
+                    c.version,
+                    c.status.as_str(),
+                    c.accommodated_in_version,
+                )
+            })
+            .collect();
+        assert_eq!(
+            dispositions,
+            [
+                ("KAZ", 1, "ACCOMMODATED", Some(2)),
+                ("SCO", 1, "OPEN", None),
+                ("RUS", 1, "OPEN", None),
+                ("CHN", 1, "PARTIALLY_ACCOMMODATED", None),
+                ("IND", 1, "NOT_ACCOMMODATED", None),
+                ("RUS", 2, "ACCOMMODATED", Some(3)),
+                ("KAZ", 2, "OPEN", None),
+            ]
+        );
+
+        // The other drafts.
+        let youth = draft_titled(store, &summary, YOUTH_TITLE_EN).await;
+        let youth_notes = notes_of(store, &youth.id).await;
+        assert_eq!(youth_notes.len(), 1);
+        assert_eq!(youth_notes[0].number, "PAR/714");
+        let swg = meeting::Entity::find()
+            .filter(meeting::Column::Body.eq("SWG"))
+            .filter(meeting::Column::Date.eq(day(2024, 6, 25).unwrap()))
+            .one(store.db())
+            .await
+            .unwrap();
+        assert!(swg.is_some());
+
+        let memorandum = draft_titled(store, &summary, MEMORANDUM_TITLE_EN).await;
+        assert_eq!(notes_of(store, &memorandum.id).await[0].number, "PAR/1454");
+        assert_eq!(memorandum.agreed_version, Some(1));
+        let decisions = decision::Entity::find()
+            .filter(decision::Column::DraftId.eq(memorandum.id.as_str()))
+            .all(store.db())
+            .await
+            .unwrap();
+        assert_eq!(decisions.len(), 1);
+        assert_eq!(decisions[0].number, "SOC/2023-III/DEC/3");
+        assert_eq!(decisions[0].date, day(2023, 12, 12).unwrap());
+        let signatures = signature::Entity::find()
+            .filter(signature::Column::DraftId.eq(memorandum.id.as_str()))
+            .all(store.db())
+            .await
+            .unwrap();
+        assert_eq!(signatures.len(), 1);
+        assert_eq!(signatures[0].org_code, "CICA");
+        assert_eq!(signatures[0].signer_name, "Kairat Sarybay");
+
+        let regulations = draft_titled(store, &summary, REGULATIONS_TITLE_EN).await;
+        assert_eq!(notes_of(store, &regulations.id).await[0].number, "PAR/362");
+        assert!(regulations.withdrawn_reason.is_some());
+
+        let statement = draft_titled(store, &summary, STATEMENT_TITLE_EN).await;
+        assert!(notes_of(store, &statement.id).await.is_empty());
+
+        // The audit log holds, and a second load does nothing.
+        assert!(matches!(
+            audit::verify(store.db()).await.unwrap(),
+            Verdict::Intact { .. }
+        ));
+        let again = load(store).await.unwrap();
+        assert!(!again.loaded);
+        assert!(again.drafts.is_empty());
+        assert_eq!(draft::Entity::find().count(store.db()).await.unwrap(), 5);
+
+        // The SCO's Secretary General can complete the Memorandum.
+        let hash = ContentHash::parse(&versions_of(store, &memorandum.id).await[0]).unwrap();
+        Engine::new(store.clone())
+            .execute(
+                &person("sco-sg").unwrap(),
+                Command::SignDraft {
+                    draft_id: memorandum.id.clone(),
+                    content_hash: hash,
+                },
+            )
+            .await
+            .unwrap();
+        let signed = draft::Entity::find_by_id(memorandum.id.clone())
+            .one(store.db())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(signed.state, "SIGNED");
+    }
+
+    async fn versions_of(store: &Store, draft_id: &str) -> Vec<String> {
+        version::Entity::find()
+            .filter(version::Column::DraftId.eq(draft_id))
+            .order_by_asc(version::Column::Number)
+            .all(store.db())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|v| v.content_hash)
+            .collect()
+    }
+
+    #[test]
+    fn every_demo_person_is_a_valid_actor() {
+        for p in PEOPLE {
+            person(p.sub).unwrap();
+        }
+    }
+
+    #[test]
+    fn the_action_plan_grows_from_seven_to_eight_events() {
+        let count = |v| {
+            action_plan(v)
+                .unwrap()
+                .items()
+                .iter()
+                .filter(|i| i.anchor.as_str().starts_with("item-"))
+                .count()
+        };
+        assert_eq!((count(1), count(2), count(3)), (7, 8, 8));
+    }
+}
