@@ -302,11 +302,7 @@ impl MigrationTrait for Migration {
                     .col(string(Versions::CreatedBySub))
                     .col(string(Versions::CreatedByName))
                     .col(timestamp_with_time_zone(Versions::CreatedAt))
-                    .primary_key(
-                        Index::create()
-                            .col(Versions::DraftId)
-                            .col(Versions::Number),
-                    )
+                    .primary_key(Index::create().col(Versions::DraftId).col(Versions::Number))
                     .foreign_key(&mut fk(
                         Versions::Table,
                         Versions::DraftId,

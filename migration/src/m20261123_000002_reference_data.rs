@@ -72,7 +72,10 @@ const OBSERVERS: &[(&str, &str)] = &[
     ("USA", "United States of America"),
     ("IOM", "International Organization for Migration"),
     ("LAS", "League of Arab States"),
-    ("OSCE", "Organization for Security and Co-operation in Europe"),
+    (
+        "OSCE",
+        "Organization for Security and Co-operation in Europe",
+    ),
     ("TURKPA", "Parliamentary Assembly of Turkic States"),
     ("UN", "United Nations"),
 ];
@@ -87,7 +90,11 @@ impl MigrationTrait for Migration {
             .chain(OBSERVERS.iter().map(|&(c, n)| (c, "OBSERVER", n)));
         let mut insert = Query::insert()
             .into_table(Organizations::Table)
-            .columns([Organizations::Code, Organizations::Kind, Organizations::Name])
+            .columns([
+                Organizations::Code,
+                Organizations::Kind,
+                Organizations::Name,
+            ])
             .to_owned();
         for (code, kind, name) in rows {
             insert
