@@ -192,3 +192,150 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verdict> {
     }
     Ok(Verdict::Intact { entries: last })
 }
+
+#[cfg(test)]
+mod tests {
+    use accord_domain::{Anchor, Content, Item, Lang, OrgCode, OrgKind, Role, Texts};
+    use accord_migration::{Migrator, MigratorTrait};
+    use sea_orm::ConnectionTrait;
+
+    use super::*;
+    use crate::engine::{Command, Engine, NewDraft};
+    use crate::store::{Store, StoreConfig};
+
+    /// A fresh SQLite database with `entries` audit entries.
+    async fn log_with(entries: usize) -> Store {
+        let path = std::env::temp_dir().join(format!("accord-audit-{}.db", uuid::Uuid::new_v4()));
+        let store = Store::connect(&StoreConfig::new(format!(
+            "sqlite://{}?mode=rwc",
+            path.display()
+        )))
+        .await
+        .unwrap();
+        Migrator::up(store.db(), None).await.unwrap();
+        let officer = Actor::new(
+            "officer",
+            "An Officer",
+            OrgCode::parse("CICA").unwrap(),
+            OrgKind::Secretariat,
+            [Role::Secretariat],
+        )
+        .unwrap();
+        let engine = Engine::new(store.clone());
+        for n in 0..entries {
+            let texts = Texts::from_pairs([(Lang::En, format!("Text {n}"))]).unwrap();
+            let content = Content::new(vec![Item {
+                anchor: Anchor::parse("item-1").unwrap(),
+                texts: texts.clone(),
+            }])
+            .unwrap();
+            engine
+                .execute(
+                    &officer,
+                    Command::CreateDraft(NewDraft {
+                        kind: "NOTE".into(),
+                        title: texts,
+                        signatories: vec![OrgCode::parse("CICA").unwrap()],
+                        content,
+                    }),
+                )
+                .await
+                .unwrap();
+        }
+        store
+    }
+
+    async fn run(store: &Store, sql: &str) {
+        store.db().execute_unprepared(sql).await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_untouched_log_is_intact() {
+        let store = log_with(5).await;
+        assert_eq!(
+            verify(store.db()).await.unwrap(),
+            Verdict::Intact { entries: 5 }
+        );
+    }
+
+    #[tokio::test]
+    async fn an_edited_entry_is_named() {
+        let store = log_with(5).await;
+        run(
+            &store,
+            "UPDATE audit_log SET actor_name = 'Someone Else' WHERE seq = 3",
+        )
+        .await;
+        assert!(matches!(
+            verify(store.db()).await.unwrap(),
+            Verdict::Broken { seq: 3, .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_deleted_entry_in_the_middle_is_named() {
+        let store = log_with(5).await;
+        run(&store, "DELETE FROM audit_log WHERE seq = 2").await;
+        assert!(matches!(
+            verify(store.db()).await.unwrap(),
+            Verdict::Broken { seq: 2, .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn swapped_entries_are_found() {
+        let store = log_with(5).await;
+        // Swap the content of entries 2 and 3, keeping their sequence numbers.
+        run(&store, "UPDATE audit_log SET seq = -2 WHERE seq = 2").await;
+        run(&store, "UPDATE audit_log SET seq = 2 WHERE seq = 3").await;
+        run(&store, "UPDATE audit_log SET seq = 3 WHERE seq = -2").await;
+        assert!(matches!(
+            verify(store.db()).await.unwrap(),
+            Verdict::Broken { seq: 2, .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_truncated_tail_is_found_through_the_head() {
+        let store = log_with(5).await;
+        run(&store, "DELETE FROM audit_log WHERE seq >= 4").await;
+        assert!(matches!(
+            verify(store.db()).await.unwrap(),
+            Verdict::Broken { seq: 4, .. }
+        ));
+    }
+
+    #[test]
+    fn the_hash_covers_the_previous_hash() {
+        let actor = Actor::new(
+            "a",
+            "A",
+            OrgCode::parse("CICA").unwrap(),
+            OrgKind::Secretariat,
+            [Role::Secretariat],
+        )
+        .unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2024-06-13T06:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let record = AuditRecord {
+            action: "CREATE_DRAFT".into(),
+            entity_type: "draft",
+            entity_id: "d1".into(),
+            ..AuditRecord::default()
+        };
+        let genesis = ChainLink {
+            seq: 0,
+            hash: GENESIS_HASH.into(),
+        };
+        let other = ChainLink {
+            seq: 0,
+            hash: "1".repeat(64),
+        };
+        let a = chain(&genesis, &actor, record.clone(), at);
+        let b = chain(&other, &actor, record, at);
+        assert_eq!(a.seq, 1);
+        assert_ne!(a.hash, b.hash);
+        assert_eq!(entry_hash(&a), a.hash);
+    }
+}
