@@ -60,6 +60,61 @@ pub fn build(limits: &Limits) -> AccordSchema {
     builder.finish()
 }
 
+/// The depth allowed to introspection-only requests: the standard
+/// introspection query (GraphiQL's) nests `ofType` to depth 13.
+pub const INTROSPECTION_MAX_DEPTH: usize = 15;
+
+/// The schemas a server executes with: the main one, and, outside
+/// production, one for introspection-only requests whose depth limit fits
+/// GraphiQL's schema query. Every other limit is the same.
+#[derive(Clone)]
+pub struct Schemas {
+    main: AccordSchema,
+    introspection: Option<AccordSchema>,
+}
+
+impl std::fmt::Debug for Schemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Schemas")
+            .field("introspection", &self.introspection.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Schemas {
+    /// Builds both schemas from `limits`.
+    pub fn build(limits: &Limits) -> Schemas {
+        let introspection = (!limits.production).then(|| {
+            build(&Limits {
+                max_depth: limits.max_depth.max(INTROSPECTION_MAX_DEPTH),
+                ..limits.clone()
+            })
+        });
+        Schemas {
+            main: build(limits),
+            introspection,
+        }
+    }
+
+    /// The schema to execute `request` with. A request counts as
+    /// introspection-only when every root field of its operation, looked up
+    /// through fragments by the fields themselves and never by fragment
+    /// names, is `__schema`, `__type` or `__typename`.
+    pub fn for_request(&self, request: &async_graphql::Request) -> &AccordSchema {
+        match &self.introspection {
+            Some(schema)
+                if limits::is_introspection_only(
+                    &request.query,
+                    request.operation_name.as_deref(),
+                ) =>
+            {
+                schema
+            }
+            _ => &self.main,
+        }
+    }
+}
+
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
     build(&Limits::default()).sdl()
