@@ -23,12 +23,14 @@
 use std::sync::{Arc, Mutex};
 
 use accord_domain::{
-    Anchor, Content, DecisionNumber, Item, Lang, NoteNumber, NoteSeries, OrgCode, OrgKind,
-    ProposalOperation, ProposalResolution, Role, Texts,
+    Addressees, Anchor, Content, DecisionNumber, Item, Lang, NoteNumber, NotePurpose, NoteSeries,
+    OrgCode, OrgKind, ProposalOperation, ProposalResolution, Role, Texts,
 };
 use accord_workflow::engine::Clock;
 use accord_workflow::entity::draft;
-use accord_workflow::{Actor, Command, Engine, NewComment, NewDraft, Outcome, Proposal, Store};
+use accord_workflow::{
+    Actor, Command, Engine, NewComment, NewDraft, NewNote, Outcome, Proposal, Store,
+};
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{EntityTrait, PaginatorTrait};
@@ -516,6 +518,43 @@ impl Demo {
         )
         .await?;
 
+        // 8 January 2024: the reminder SOC/19 on the deadlines of the 2024
+        // CBM plan, written and issued through the note registry (the SOC
+        // registry was kept on paper until SOC/18).
+        self.at(2024, 1, 8, 0)?;
+        self.exec(
+            officer,
+            Command::ContinueNoteSeries {
+                series: NoteSeries::parse("SOC")?,
+                year: 2024,
+                last_sequence: 18,
+            },
+            "continuing the SOC series of 2024 after SOC/18",
+        )
+        .await?;
+        self.at(2024, 1, 8, 5)?;
+        let reminder = match self
+            .exec(
+                officer,
+                Command::CreateNote(soc_19()?),
+                "writing the reminder SOC/19",
+            )
+            .await?
+        {
+            Outcome::Note { note_id } => note_id,
+            other => return Err(anyhow!("demo data: SOC/19: unexpected outcome {other:?}")),
+        };
+        self.at(2024, 1, 8, 10)?;
+        self.exec(
+            officer,
+            Command::IssueNote {
+                note_id: reminder,
+                revision: 1,
+            },
+            "issuing the reminder SOC/19",
+        )
+        .await?;
+
         // 18 March 2024: proposals answered; version 2 takes KAZ's energy events.
         self.at(2024, 3, 18, 0)?;
         self.resolve(
@@ -732,6 +771,46 @@ const MEMORANDUM_TITLE_EN: &str = "Memorandum on cooperation in disaster managem
 const MEMORANDUM_TITLE_RU: &str =
     "Меморандум о сотрудничестве в сфере управления стихийными бедствиями";
 const REGULATIONS_TITLE_EN: &str = "Draft Regulations on observers";
+
+/// The reminder SOC/19 of 8 January 2024 (`shared/seeds`): to all member
+/// states, its body in English, Russian and Kazakh; the formulae around it
+/// come from the note registry's templates.
+fn soc_19() -> anyhow::Result<NewNote> {
+    Ok(NewNote {
+        series: NoteSeries::parse("SOC")?,
+        purpose: NotePurpose::Reminder,
+        place: None,
+        addressees: Addressees::AllMemberStates,
+        subject: Texts::from_pairs([
+            (
+                Lang::En,
+                "Submission of materials for the events of the CICA Plan of Implementation of Confidence Building Measures for 2024".to_owned(),
+            ),
+            (
+                Lang::Ru,
+                "О представлении материалов к мероприятиям Плана СВМДА по реализации мер доверия на 2024 год".to_owned(),
+            ),
+            (
+                Lang::Kk,
+                "Азия Кеңесінің 2024 жылға арналған сенім шараларын жүзеге асыру жөніндегі жоспарының іс-шараларына материалдар ұсыну туралы".to_owned(),
+            ),
+        ])?,
+        body: Texts::from_pairs([
+            (Lang::En, SOC_19_BODY_EN.to_owned()),
+            (Lang::Ru, SOC_19_BODY_RU.to_owned()),
+            (Lang::Kk, SOC_19_BODY_KK.to_owned()),
+        ])?,
+        references: Vec::new(),
+        enclosures: Vec::new(),
+    })
+}
+
+/// The body of SOC/19 in EN, as sent (`shared/seeds`).
+const SOC_19_BODY_EN: &str = "The recent SOC meeting, by Decision No. SOC/2023-III/DEC/2 of 12 December 2023, approved the CICA Plan of Implementation of Confidence Building Measures for 2024, which consists of 27 items, including events scheduled for February 2024.\n\nThe Secretariat kindly reminds that, according to the General guidelines for conducting events on implementation of CICA confidence building measures adopted by the SOC on 23 June 2021, the organizing Member States are required to submit to the Secretariat the concept paper for the event 60 days prior and the tentative programme 45 days prior to the event, for sharing with all Member States. Additionally, a post-event report should be provided.\n\nIn this regard, the Secretariat requests the Member States, in accordance with the above document, to submit in advance the required materials for the timely preparation and participation of the Member States' representatives in the scheduled events.";
+/// The body of SOC/19 in RU, as sent (`shared/seeds`).
+const SOC_19_BODY_RU: &str = "На недавнем заседании КСДЛ решением №SOC/2023-III/DEC/2 от 12 декабря 2023 года был утвержден План СВМДА по реализации мер доверия на 2024 год, который состоит из 27 пунктов, включая мероприятия, запланированные на февраль 2024 года.\n\nСекретариат любезно напоминает, что согласно Общим руководящим принципам проведения мероприятий по осуществлению мер доверия СВМДА, принятым КСДЛ 23 июня 2021 года, организующим мероприятия государствам-членам следует направить в Секретариат концепцию мероприятия за 60 дней, а предварительную программу – за 45 дней до мероприятия для рассылки всем государствам-членам. Кроме того, нужно предоставить отчет об итогах мероприятия после его проведения.\n\nВ этой связи Секретариат просит государства-члены в соответствии с вышеизложенным документом заблаговременно направить необходимые материалы для своевременной подготовки и участия представителей государств-членов на запланированных мероприятиях.";
+/// The body of SOC/19 in KK, as sent (`shared/seeds`).
+const SOC_19_BODY_KK: &str = "АЛТК-нің соңғы отырысында 2023 жылғы 12 желтоқсандағы №SOC/2023-III/DEC/2 шешімімен 2024 жылғы ақпанға жоспарланған іс-шараларды қоса алғанда 27 тармақтан тұратын 2024 жылға арналған Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі жоспар бекітілді.\n\nХатшылық 2021 жылғы 23 маусымда АЛТК қабылдаған Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі іс-шараларды өткізудің жалпы басшылыққа сәйкес іс-шараларды ұйымдастыратын мүше мемлекеттер іс-шараның тұжырымдамасын іс-шараны өткізгенге дейін 60 күн бұрын, ал алдын ала бағдарламасын – 45 күн бұрын барлық мүше мемлекеттерге тарату үшін Хатшылыққа жіберу керектігі туралы еске салады. Сонымен қатар, іс-шара өткізілгеннен кейін оның нәтижелері туралы есеп беру қажет.\n\nОсыған байланысты Хатшылық мүше мемлекеттерден жоғарыда аталған құжатқа сәйкес мүше мемлекеттер өкілдерінің жоспарланған іс-шараларға уақтылы дайындалуы және қатысуы үшін қажетті материалдарды алдын ала жолдауды сұрайды.";
 
 /// The Action Plan's preamble and operative clauses, as in PAR/713: (anchor,
 /// English, Russian).
@@ -1110,6 +1189,53 @@ mod tests {
         }
         referenced.sort();
         assert_eq!(referenced, ["PAR/1453", "PAR/361"]);
+
+        // In the registry: PAR/713 encloses version 3, "on 4 p.", and cites
+        // its two predecessors; SOC/19 is the reminder of 8 January 2024.
+        let reader = accord_workflow::Reader::new(store.clone(), person("kaz-delegate-1").unwrap());
+        let par_713 = reader
+            .note_by_number(&NoteNumber::parse("PAR/713").unwrap(), Some(2024))
+            .await
+            .unwrap();
+        assert_eq!(par_713.enclosures.len(), 1);
+        assert_eq!(par_713.enclosures[0].pages(), 4);
+        let cited: Vec<&str> = par_713.references.iter().map(|r| r.1.as_str()).collect();
+        assert_eq!(cited, ["PAR/361", "PAR/1453"]);
+        let text = reader
+            .render_note(&par_713, Lang::En, accord_domain::RenderFormat::Text)
+            .await
+            .unwrap();
+        assert!(text.contains("with reference to its notes No. PAR/361 of 20 March 2024 and No. PAR/1453 of 29 November 2023, has the honour"), "{text}");
+        assert!(text.contains("Enclosure:\nas stated,\non 4 p."), "{text}");
+        let soc_19 = reader
+            .note_by_number(&NoteNumber::parse("SOC/19").unwrap(), None)
+            .await
+            .unwrap();
+        assert_eq!(soc_19.date, Some(day(2024, 1, 8).unwrap()));
+        assert_eq!(soc_19.purpose, NotePurpose::Reminder);
+        for (lang, closing) in [
+            (
+                Lang::En,
+                "The Secretariat avails itself of this opportunity to renew to the CICA Member States the assurances of its highest consideration.",
+            ),
+            (
+                Lang::Ru,
+                "Секретариат пользуется случаем, чтобы возобновить государствам-членам СВМДА уверения в своем высоком уважении.",
+            ),
+            (
+                Lang::Kk,
+                "Хатшылық осы мүмкіндікті пайдалана отырып, Азия Кеңесіне мүше мемлекеттерге өзінің зор ілтипатын тағы да растайды.",
+            ),
+        ] {
+            let text = reader
+                .render_note(&soc_19, lang, accord_domain::RenderFormat::Text)
+                .await
+                .unwrap();
+            assert!(
+                text.contains("№ SOC/19") && text.contains(closing),
+                "{text}"
+            );
+        }
 
         // Its proposals: KAZ's and RUS's accommodated, CHN's in part, IND's not.
         let comments = comment::Entity::find()

@@ -4,7 +4,9 @@
 //! Every GraphQL request must carry a valid bearer token; the token becomes
 //! an `Actor` before anything is executed. Limits that GraphQL itself does
 //! not enforce (body size, content type, batching, mutations over GET) are
-//! checked here.
+//! checked here. Responses follow GraphQL over HTTP: `application/json`, or
+//! `application/graphql-response+json` when the client's `Accept` prefers it
+//! (then request errors are 400 without `data`); `conformance/` audits this.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -28,11 +30,11 @@ use serde_json::{Value, json};
 use crate::auth::{AuthError, Verifier, bearer_token};
 use crate::config::Settings;
 use crate::error::Code;
-use crate::schema::{self, AccordSchema, Limits, Loaders};
+use crate::schema::{Limits, Loaders, Schemas};
 
 /// Everything a request needs, built once at start-up.
 pub struct AppState {
-    schema: AccordSchema,
+    schema: Schemas,
     verifier: Verifier,
     store: Store,
     engine: Engine,
@@ -53,7 +55,7 @@ impl AppState {
         let verifier = Verifier::new(&settings.auth_config()?).context("identity configuration")?;
         let store = connect(settings).await?;
         Ok(AppState {
-            schema: schema::build(&Limits {
+            schema: Schemas::build(&Limits {
                 max_depth: settings.max_depth,
                 max_complexity: settings.max_complexity,
                 max_aliases: settings.max_aliases,
@@ -182,10 +184,12 @@ struct GetParams {
 
 #[handler]
 async fn graphql_get(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> Response {
+    let media = MediaType::negotiate(req.headers());
     let params = match Query::<GetParams>::from_request_without_body(req).await {
         Ok(Query(params)) => params,
         Err(_) => {
             return error(
+                media,
                 StatusCode::BAD_REQUEST,
                 Code::BadUserInput,
                 "malformed query string",
@@ -203,6 +207,7 @@ async fn graphql_get(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> R
             .into_response();
         }
         return error(
+            media,
             StatusCode::BAD_REQUEST,
             Code::BadUserInput,
             "the query parameter is missing",
@@ -219,6 +224,7 @@ async fn graphql_get(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> R
             }
             _ => {
                 return error(
+                    media,
                     StatusCode::BAD_REQUEST,
                     Code::BadUserInput,
                     "variables must be a JSON object",
@@ -228,16 +234,18 @@ async fn graphql_get(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> R
     }
     if params
         .extensions
-        .is_some_and(|e| serde_json::from_str::<Value>(&e).is_err())
+        .is_some_and(|e| !matches!(serde_json::from_str::<Value>(&e), Ok(Value::Object(_))))
     {
         return error(
+            media,
             StatusCode::BAD_REQUEST,
             Code::BadUserInput,
-            "extensions must be JSON",
+            "extensions must be a JSON object",
         );
     }
     if is_mutation(&request) {
         return error(
+            media,
             StatusCode::METHOD_NOT_ALLOWED,
             Code::BadUserInput,
             "mutations must be sent with POST",
@@ -245,7 +253,7 @@ async fn graphql_get(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> R
         .with_header(header::ALLOW, "POST")
         .into_response();
     }
-    execute(req.headers(), &state, request).await
+    execute(req.headers(), media, &state, request).await
 }
 
 #[handler]
@@ -254,6 +262,7 @@ async fn graphql_post(
     body: Body,
     state: poem::web::Data<&Arc<AppState>>,
 ) -> Response {
+    let media = MediaType::negotiate(req.headers());
     let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -267,6 +276,7 @@ async fn graphql_post(
         .to_ascii_lowercase();
     if essence != "application/json" {
         return error(
+            media,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::BadUserInput,
             "send GraphQL requests as application/json",
@@ -276,6 +286,7 @@ async fn graphql_post(
         Ok(bytes) => bytes,
         Err(poem::error::ReadBodyError::PayloadTooLarge) => {
             return error(
+                media,
                 StatusCode::PAYLOAD_TOO_LARGE,
                 Code::BadUserInput,
                 &format!(
@@ -286,6 +297,7 @@ async fn graphql_post(
         }
         Err(_) => {
             return error(
+                media,
                 StatusCode::BAD_REQUEST,
                 Code::BadUserInput,
                 "the request body could not be read",
@@ -294,61 +306,200 @@ async fn graphql_post(
     };
     if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
         return error(
+            media,
             StatusCode::BAD_REQUEST,
             Code::BadUserInput,
             "batched requests are not supported",
         );
     }
-    let request: async_graphql::Request = match serde_json::from_slice(&bytes) {
-        Ok(request) => request,
-        Err(_) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                Code::BadUserInput,
-                "the body must be a JSON object with a query string",
-            );
-        }
+    let malformed = || {
+        error(
+            media,
+            StatusCode::BAD_REQUEST,
+            Code::BadUserInput,
+            "the body must be a JSON object with a query string",
+        )
     };
-    execute(req.headers(), &state, request).await
+    // A missing or non-string `query` is refused here rather than executed
+    // as an empty document (async-graphql would default it to "").
+    let body = match serde_json::from_slice::<Value>(&bytes) {
+        Ok(body @ Value::Object(_)) if body.get("query").is_some_and(Value::is_string) => body,
+        _ => return malformed(),
+    };
+    let request: async_graphql::Request = match serde_json::from_value(body) {
+        Ok(request) => request,
+        Err(_) => return malformed(),
+    };
+    execute(req.headers(), media, &state, request).await
 }
 
 /// Authenticates, attaches the viewer's reader and loaders, and executes.
 async fn execute(
     headers: &HeaderMap,
+    media: MediaType,
     state: &AppState,
     request: async_graphql::Request,
 ) -> Response {
     let actor = match authenticate(headers, state).await {
         Ok(actor) => actor,
         Err(Denied::Unauthenticated(message)) => {
-            return error(StatusCode::UNAUTHORIZED, Code::Unauthenticated, &message)
-                .with_header(header::WWW_AUTHENTICATE, "Bearer")
-                .into_response();
+            return error(
+                media,
+                StatusCode::UNAUTHORIZED,
+                Code::Unauthenticated,
+                &message,
+            )
+            .with_header(header::WWW_AUTHENTICATE, "Bearer")
+            .into_response();
         }
         Err(Denied::Internal(detail)) => {
             let gql = crate::error::internal(&detail);
             return json_response(
+                media,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 json!({ "errors": [gql_error_json(&gql)] }),
             );
         }
     };
+    if carries_nul(&request) {
+        return error(
+            media,
+            StatusCode::BAD_REQUEST,
+            Code::BadUserInput,
+            "strings must not contain the character U+0000",
+        );
+    }
     let reader = Reader::new(state.store.clone(), actor);
     let loader = DataLoader::new(Loaders::new(reader.clone()), tokio::spawn);
     let request = request.data(reader).data(loader).data(state.engine.clone());
-    let response = state.schema.execute(request).await;
+    let response = state.schema.for_request(&request).execute(request).await;
+    let request_error = is_request_error(&response);
     let mut value = match serde_json::to_value(&response) {
         Ok(value) => value,
         Err(detail) => {
             let gql = crate::error::internal(&detail);
             return json_response(
+                media,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 json!({ "errors": [gql_error_json(&gql)] }),
             );
         }
     };
     default_error_codes(&mut value);
-    json_response(StatusCode::OK, value)
+    if request_error && media == MediaType::GraphqlResponseJson {
+        // GraphQL over HTTP: a request error (the document did not parse or
+        // validate, or the variables did not coerce) is answered with 400
+        // and without `data` to clients that accept
+        // application/graphql-response+json. Clients of application/json
+        // get 200, as the spec requires for that media type.
+        if let Some(object) = value.as_object_mut() {
+            object.remove("data");
+        }
+        return json_response(media, StatusCode::BAD_REQUEST, value);
+    }
+    json_response(media, StatusCode::OK, value)
+}
+
+/// Whether a string of the request holds U+0000, as a variable's value or
+/// key or as a `\u0000` (or `\u{0}`) escape in the document. PostgreSQL
+/// cannot store the character in text and no Accord value has a use for it,
+/// so it is refused on every backend alike instead of failing in the
+/// database (found by scripts/fuzz-api.sh: `draft(id: "y\u0000")` was an
+/// INTERNAL error on PostgreSQL). A `\\u0000` (an escaped backslash) is
+/// refused too; nothing needs it.
+fn carries_nul(request: &async_graphql::Request) -> bool {
+    fn value_has_nul(value: &async_graphql::Value) -> bool {
+        use async_graphql::Value as V;
+        match value {
+            V::String(s) => s.contains('\0'),
+            V::List(items) => items.iter().any(value_has_nul),
+            V::Object(map) => map
+                .iter()
+                .any(|(k, v)| k.as_str().contains('\0') || value_has_nul(v)),
+            V::Null | V::Number(_) | V::Boolean(_) | V::Binary(_) | V::Enum(_) => false,
+        }
+    }
+    let query = &request.query;
+    let escaped = query.match_indices("\\u").any(|(at, _)| {
+        let rest = &query[at + 2..];
+        rest.starts_with("0000")
+            || rest.strip_prefix('{').is_some_and(|braced| {
+                let digits = braced.trim_start_matches('0');
+                digits.len() < braced.len() && digits.starts_with('}')
+            })
+    });
+    escaped
+        || query.contains('\0')
+        || request
+            .variables
+            .iter()
+            .any(|(k, v)| k.as_str().contains('\0') || value_has_nul(v))
+}
+
+/// Whether execution never started: no data and only errors without a
+/// path (parse, validation and variable errors; a resolver's error always
+/// has the path of its field).
+fn is_request_error(response: &async_graphql::Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// The media type of a GraphQL response, chosen by the request's `Accept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaType {
+    /// `application/json`: always 200 once the request reached GraphQL.
+    Json,
+    /// `application/graphql-response+json`: 400 for request errors.
+    GraphqlResponseJson,
+}
+
+impl MediaType {
+    /// `application/graphql-response+json` when the client lists it with a
+    /// weight at least that of `application/json` (or `application/*`,
+    /// `*/*`); otherwise `application/json`, also without an `Accept`
+    /// header and when nothing acceptable is listed (the spec allows
+    /// answering in the default type instead of 406).
+    fn negotiate(headers: &HeaderMap) -> MediaType {
+        let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+            return MediaType::Json;
+        };
+        let mut graphql_response = 0.0_f32;
+        let mut json = 0.0_f32;
+        for range in accept.split(',') {
+            let mut parts = range.split(';');
+            let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+            let weight = parts
+                .filter_map(|p| {
+                    let (name, value) = p.split_once('=')?;
+                    name.trim()
+                        .eq_ignore_ascii_case("q")
+                        .then(|| value.trim().parse::<f32>().ok())
+                        .flatten()
+                })
+                .next()
+                .unwrap_or(1.0);
+            match essence.as_str() {
+                "application/graphql-response+json" => {
+                    graphql_response = graphql_response.max(weight);
+                }
+                "application/json" | "application/*" | "*/*" => json = json.max(weight),
+                _ => {}
+            }
+        }
+        if graphql_response > 0.0 && graphql_response >= json {
+            MediaType::GraphqlResponseJson
+        } else {
+            MediaType::Json
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            MediaType::Json => "application/json; charset=utf-8",
+            MediaType::GraphqlResponseJson => "application/graphql-response+json; charset=utf-8",
+        }
+    }
 }
 
 enum Denied {
@@ -437,16 +588,95 @@ fn gql_error_json(error: &async_graphql::Error) -> Value {
     value
 }
 
-fn error(status: StatusCode, code: Code, message: &str) -> Response {
+fn error(media: MediaType, status: StatusCode, code: Code, message: &str) -> Response {
     json_response(
+        media,
         status,
         json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }),
     )
 }
 
-fn json_response(status: StatusCode, body: Value) -> Response {
+fn json_response(media: MediaType, status: StatusCode, body: Value) -> Response {
     Response::builder()
         .status(status)
-        .content_type("application/json")
+        .content_type(media.content_type())
+        .header(header::VARY, "Accept")
         .body(body.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> MediaType {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::ACCEPT,
+            poem::http::HeaderValue::from_str(value).unwrap(),
+        );
+        MediaType::negotiate(&headers)
+    }
+
+    #[test]
+    fn the_response_media_type_follows_accept() {
+        assert_eq!(MediaType::negotiate(&HeaderMap::new()), MediaType::Json);
+        assert_eq!(accept("application/json"), MediaType::Json);
+        assert_eq!(accept("*/*"), MediaType::Json);
+        assert_eq!(accept("text/html"), MediaType::Json);
+        assert_eq!(
+            accept("application/graphql-response+json"),
+            MediaType::GraphqlResponseJson
+        );
+        assert_eq!(
+            accept("application/graphql-response+json, application/json;q=0.9"),
+            MediaType::GraphqlResponseJson
+        );
+        assert_eq!(
+            accept("application/json, application/graphql-response+json; Q=0.5"),
+            MediaType::Json
+        );
+        assert_eq!(
+            accept("application/graphql-response+json;q=0, */*"),
+            MediaType::Json
+        );
+    }
+
+    #[test]
+    fn nul_characters_are_found_in_documents_and_variables() {
+        let query = |q: &str| async_graphql::Request::new(q);
+        assert!(carries_nul(&query(r#"{ draft(id: "y\u0000") { id } }"#)));
+        assert!(carries_nul(&query(r#"{ draft(id: "\u{00}") { id } }"#)));
+        assert!(carries_nul(&query("{ draft(id: \"\0\") { id } }")));
+        assert!(!carries_nul(&query(
+            r#"{ draft(id: "\u0041\u00e9\u{1F600}") { id } }"#
+        )));
+        let with = |variables: Value| {
+            query("query($x: String) { viewer { id } }")
+                .variables(async_graphql::Variables::from_json(variables))
+        };
+        assert!(carries_nul(&with(json!({ "x": "a\0b" }))));
+        assert!(carries_nul(&with(json!({ "x": { "list": ["ok", "\0"] } }))));
+        assert!(!carries_nul(&with(
+            json!({ "x": ["ok", 1, null, { "k": "v" }] })
+        )));
+    }
+
+    #[test]
+    fn only_errors_before_execution_are_request_errors() {
+        let parse = async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
+            "expected selection",
+            None,
+        )]);
+        assert!(is_request_error(&parse));
+        let mut field =
+            async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
+                "not found",
+                None,
+            )]);
+        field.errors[0].path = vec![async_graphql::PathSegment::Field("draft".into())];
+        assert!(!is_request_error(&field));
+        assert!(!is_request_error(&async_graphql::Response::new(
+            async_graphql::Value::Null
+        )));
+    }
 }

@@ -11,6 +11,7 @@ mod content;
 mod diff;
 mod draft;
 mod error;
+mod note;
 mod numbers;
 mod org;
 mod text;
@@ -19,6 +20,12 @@ pub use content::{Anchor, Content, ContentHash, Item, MAX_ITEMS, MAX_TEXT_CHARS}
 pub use diff::{ChangeKind, ItemChange, diff};
 pub use draft::{CommentKind, CommentStatus, DraftState, ProposalOperation, ProposalResolution};
 pub use error::{DomainError, Result};
+pub use note::{
+    Addressees, DEFAULT_PLACE, Enclosed, Enclosure, EnclosureLine, Formula, FormulaKind, Formulae,
+    MAX_ADDRESSEES, MAX_ENCLOSURES, MAX_PAGES, NoteFacts, NotePurpose, NoteStatus, NoteText,
+    RenderFormat, compose, fill, format_cited_date, format_date, parse_place, render,
+    search_pattern, search_text,
+};
 pub use numbers::{DecisionNumber, NoteNumber, NoteSeries, SessionNumber, parse_roman, to_roman};
 pub use org::{OrgCode, OrgKind, Role};
 pub use text::{Lang, LocalizedText, Texts, non_blank};

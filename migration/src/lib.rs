@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_schema;
 mod m20261123_000002_reference_data;
+mod m20261123_000003_note_registry;
 
 /// The ordered list of Accord's migrations.
 #[derive(Debug)]
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_schema::Migration),
             Box::new(m20261123_000002_reference_data::Migration),
+            Box::new(m20261123_000003_note_registry::Migration),
         ]
     }
 }

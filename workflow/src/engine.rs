@@ -27,9 +27,10 @@ use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::entity::{
     comment, decision, draft, draft_signatory, item, meeting, meeting_agenda, note, note_counter,
-    note_reference, organization, signature, version,
+    organization, signature, version,
 };
 use crate::error::{Result, WorkflowError};
+use crate::notes::NewNote;
 use crate::permissions::{self, Action, DraftFacts, Refusal, Relation};
 use crate::store::{Store, WriteTx, expect_one};
 
@@ -169,6 +170,24 @@ pub enum Command {
         /// The last number already used outside Accord.
         last_sequence: u32,
     },
+    /// Write a note verbale, unsent until issued.
+    CreateNote(NewNote),
+    /// Replace the content of an unsent note that is still at `revision`.
+    EditNote {
+        /// The note.
+        note_id: String,
+        /// The revision the edit was made on; another one is `CONFLICT`.
+        revision: i32,
+        /// The new content.
+        note: NewNote,
+    },
+    /// Number, date and send an unsent note that is still at `revision`.
+    IssueNote {
+        /// The note.
+        note_id: String,
+        /// The revision being issued; another one is `CONFLICT`.
+        revision: i32,
+    },
 }
 
 impl Command {
@@ -187,6 +206,9 @@ impl Command {
             Command::SignDraft { .. } => Action::Sign,
             Command::WithdrawDraft { .. } => Action::Withdraw,
             Command::ContinueNoteSeries { .. } => Action::ContinueNoteSeries,
+            Command::CreateNote(_) => Action::CreateNote,
+            Command::EditNote { .. } => Action::EditNote,
+            Command::IssueNote { .. } => Action::IssueNote,
         }
     }
 }
@@ -225,6 +247,11 @@ pub enum Outcome {
     },
     /// A note series was continued.
     SeriesContinued,
+    /// A note verbale was written, edited or issued.
+    Note {
+        /// The note's id.
+        note_id: String,
+    },
 }
 
 /// A source of the current instant; tests and the demo loader set their own.
@@ -293,7 +320,7 @@ impl Engine {
         &self.store
     }
 
-    fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }
 
@@ -374,6 +401,15 @@ impl Engine {
             } => {
                 self.continue_series(actor, series, year, last_sequence)
                     .await
+            }
+            Command::CreateNote(new) => self.create_note(actor, new).await,
+            Command::EditNote {
+                note_id,
+                revision,
+                note,
+            } => self.edit_note(actor, &note_id, revision, note).await,
+            Command::IssueNote { note_id, revision } => {
+                self.issue_note(actor, &note_id, revision).await
             }
         };
         if let Err(error) = &result {
@@ -642,7 +678,9 @@ impl Engine {
         }
         let referenced = self.resolve_references(&references).await?;
         let version = snap.row.current_version;
-        let subject = subject.as_ref().map(to_json).transpose()?;
+        // A circulation without a subject forwards the draft under its title.
+        let title = serde_json::from_str::<Texts>(&snap.row.title)
+            .map_err(|error| WorkflowError::Corrupt(format!("draft title: {error}")))?;
         let state = facts.state;
         let mut tx = self.store.begin_write().await?;
         expect_one(
@@ -661,36 +699,33 @@ impl Engine {
             CHANGED,
         )
         .await?;
-        let number = next_note_number(&tx, &series, today.year()).await?;
         let note_id = uuid::Uuid::now_v7().to_string();
-        note::Entity::insert(note::ActiveModel {
-            id: Set(note_id.clone()),
-            series: Set(series.to_string()),
-            year: Set(today.year()),
-            sequence: Set(number.sequence() as i32),
-            number: Set(number.to_string()),
-            date: Set(today),
-            place: Set("Astana".into()),
-            purpose: Set("CIRCULATION".into()),
-            subject: Set(subject),
-            draft_id: Set(Some(draft_id.to_owned())),
-            version: Set(Some(version)),
-            comments_due_on: Set(comments_due_on),
-            created_by_sub: Set(actor.sub().to_owned()),
-            created_at: Set(now),
-        })
-        .exec_without_returning(tx.conn())
+        let pages = crate::notes::estimated_pages(tx.conn(), draft_id, version).await?;
+        let number = crate::notes::issue(
+            &tx,
+            actor,
+            crate::notes::Issue {
+                id: note_id.clone(),
+                series,
+                purpose: accord_domain::NotePurpose::Circulation,
+                place: accord_domain::DEFAULT_PLACE.to_owned(),
+                addressees: accord_domain::Addressees::AllMemberStates,
+                subject,
+                untitled_subject: Some(title),
+                body: None,
+                reference_ids: referenced.iter().map(|(id, _)| id.clone()).collect(),
+                enclosures: vec![accord_domain::Enclosure::new(
+                    accord_domain::Enclosed::DraftVersion {
+                        draft_id: draft_id.to_owned(),
+                        version,
+                    },
+                    pages,
+                )?],
+                comments_due_on,
+            },
+            now,
+        )
         .await?;
-        if !referenced.is_empty() {
-            note_reference::Entity::insert_many(referenced.iter().map(|(id, _)| {
-                note_reference::ActiveModel {
-                    note_id: Set(note_id.clone()),
-                    referenced_note_id: Set(id.clone()),
-                }
-            }))
-            .exec_without_returning(tx.conn())
-            .await?;
-        }
         tx.audit(
             actor,
             AuditRecord {
@@ -721,7 +756,7 @@ impl Engine {
 
     /// Finds each referenced note; a number names the latest year's note
     /// with that series and sequence.
-    async fn resolve_references(
+    pub(crate) async fn resolve_references(
         &self,
         references: &[NoteNumber],
     ) -> Result<Vec<(String, NoteNumber)>> {
@@ -1507,7 +1542,11 @@ async fn insert_version(
 /// Issues the next number of `series` in `year`, inside the write lock, so
 /// numbers are unique and gap-free: a rolled-back transaction rolls the
 /// counter back too.
-async fn next_note_number(tx: &WriteTx, series: &NoteSeries, year: i32) -> Result<NoteNumber> {
+pub(crate) async fn next_note_number(
+    tx: &WriteTx,
+    series: &NoteSeries,
+    year: i32,
+) -> Result<NoteNumber> {
     note_counter::Entity::insert(note_counter::ActiveModel {
         series: Set(series.to_string()),
         year: Set(year),

@@ -6,6 +6,8 @@
 //!   transaction with its audit record.
 //! - [`read`]: what a viewer may see, loaded in batches.
 //! - [`audit`]: the hash-chained audit log and its verification.
+//! - [`notes`] and [`registry`]: the note registry (writing, editing and
+//!   issuing notes verbales; reading, searching and rendering them).
 //! - [`store`]: the database handle and write transactions.
 //!
 //! This crate knows nothing of GraphQL, HTTP or JWT.
@@ -16,13 +18,16 @@ pub mod clock;
 pub mod engine;
 pub mod entity;
 pub mod error;
+pub mod notes;
 pub mod permissions;
 pub mod read;
+pub mod registry;
 pub mod store;
 
 pub use actor::Actor;
 pub use engine::{Command, Engine, NewComment, NewDraft, Outcome, Proposal};
 pub use error::{Result, WorkflowError};
+pub use notes::NewNote;
 pub use permissions::{Action, Relation};
 pub use read::Reader;
 pub use store::{Store, StoreConfig};

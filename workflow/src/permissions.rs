@@ -7,7 +7,7 @@
 //! whole server over HTTP (in `tests/`), so a rule changed in one place and
 //! not the other fails the build.
 
-use accord_domain::{DraftState, OrgKind, Role};
+use accord_domain::{Addressees, DraftState, NoteStatus, OrgKind, Role};
 
 use crate::actor::Actor;
 
@@ -38,11 +38,17 @@ pub enum Action {
     WithdrawComment,
     /// Continue a note series from an earlier (paper) registry.
     ContinueNoteSeries,
+    /// Write a new note verbale (not yet issued).
+    CreateNote,
+    /// Change a note verbale that has not been issued.
+    EditNote,
+    /// Number, date and send a note verbale; it is frozen from then on.
+    IssueNote,
 }
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 15] = [
         Action::CreateDraft,
         Action::Revise,
         Action::Circulate,
@@ -55,6 +61,9 @@ impl Action {
         Action::EditComment,
         Action::WithdrawComment,
         Action::ContinueNoteSeries,
+        Action::CreateNote,
+        Action::EditNote,
+        Action::IssueNote,
     ];
 
     /// The actions a front-end offers on a draft (`viewerActions`).
@@ -68,6 +77,16 @@ impl Action {
         Action::Comment,
         Action::ResolveProposal,
     ];
+
+    /// Whether the action names an existing comment. Such an action by
+    /// someone who reads no comments at all (observers, counterparts not
+    /// party to the draft) is `NOT_FOUND`: the comment is hidden from them.
+    pub fn targets_a_comment(self) -> bool {
+        matches!(
+            self,
+            Action::ResolveProposal | Action::EditComment | Action::WithdrawComment
+        )
+    }
 
     /// A stable upper-case name, used in the audit log.
     pub fn as_str(self) -> &'static str {
@@ -84,7 +103,23 @@ impl Action {
             Action::EditComment => "EDIT_COMMENT",
             Action::WithdrawComment => "WITHDRAW_COMMENT",
             Action::ContinueNoteSeries => "CONTINUE_NOTE_SERIES",
+            Action::CreateNote => "CREATE_NOTE",
+            Action::EditNote => "EDIT_NOTE",
+            Action::IssueNote => "ISSUE_NOTE",
         }
+    }
+
+    /// Whether the action is decided without a draft (`decide(actor,
+    /// action, None)`): creating a draft and keeping the note registry.
+    pub fn is_draftless(self) -> bool {
+        matches!(
+            self,
+            Action::CreateDraft
+                | Action::ContinueNoteSeries
+                | Action::CreateNote
+                | Action::EditNote
+                | Action::IssueNote
+        )
     }
 }
 
@@ -187,6 +222,11 @@ pub fn can_see_comment(relation: Relation, actor: &Actor, author_org: &str) -> b
     }
 }
 
+/// Whether a viewer in `relation` reads any comments at all.
+fn reads_comments(relation: Relation) -> bool {
+    !matches!(relation, Relation::OtherCounterpart | Relation::Observer)
+}
+
 /// Whether a viewer may read versions that have not been circulated yet
 /// (the Secretariat's work in progress).
 pub fn can_see_uncirculated(relation: Relation) -> bool {
@@ -196,30 +236,57 @@ pub fn can_see_uncirculated(relation: Relation) -> bool {
     )
 }
 
-/// The permission rules. `facts` is `None` only for [`Action::CreateDraft`],
-/// which has no draft yet.
+/// Whether a viewer may see a note verbale: the home secretariat sees every
+/// note; anyone else sees only issued notes addressed to their
+/// organisation (a note to all member states is addressed to every member
+/// state). An unsent note, or one addressed to others, is `NOT_FOUND`.
+pub fn can_see_note(actor: &Actor, status: NoteStatus, addressees: &Addressees) -> bool {
+    if actor.org_kind() == OrgKind::Secretariat {
+        return true;
+    }
+    status == NoteStatus::Issued
+        && match addressees {
+            Addressees::AllMemberStates => actor.org_kind() == OrgKind::MemberState,
+            Addressees::Organizations(codes) => codes.contains(actor.org()),
+        }
+}
+
+/// The permission rules. `facts` is `None` for the actions that concern no
+/// draft ([`Action::is_draftless`]): creating a draft and keeping the note
+/// registry. The engine checks that a note is visible (else `NOT_FOUND`)
+/// before asking, and that it is unsent (else `INVALID_TRANSITION`) after.
 pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Result<(), Refusal> {
     let Some(facts) = facts else {
         return match action {
             Action::CreateDraft if is_secretariat(actor) => Ok(()),
             Action::CreateDraft => Err(forbidden("only the Secretariat creates drafts")),
-            Action::ContinueNoteSeries if is_secretariat(actor) => Ok(()),
-            Action::ContinueNoteSeries => {
-                Err(forbidden("only the Secretariat keeps the note registry"))
+            Action::ContinueNoteSeries
+            | Action::CreateNote
+            | Action::EditNote
+            | Action::IssueNote
+                if is_secretariat(actor) =>
+            {
+                Ok(())
             }
+            Action::ContinueNoteSeries
+            | Action::CreateNote
+            | Action::EditNote
+            | Action::IssueNote => Err(forbidden("only the Secretariat keeps the note registry")),
             _ => Err(Refusal::NotFound),
         };
     };
-    if !can_see(facts) {
+    if !can_see(facts) || (action.targets_a_comment() && !reads_comments(facts.relation)) {
         return Err(Refusal::NotFound);
     }
     let home = facts.relation == Relation::HomeSecretariat && is_secretariat(actor);
     let state = facts.state;
     use DraftState::*;
     match action {
-        Action::CreateDraft | Action::ContinueNoteSeries => {
-            Err(forbidden("this action does not apply to a draft"))
-        }
+        Action::CreateDraft
+        | Action::ContinueNoteSeries
+        | Action::CreateNote
+        | Action::EditNote
+        | Action::IssueNote => Err(forbidden("this action does not apply to a draft")),
         Action::Revise => {
             require(home, "only the Secretariat revises drafts")?;
             in_states(state, &[Drafting, Circulated, SwgDiscussion], "revised")
@@ -447,6 +514,21 @@ pub const TABLE: &[Rule] = &[
         who: SECRETARIAT,
         states: &[],
     },
+    Rule {
+        action: Action::CreateNote,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::EditNote,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::IssueNote,
+        who: SECRETARIAT,
+        states: &[],
+    },
 ];
 
 /// The table's row for `action`, if any.
@@ -494,7 +576,9 @@ pub fn expected(
             Expect::Forbidden
         };
     };
-    if !can_see(&canonical_facts(state, relation)) {
+    if !can_see(&canonical_facts(state, relation))
+        || (action.targets_a_comment() && !reads_comments(relation))
+    {
         Expect::NotFound
     } else if !permitted {
         Expect::Forbidden
@@ -562,7 +646,7 @@ mod tests {
         for (role, relation) in valid_pairs() {
             let who = actor(role, relation);
             for action in Action::ALL {
-                if matches!(action, Action::CreateDraft | Action::ContinueNoteSeries) {
+                if action.is_draftless() {
                     let got = outcome(decide(&who, action, None));
                     assert_eq!(
                         got,
@@ -624,6 +708,58 @@ mod tests {
             decide(&sg, Action::Sign, Some(&facts)),
             Err(Refusal::InvalidTransition(_))
         ));
+    }
+
+    fn note_to(codes: &[&str]) -> Addressees {
+        Addressees::organizations(codes.iter().map(|c| OrgCode::parse(c).unwrap()).collect())
+            .unwrap()
+    }
+
+    #[test]
+    fn the_secretariat_sees_every_note_even_unsent() {
+        for role in [Role::Secretariat, Role::SecretaryGeneral] {
+            let who = actor(role, Relation::HomeSecretariat);
+            for status in NoteStatus::ALL {
+                assert!(can_see_note(&who, status, &Addressees::AllMemberStates));
+                assert!(can_see_note(&who, status, &note_to(&["RUS"])));
+            }
+        }
+    }
+
+    #[test]
+    fn others_see_only_issued_notes_addressed_to_them() {
+        let kaz = actor(Role::Delegate, Relation::MemberState);
+        let sco = actor(Role::Counterpart, Relation::PartyCounterpart);
+        let jpn = actor(Role::Observer, Relation::Observer);
+        let issued = NoteStatus::Issued;
+        assert!(can_see_note(&kaz, issued, &Addressees::AllMemberStates));
+        assert!(can_see_note(&kaz, issued, &note_to(&["RUS", "KAZ"])));
+        assert!(!can_see_note(&kaz, issued, &note_to(&["RUS"])));
+        assert!(!can_see_note(
+            &kaz,
+            NoteStatus::Draft,
+            &Addressees::AllMemberStates
+        ));
+        assert!(!can_see_note(&kaz, NoteStatus::Draft, &note_to(&["KAZ"])));
+        assert!(!can_see_note(&sco, issued, &Addressees::AllMemberStates));
+        assert!(can_see_note(&sco, issued, &note_to(&["SCO"])));
+        assert!(!can_see_note(&jpn, issued, &Addressees::AllMemberStates));
+        assert!(can_see_note(&jpn, issued, &note_to(&["JPN"])));
+    }
+
+    #[test]
+    fn only_the_secretariat_keeps_the_note_registry() {
+        for (role, relation) in valid_pairs() {
+            let who = actor(role, relation);
+            for action in [Action::CreateNote, Action::EditNote, Action::IssueNote] {
+                let allowed = role == Role::Secretariat;
+                assert_eq!(
+                    decide(&who, action, None).is_ok(),
+                    allowed,
+                    "{role:?} {relation:?} {action:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -255,6 +255,11 @@ impl Reader {
         &self.actor
     }
 
+    /// The store, for the other read modules of this crate.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// Every organisation.
     pub async fn all_organizations(&self) -> Result<Vec<OrgView>> {
         Ok(organization::Entity::find()

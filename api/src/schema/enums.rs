@@ -162,9 +162,49 @@ impl DraftAction {
             A::Withdraw => DraftAction::Withdraw,
             A::Comment => DraftAction::Comment,
             A::ResolveProposal => DraftAction::ResolveProposal,
-            A::CreateDraft | A::EditComment | A::WithdrawComment | A::ContinueNoteSeries => {
+            A::CreateDraft
+            | A::EditComment
+            | A::WithdrawComment
+            | A::ContinueNoteSeries
+            | A::CreateNote
+            | A::EditNote
+            | A::IssueNote => {
                 return None;
             }
         })
     }
+}
+
+/// Why a note verbale is sent.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::NotePurpose")]
+pub enum NotePurpose {
+    /// Circulates a draft version (issued by `circulateDraft`).
+    Circulation,
+    /// Reminds of a rule or a deadline.
+    Reminder,
+    /// Invites to a meeting or an event.
+    Invitation,
+    /// Informs of something.
+    Information,
+}
+
+/// Whether a note verbale has been issued.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::NoteStatus")]
+pub enum NoteStatus {
+    /// Being written; seen by the Secretariat only; no number yet.
+    Draft,
+    /// Numbered, dated and sent; never edited again.
+    Issued,
+}
+
+/// A format a note verbale can be rendered in.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(remote = "accord_domain::RenderFormat")]
+pub enum RenderFormat {
+    /// A complete HTML document that prints on A4 from a browser.
+    Html,
+    /// Plain text, in the layout of the Secretariat's notes.
+    Text,
 }

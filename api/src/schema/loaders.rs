@@ -6,9 +6,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use accord_workflow::read::{
-    CommentView, DecisionView, HistoryView, ItemView, MeetingView, NoteView, OrgView,
-    SignatureView, VersionView,
+    CommentView, DecisionView, HistoryView, ItemView, MeetingView, OrgView, SignatureView,
+    VersionView,
 };
+use accord_workflow::registry::NoteRecord;
 use accord_workflow::{Reader, Relation, WorkflowError};
 use async_graphql::dataloader::Loader;
 
@@ -36,6 +37,12 @@ pub struct SignaturesOf(pub String);
 /// A draft's history as the viewer may see it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct HistoryOf(pub String, pub Relation);
+/// A note verbale by id, if the viewer may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NoteById(pub String);
+/// The visible issued notes citing a note, as (id, number, date).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CitingNotes(pub String);
 /// An organisation by code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrgByCode(pub String);
@@ -109,13 +116,13 @@ impl Loader<CommentsOf> for Loaders {
 }
 
 impl Loader<NotesOf> for Loaders {
-    type Value = Vec<NoteView>;
+    type Value = Vec<NoteRecord>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[NotesOf]) -> Result<HashMap<NotesOf, Self::Value>, Self::Error> {
         let found = self
             .reader
-            .notes(&ids(keys, |k| k.0.clone()))
+            .notes_of_drafts(&ids(keys, |k| k.0.clone()))
             .await
             .map_err(Arc::new)?;
         Ok(found.into_iter().map(|(k, v)| (NotesOf(k), v)).collect())
@@ -207,5 +214,39 @@ impl Loader<OrgByCode> for Loaders {
             .await
             .map_err(Arc::new)?;
         Ok(found.into_iter().map(|(k, v)| (OrgByCode(k), v)).collect())
+    }
+}
+
+impl Loader<NoteById> for Loaders {
+    type Value = NoteRecord;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[NoteById]) -> Result<HashMap<NoteById, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .notes_by_id(&ids(keys, |k| k.0.clone()))
+            .await
+            .map_err(Arc::new)?;
+        Ok(found.into_iter().map(|(k, v)| (NoteById(k), v)).collect())
+    }
+}
+
+impl Loader<CitingNotes> for Loaders {
+    type Value = Vec<(String, String, chrono::NaiveDate)>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[CitingNotes],
+    ) -> Result<HashMap<CitingNotes, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .referenced_by(&ids(keys, |k| k.0.clone()))
+            .await
+            .map_err(Arc::new)?;
+        Ok(found
+            .into_iter()
+            .map(|(k, v)| (CitingNotes(k), v))
+            .collect())
     }
 }

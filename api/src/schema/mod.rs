@@ -6,17 +6,30 @@ mod limits;
 mod loaders;
 pub mod mutation;
 mod query;
+pub mod registry;
 mod scalars;
 mod types;
 
-use async_graphql::{EmptySubscription, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 pub use loaders::Loaders;
 pub use mutation::{MUTATIONS, Mutation};
-pub use query::Query;
+pub use query::Query as DraftQuery;
+
+/// What can be read: drafts, organisations and the viewer, and the note
+/// registry.
+#[derive(MergedObject, Debug, Default)]
+#[graphql(name = "Query")]
+pub struct Query(DraftQuery, registry::RegistryQuery);
+
+/// Everything that can be changed: drafts and their comments, and the note
+/// registry.
+#[derive(MergedObject, Debug, Default)]
+#[graphql(name = "Mutation")]
+pub struct RootMutation(Mutation, registry::RegistryMutation);
 
 /// Accord's schema type.
-pub type AccordSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type AccordSchema = Schema<Query, RootMutation, EmptySubscription>;
 
 /// The limits a request must stay within.
 #[derive(Debug, Clone)]
@@ -48,7 +61,7 @@ impl Default for Limits {
 /// Builds the schema. Per-request data (the viewer's reader and loaders)
 /// and the engine are attached by the server.
 pub fn build(limits: &Limits) -> AccordSchema {
-    let mut builder = Schema::build(Query, Mutation, EmptySubscription)
+    let mut builder = Schema::build(Query::default(), RootMutation::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_directives(limits.max_directives)

@@ -9,8 +9,9 @@ use accord_workflow::{Action, Command, Engine, NewComment, NewDraft, Outcome, Pr
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use super::enums::{Lang, ProposalOperation, ProposalResolution};
+use super::registry::Note;
 use super::scalars::Date;
-use super::types::{Comment, Decision, Draft, Note, Signature, reader};
+use super::types::{Comment, Decision, Draft, Signature, reader};
 use crate::error::{GqlResult, internal};
 
 /// Every mutation and the permission-table action it performs. A test
@@ -29,6 +30,9 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("signDraft", Action::Sign),
     ("withdrawDraft", Action::Withdraw),
     ("continueNoteSeries", Action::ContinueNoteSeries),
+    ("createNote", Action::CreateNote),
+    ("editNote", Action::EditNote),
+    ("issueNote", Action::IssueNote),
 ];
 
 /// A text in one language.
@@ -244,7 +248,7 @@ pub struct ContinueNoteSeriesPayload {
     pub next_number: String,
 }
 
-fn texts(list: Vec<LocalizedTextInput>) -> Result<Texts> {
+pub(crate) fn texts(list: Vec<LocalizedTextInput>) -> Result<Texts> {
     Texts::from_pairs(list.into_iter().map(|t| (t.lang.into(), t.text))).gql()
 }
 
@@ -265,7 +269,7 @@ fn content(items: Vec<ItemInput>) -> Result<Content> {
 #[derive(Debug, Default)]
 pub struct Mutation;
 
-async fn run(ctx: &Context<'_>, command: Command) -> Result<Outcome> {
+pub(crate) async fn run(ctx: &Context<'_>, command: Command) -> Result<Outcome> {
     let engine = ctx.data::<Engine>()?;
     let actor = reader(ctx)?.actor();
     engine.execute(actor, command).await.gql()
@@ -282,11 +286,11 @@ async fn comment(ctx: &Context<'_>, id: &str) -> Result<Comment> {
     Ok(Comment::new(view, current))
 }
 
-fn unexpected(outcome: &Outcome) -> async_graphql::Error {
+pub(crate) fn unexpected(outcome: &Outcome) -> async_graphql::Error {
     internal(&format!("unexpected outcome {outcome:?}"))
 }
 
-#[Object]
+#[Object(name = "DraftsMutation")]
 impl Mutation {
     /// Start a draft (Secretariat). It is internal (DRAFTING) until circulated.
     async fn create_draft(
@@ -362,18 +366,10 @@ impl Mutation {
         match run(ctx, command).await? {
             Outcome::Circulated { draft_id, note_id } => {
                 let draft = draft(ctx, &draft_id).await?;
-                let note = reader(ctx)?
-                    .notes(std::slice::from_ref(&draft_id))
-                    .await
-                    .gql()?
-                    .remove(&draft_id)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .find(|n| n.id == note_id)
-                    .ok_or_else(|| internal(&format!("note {note_id} vanished")))?;
+                let note = reader(ctx)?.note(&note_id).await.gql()?;
                 Ok(CirculateDraftPayload {
                     draft,
-                    note: Note(note),
+                    note: Note::new(note),
                 })
             }
             other => Err(unexpected(&other)),

@@ -33,7 +33,7 @@ pub struct DraftConnection {
     pub nodes: Vec<Draft>,
 }
 
-#[Object]
+#[Object(name = "DraftsQuery")]
 impl Query {
     /// The person making the request.
     async fn viewer(&self) -> Viewer {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use accord_workflow::Reader;
 use accord_workflow::read::{
-    CommentView, DecisionView, DraftView, HistoryView, ItemView, MeetingView, NoteView, OrgView,
+    CommentView, DecisionView, DraftView, HistoryView, ItemView, MeetingView, OrgView,
     SignatureView, VersionView,
 };
 use async_graphql::dataloader::{DataLoader, Loader};
@@ -19,6 +19,7 @@ use super::loaders::{
     CommentsOf, DecisionOf, HistoryOf, ItemsOf, LoadError, Loaders, MeetingsOf, NotesOf, OrgByCode,
     SignaturesOf, VersionsOf,
 };
+use super::registry::Note;
 use super::scalars::{Date, DateTime};
 use crate::error::{GqlResult, from_workflow, internal};
 
@@ -33,7 +34,10 @@ pub(crate) fn reader<'a>(ctx: &Context<'a>) -> Result<&'a Reader> {
 }
 
 /// Loads one key through the request's loaders.
-async fn load<K>(ctx: &Context<'_>, key: K) -> Result<Option<<Loaders as Loader<K>>::Value>>
+pub(crate) async fn load<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> Result<Option<<Loaders as Loader<K>>::Value>>
 where
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     Loaders: Loader<K, Error = LoadError>,
@@ -47,7 +51,7 @@ where
         })
 }
 
-fn text_in(texts: &accord_domain::Texts, lang: Option<Lang>) -> String {
+pub(crate) fn text_in(texts: &accord_domain::Texts, lang: Option<Lang>) -> String {
     texts
         .pick(lang.map(Into::into))
         .map_or_else(|| texts.first().to_owned(), str::to_owned)
@@ -62,7 +66,7 @@ pub struct LocalizedText {
     pub text: String,
 }
 
-fn localized(texts: &accord_domain::Texts) -> Vec<LocalizedText> {
+pub(crate) fn localized(texts: &accord_domain::Texts) -> Vec<LocalizedText> {
     texts
         .iter()
         .map(|(lang, text)| LocalizedText {
@@ -287,7 +291,7 @@ impl Draft {
             .await?
             .unwrap_or_default()
             .into_iter()
-            .map(Note)
+            .map(Note::new)
             .collect())
     }
 
@@ -581,60 +585,6 @@ pub struct ItemChange {
     pub before: Option<String>,
     /// The text after.
     pub after: Option<String>,
-}
-
-/// A note verbale.
-#[derive(Debug, Clone)]
-pub struct Note(pub NoteView);
-
-/// An earlier note referred to.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct NoteReference {
-    /// Its number, e.g. `PAR/361`.
-    pub number: String,
-    /// Its date.
-    pub date: Date,
-}
-
-/// A note verbale of the Secretariat.
-#[Object]
-impl Note {
-    /// The note's number: series and per-year sequence, e.g. `PAR/713`.
-    async fn number(&self) -> &str {
-        &self.0.number
-    }
-
-    /// The note's date (Astana).
-    async fn date(&self) -> Date {
-        Date(self.0.date)
-    }
-
-    /// The version it circulated.
-    async fn version(&self) -> Option<i32> {
-        self.0.version
-    }
-
-    /// The subject in `lang`, if a subject was given.
-    async fn subject(&self, lang: Option<Lang>) -> Option<String> {
-        self.0.subject.as_ref().map(|s| text_in(s, lang))
-    }
-
-    /// Until when comments are invited.
-    async fn comments_due_on(&self) -> Option<Date> {
-        self.0.comments_due_on.map(Date)
-    }
-
-    /// Earlier notes it refers to.
-    async fn references(&self) -> Vec<NoteReference> {
-        self.0
-            .references
-            .iter()
-            .map(|(number, date)| NoteReference {
-                number: number.clone(),
-                date: Date(*date),
-            })
-            .collect()
-    }
 }
 
 /// A meeting of a body.

@@ -13,6 +13,8 @@ pub mod meeting;
 pub mod meeting_agenda;
 pub mod note;
 pub mod note_counter;
+pub mod note_draft;
+pub mod note_formula;
 pub mod note_reference;
 pub mod organization;
 pub mod signature;

@@ -1,0 +1,20 @@
+//! Accord end to end: the real server over HTTP with real tokens, on
+//! SQLite and (when `ACCORD_TEST_POSTGRES_URL` is set) PostgreSQL.
+//!
+//! One test binary (see zero2prod's `tests/api`), one module per concern.
+
+// The harness's helper functions are test code too, though not `#[test]`
+// functions: a failed expectation there should panic with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod audit;
+mod concurrency;
+mod contract;
+mod helpers;
+mod input;
+mod lifecycle;
+mod limits;
+mod permissions;
+mod registry;
+mod tokens;
+mod visibility;

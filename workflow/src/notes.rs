@@ -1,0 +1,991 @@
+//! The note registry's write side: writing, editing and issuing notes
+//! verbales, and [`issue`], the one function that numbers, composes and
+//! stores an issued note, used both by issuing and by circulating a draft.
+//!
+//! Unsent notes live in `note_drafts` with a revision that every edit
+//! compares and sets. Issuing moves the note to `notes` under the same id,
+//! with the next number of its series in the write lock (gap-free), and
+//! freezes its text in every language as composed from the formulae then
+//! in force: an issued note never changes, even when a formula does.
+
+use std::collections::BTreeMap;
+
+use accord_domain::{
+    Addressees, DEFAULT_PLACE, Enclosed, Enclosure, Formula, FormulaKind, Formulae, Lang,
+    MAX_ENCLOSURES, NoteFacts, NoteNumber, NotePurpose, NoteSeries, NoteStatus, NoteText, OrgKind,
+    Texts,
+};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde_json::json;
+
+use crate::actor::Actor;
+use crate::audit::AuditRecord;
+use crate::engine::{Engine, Outcome, check, next_note_number};
+use crate::entity::{draft, item, note, note_draft, note_formula, note_reference, organization};
+use crate::error::{Result, WorkflowError};
+use crate::permissions::{self, Action};
+use crate::store::{WriteTx, expect_one};
+
+/// The longest subject, per language, in characters.
+pub const MAX_SUBJECT_CHARS: usize = 2_000;
+/// The longest body, per language, in characters.
+pub const MAX_NOTE_BODY_CHARS: usize = 50_000;
+/// The most earlier notes one note may cite.
+pub const MAX_REFERENCES: usize = 20;
+/// Characters of an enclosed version's texts (all languages) per estimated
+/// page: a bilingual joint document with its title, tables and signature
+/// blocks fills an A4 page in 14 pt with about this much text.
+pub const CHARS_PER_PAGE: usize = 1_000;
+
+/// A note verbale as written by the Secretariat (not yet issued).
+#[derive(Debug, Clone)]
+pub struct NewNote {
+    /// The series; the number is issued with the note.
+    pub series: NoteSeries,
+    /// Why it is sent; circulation notes come from `CirculateDraft` only.
+    pub purpose: NotePurpose,
+    /// Where it is dated; `Astana` when `None`.
+    pub place: Option<String>,
+    /// To whom.
+    pub addressees: Addressees,
+    /// The subject.
+    pub subject: Texts,
+    /// The paragraphs between the opening and the closing formulae.
+    pub body: Texts,
+    /// Earlier (issued) notes cited in the opening.
+    pub references: Vec<NoteNumber>,
+    /// What is enclosed.
+    pub enclosures: Vec<Enclosure>,
+}
+
+/// Everything an issued note is made of, checked and resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct Issue {
+    /// The note's id (kept from its unsent form, or new).
+    pub(crate) id: String,
+    pub(crate) series: NoteSeries,
+    pub(crate) purpose: NotePurpose,
+    pub(crate) place: String,
+    pub(crate) addressees: Addressees,
+    pub(crate) subject: Option<Texts>,
+    /// What the text names when there is no subject (a circulated draft's title).
+    pub(crate) untitled_subject: Option<Texts>,
+    pub(crate) body: Option<Texts>,
+    /// Ids of the issued notes cited.
+    pub(crate) reference_ids: Vec<String>,
+    pub(crate) enclosures: Vec<Enclosure>,
+    pub(crate) comments_due_on: Option<NaiveDate>,
+}
+
+impl Issue {
+    /// The first enclosed draft version, which the note is filed under.
+    fn draft_version(&self) -> (Option<String>, Option<i32>) {
+        first_draft(&self.enclosures)
+    }
+}
+
+fn first_draft(enclosures: &[Enclosure]) -> (Option<String>, Option<i32>) {
+    enclosures
+        .iter()
+        .find_map(|e| match e.enclosed() {
+            Enclosed::DraftVersion { draft_id, version } => {
+                Some((Some(draft_id.clone()), Some(*version)))
+            }
+            Enclosed::Document { .. } => None,
+        })
+        .unwrap_or((None, None))
+}
+
+/// Numbers, dates (today in Astana), composes and stores an issued note in
+/// the write transaction `tx`, with its references. The caller writes the
+/// audit record. This is the only code that issues note numbers.
+pub(crate) async fn issue(
+    tx: &WriteTx,
+    actor: &Actor,
+    note: Issue,
+    now: DateTime<Utc>,
+) -> Result<NoteNumber> {
+    let today = crate::clock::astana_date(now);
+    let number = next_note_number(tx, &note.series, today.year()).await?;
+    let formulae = formulae(tx.conn()).await?;
+    let references = cited(tx.conn(), &note.reference_ids).await?;
+    let facts = NoteFacts {
+        series: note.series.clone(),
+        number: Some(number.clone()),
+        date: Some(today),
+        place: note.place.clone(),
+        purpose: note.purpose,
+        addressee_names: addressee_names(tx.conn(), &note.addressees).await?,
+        subject: note
+            .subject
+            .clone()
+            .or_else(|| note.untitled_subject.clone()),
+        body: note.body.clone(),
+        references: references.into_iter().map(|(_, n, d)| (n, d)).collect(),
+        enclosures: enclosure_lines(&note.enclosures),
+    };
+    let texts = compose_all(&formulae, &facts)?;
+    let (draft_id, version) = note.draft_version();
+    note::Entity::insert(note::ActiveModel {
+        id: Set(note.id.clone()),
+        series: Set(note.series.to_string()),
+        year: Set(today.year()),
+        sequence: Set(number.sequence() as i32),
+        number: Set(number.to_string()),
+        date: Set(today),
+        place: Set(note.place.clone()),
+        purpose: Set(note.purpose.as_str().to_owned()),
+        subject: Set(note.subject.as_ref().map(to_json).transpose()?),
+        draft_id: Set(draft_id),
+        version: Set(version),
+        comments_due_on: Set(note.comments_due_on),
+        created_by_sub: Set(actor.sub().to_owned()),
+        created_at: Set(now),
+        status: Set(NoteStatus::Issued.as_str().to_owned()),
+        addressees: Set(Some(to_json(&note.addressees)?)),
+        body: Set(note.body.as_ref().map(to_json).transpose()?),
+        enclosures: Set(Some(to_json(&note.enclosures)?)),
+        texts: Set(Some(to_json(&texts)?)),
+        search_text: Set(Some(accord_domain::search_text(
+            note.subject.as_ref(),
+            note.body.as_ref(),
+        ))),
+    })
+    .exec_without_returning(tx.conn())
+    .await?;
+    if !note.reference_ids.is_empty() {
+        note_reference::Entity::insert_many(note.reference_ids.iter().map(|target| {
+            note_reference::ActiveModel {
+                note_id: Set(note.id.clone()),
+                referenced_note_id: Set(target.clone()),
+            }
+        }))
+        .exec_without_returning(tx.conn())
+        .await?;
+    }
+    Ok(number)
+}
+
+/// Composes a note in every language it can be written in: those with
+/// formulae and, when it has a body, with a body in that language.
+pub(crate) fn compose_all(
+    formulae: &Formulae,
+    facts: &NoteFacts,
+) -> Result<BTreeMap<Lang, NoteText>> {
+    let langs: Vec<Lang> = formulae
+        .langs(facts.purpose)
+        .into_iter()
+        .filter(|lang| facts.body.as_ref().is_none_or(|b| b.get(*lang).is_some()))
+        .collect();
+    if langs.is_empty() {
+        return Err(WorkflowError::bad_input(
+            "the body is in no language that has note formulae (EN, RU or KK)",
+        ));
+    }
+    langs
+        .into_iter()
+        .map(|lang| Ok((lang, accord_domain::compose(formulae, facts, lang)?)))
+        .collect()
+}
+
+/// The formulae in force.
+pub(crate) async fn formulae<C: ConnectionTrait>(conn: &C) -> Result<Formulae> {
+    let rows = note_formula::Entity::find().all(conn).await?;
+    let corrupt = |what: &str, value: &str| {
+        WorkflowError::Corrupt(format!("note formula with unknown {what} {value:?}"))
+    };
+    let mut formulae = Vec::with_capacity(rows.len());
+    for row in rows {
+        formulae.push(Formula {
+            lang: row
+                .lang
+                .parse()
+                .map_err(|_| corrupt("language", &row.lang))?,
+            kind: row
+                .kind
+                .parse::<FormulaKind>()
+                .map_err(|_| corrupt("kind", &row.kind))?,
+            purpose: match row.purpose.as_str() {
+                "ANY" => None,
+                other => Some(other.parse().map_err(|_| corrupt("purpose", other))?),
+            },
+            text: row.text,
+        });
+    }
+    Ok(Formulae::new(formulae))
+}
+
+/// The cited notes as (id, number, date), in the order given.
+pub(crate) async fn cited<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[String],
+) -> Result<Vec<(String, NoteNumber, NaiveDate)>> {
+    let rows = note::Entity::find()
+        .filter(note::Column::Id.is_in(ids.iter().cloned()))
+        .all(conn)
+        .await?;
+    ids.iter()
+        .map(|id| {
+            let row = rows
+                .iter()
+                .find(|r| &r.id == id)
+                .ok_or_else(|| WorkflowError::Corrupt(format!("cited note {id} is missing")))?;
+            let number = NoteNumber::parse(&row.number)
+                .map_err(|e| WorkflowError::Corrupt(format!("note {id}: {e}")))?;
+            Ok((row.id.clone(), number, row.date))
+        })
+        .collect()
+}
+
+/// The names the text gives the addressees: `None` for all member states.
+pub(crate) async fn addressee_names<C: ConnectionTrait>(
+    conn: &C,
+    addressees: &Addressees,
+) -> Result<Option<Vec<String>>> {
+    let Addressees::Organizations(codes) = addressees else {
+        return Ok(None);
+    };
+    let rows = organization::Entity::find()
+        .filter(organization::Column::Code.is_in(codes.iter().map(ToString::to_string)))
+        .all(conn)
+        .await?;
+    Ok(Some(
+        codes
+            .iter()
+            .map(|code| {
+                rows.iter()
+                    .find(|r| r.code == code.as_str())
+                    .map_or_else(|| code.to_string(), |r| r.name.clone())
+            })
+            .collect(),
+    ))
+}
+
+/// The enclosures as the text lists them.
+pub(crate) fn enclosure_lines(enclosures: &[Enclosure]) -> Vec<accord_domain::EnclosureLine> {
+    enclosures
+        .iter()
+        .map(|e| accord_domain::EnclosureLine {
+            title: match e.enclosed() {
+                Enclosed::DraftVersion { .. } => None,
+                Enclosed::Document { title } => Some(title.clone()),
+            },
+            pages: e.pages(),
+        })
+        .collect()
+}
+
+/// An estimate of the pages of a draft version: its texts in every
+/// language, [`CHARS_PER_PAGE`] characters a page, at least one.
+pub(crate) async fn estimated_pages<C: ConnectionTrait>(
+    conn: &C,
+    draft_id: &str,
+    version: i32,
+) -> Result<u32> {
+    let rows = item::Entity::find()
+        .filter(item::Column::DraftId.eq(draft_id))
+        .filter(item::Column::Version.eq(version))
+        .all(conn)
+        .await?;
+    let mut chars = 0usize;
+    for row in rows {
+        let texts: Texts = serde_json::from_str(&row.texts)
+            .map_err(|e| WorkflowError::Corrupt(format!("item texts: {e}")))?;
+        chars += texts.iter().map(|(_, t)| t.chars().count()).sum::<usize>();
+    }
+    Ok(u32::try_from(chars.div_ceil(CHARS_PER_PAGE))
+        .unwrap_or(u32::MAX)
+        .clamp(1, accord_domain::MAX_PAGES))
+}
+
+/// A note found by id, unsent or issued.
+pub(crate) enum Found {
+    /// Not yet issued.
+    Unsent(note_draft::Model),
+    /// Issued.
+    Issued(note::Model),
+}
+
+impl Found {
+    pub(crate) fn status(&self) -> NoteStatus {
+        match self {
+            Found::Unsent(_) => NoteStatus::Draft,
+            Found::Issued(_) => NoteStatus::Issued,
+        }
+    }
+
+    pub(crate) fn addressees(&self) -> Result<Addressees> {
+        let raw = match self {
+            Found::Unsent(row) => Some(row.addressees.as_str()),
+            Found::Issued(row) => row.addressees.as_deref(),
+        };
+        match raw {
+            None => Ok(Addressees::AllMemberStates),
+            Some(raw) => from_json(raw, "addressees"),
+        }
+    }
+}
+
+/// The note with `id`, if any, in either table.
+pub(crate) async fn find<C: ConnectionTrait>(conn: &C, id: &str) -> Result<Option<Found>> {
+    if let Some(row) = note_draft::Entity::find_by_id(id.to_owned())
+        .one(conn)
+        .await?
+    {
+        return Ok(Some(Found::Unsent(row)));
+    }
+    Ok(note::Entity::find_by_id(id.to_owned())
+        .one(conn)
+        .await?
+        .map(Found::Issued))
+}
+
+/// A note checked for writing: the unsent row and its resolved parts.
+struct Checked {
+    reference_ids: Vec<String>,
+    place: String,
+}
+
+impl Engine {
+    /// Writes a new, unsent note (Secretariat).
+    pub(crate) async fn create_note(&self, actor: &Actor, new: NewNote) -> Result<Outcome> {
+        check(actor, Action::CreateNote, None)?;
+        let checked = self.check_note(&new).await?;
+        let now = self.now();
+        let id = uuid::Uuid::now_v7().to_string();
+        let (draft_id, version) = first_draft(&new.enclosures);
+        let mut tx = self.store().begin_write().await?;
+        note_draft::Entity::insert(note_draft::ActiveModel {
+            id: Set(id.clone()),
+            series: Set(new.series.to_string()),
+            purpose: Set(new.purpose.as_str().to_owned()),
+            place: Set(checked.place.clone()),
+            subject: Set(Some(to_json(&new.subject)?)),
+            addressees: Set(to_json(&new.addressees)?),
+            body: Set(Some(to_json(&new.body)?)),
+            enclosures: Set(to_json(&new.enclosures)?),
+            reference_ids: Set(to_json(&checked.reference_ids)?),
+            draft_id: Set(draft_id),
+            version: Set(version),
+            comments_due_on: NotSet,
+            revision: Set(1),
+            search_text: Set(accord_domain::search_text(
+                Some(&new.subject),
+                Some(&new.body),
+            )),
+            created_by_sub: Set(actor.sub().to_owned()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec_without_returning(tx.conn())
+        .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::CreateNote.as_str().into(),
+                entity_type: "note",
+                entity_id: id.clone(),
+                to_state: None,
+                after: Some(note_json(&new, &checked)),
+                ..AuditRecord::default()
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Note { note_id: id })
+    }
+
+    /// Replaces the content of an unsent note, if it is still at `revision`.
+    pub(crate) async fn edit_note(
+        &self,
+        actor: &Actor,
+        note_id: &str,
+        revision: i32,
+        new: NewNote,
+    ) -> Result<Outcome> {
+        let row = self.unsent(actor, note_id, Action::EditNote).await?;
+        if row.revision != revision {
+            return Err(stale(row.revision, revision));
+        }
+        let checked = self.check_note(&new).await?;
+        let now = self.now();
+        let (draft_id, version) = first_draft(&new.enclosures);
+        let mut tx = self.store().begin_write().await?;
+        expect_one(
+            tx.conn(),
+            note_draft::Entity::update_many()
+                .col_expr(note_draft::Column::Series, Expr::value(new.series.as_str()))
+                .col_expr(
+                    note_draft::Column::Purpose,
+                    Expr::value(new.purpose.as_str()),
+                )
+                .col_expr(
+                    note_draft::Column::Place,
+                    Expr::value(checked.place.clone()),
+                )
+                .col_expr(
+                    note_draft::Column::Subject,
+                    Expr::value(Some(to_json(&new.subject)?)),
+                )
+                .col_expr(
+                    note_draft::Column::Addressees,
+                    Expr::value(to_json(&new.addressees)?),
+                )
+                .col_expr(
+                    note_draft::Column::Body,
+                    Expr::value(Some(to_json(&new.body)?)),
+                )
+                .col_expr(
+                    note_draft::Column::Enclosures,
+                    Expr::value(to_json(&new.enclosures)?),
+                )
+                .col_expr(
+                    note_draft::Column::ReferenceIds,
+                    Expr::value(to_json(&checked.reference_ids)?),
+                )
+                .col_expr(note_draft::Column::DraftId, Expr::value(draft_id))
+                .col_expr(note_draft::Column::Version, Expr::value(version))
+                .col_expr(
+                    note_draft::Column::SearchText,
+                    Expr::value(accord_domain::search_text(
+                        Some(&new.subject),
+                        Some(&new.body),
+                    )),
+                )
+                .col_expr(note_draft::Column::Revision, Expr::value(revision + 1))
+                .col_expr(note_draft::Column::UpdatedAt, Expr::value(now))
+                .filter(note_draft::Column::Id.eq(note_id))
+                .filter(note_draft::Column::Revision.eq(revision)),
+            NOTE_CHANGED,
+        )
+        .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::EditNote.as_str().into(),
+                entity_type: "note",
+                entity_id: note_id.to_owned(),
+                before: Some(json!({
+                    "revision": row.revision,
+                    "series": row.series,
+                    "purpose": row.purpose,
+                    "subject": row.subject,
+                    "body": row.body,
+                    "addressees": row.addressees,
+                    "enclosures": row.enclosures,
+                })),
+                after: Some(note_json(&new, &checked)),
+                ..AuditRecord::default()
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Note {
+            note_id: note_id.to_owned(),
+        })
+    }
+
+    /// Issues an unsent note at `revision`: numbers it, dates it today
+    /// (Astana) and freezes it.
+    pub(crate) async fn issue_note(
+        &self,
+        actor: &Actor,
+        note_id: &str,
+        revision: i32,
+    ) -> Result<Outcome> {
+        let row = self.unsent(actor, note_id, Action::IssueNote).await?;
+        if row.revision != revision {
+            return Err(stale(row.revision, revision));
+        }
+        let corrupt = |what: &str| WorkflowError::Corrupt(format!("note {note_id}: bad {what}"));
+        let issue_of = Issue {
+            id: row.id.clone(),
+            series: NoteSeries::parse(&row.series).map_err(|_| corrupt("series"))?,
+            purpose: row.purpose.parse().map_err(|_| corrupt("purpose"))?,
+            place: row.place.clone(),
+            addressees: from_json(&row.addressees, "addressees")?,
+            subject: row
+                .subject
+                .as_deref()
+                .map(|s| from_json(s, "subject"))
+                .transpose()?,
+            untitled_subject: None,
+            body: row
+                .body
+                .as_deref()
+                .map(|s| from_json(s, "body"))
+                .transpose()?,
+            reference_ids: from_json(&row.reference_ids, "references")?,
+            enclosures: from_json(&row.enclosures, "enclosures")?,
+            comments_due_on: row.comments_due_on,
+        };
+        let now = self.now();
+        let mut tx = self.store().begin_write().await?;
+        let removed = note_draft::Entity::delete_many()
+            .filter(note_draft::Column::Id.eq(note_id))
+            .filter(note_draft::Column::Revision.eq(revision))
+            .exec(tx.conn())
+            .await?;
+        if removed.rows_affected != 1 {
+            return Err(WorkflowError::Conflict(NOTE_CHANGED.into()));
+        }
+        let number = issue(&tx, actor, issue_of, now).await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::IssueNote.as_str().into(),
+                entity_type: "note",
+                entity_id: note_id.to_owned(),
+                before: Some(json!({ "status": NoteStatus::Draft, "revision": revision })),
+                after: Some(json!({
+                    "status": NoteStatus::Issued,
+                    "number": number.to_string(),
+                    "date": crate::clock::astana_date(now),
+                })),
+                ..AuditRecord::default()
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Note {
+            note_id: note_id.to_owned(),
+        })
+    }
+
+    /// The unsent note `note_id`, after the checks every change of one
+    /// makes, in the order that reveals nothing: an invisible note is
+    /// `NOT_FOUND`, a visible one `FORBIDDEN` to anyone but the Secretariat,
+    /// and an issued one `INVALID_TRANSITION`.
+    async fn unsent(
+        &self,
+        actor: &Actor,
+        note_id: &str,
+        action: Action,
+    ) -> Result<note_draft::Model> {
+        let not_found = || WorkflowError::NotFound(format!("note {note_id} not found"));
+        let found = find(self.store().db(), note_id)
+            .await?
+            .ok_or_else(not_found)?;
+        if !permissions::can_see_note(actor, found.status(), &found.addressees()?) {
+            return Err(not_found());
+        }
+        check(actor, action, None)?;
+        match found {
+            Found::Unsent(row) => Ok(row),
+            Found::Issued(row) => Err(WorkflowError::InvalidTransition(format!(
+                "note {} was issued on {} and is never changed again; write a new note that refers to it",
+                row.number, row.date
+            ))),
+        }
+    }
+
+    /// Checks a note's content against the rules and the stored data.
+    async fn check_note(&self, new: &NewNote) -> Result<Checked> {
+        let db = self.store().db();
+        if new.purpose == NotePurpose::Circulation {
+            return Err(WorkflowError::bad_input(
+                "circulation notes are issued by circulateDraft; choose REMINDER, INVITATION or INFORMATION",
+            ));
+        }
+        let place = accord_domain::parse_place(new.place.as_deref().unwrap_or(DEFAULT_PLACE))?;
+        for (_, text) in new.subject.iter() {
+            accord_domain::non_blank("subject", text, MAX_SUBJECT_CHARS)?;
+        }
+        for (_, text) in new.body.iter() {
+            accord_domain::non_blank("body", text, MAX_NOTE_BODY_CHARS)?;
+        }
+        if let Addressees::Organizations(codes) = &new.addressees {
+            let known = organization::Entity::find()
+                .filter(organization::Column::Code.is_in(codes.iter().map(ToString::to_string)))
+                .all(db)
+                .await?;
+            for code in codes {
+                match known.iter().find(|o| o.code == code.as_str()) {
+                    None => {
+                        return Err(WorkflowError::bad_input(format!(
+                            "addressee {code} is not a known organisation"
+                        )));
+                    }
+                    Some(org) if org.kind == OrgKind::Secretariat.as_str() => {
+                        return Err(WorkflowError::bad_input(format!(
+                            "addressee {code} is the sender; notes go to other organisations"
+                        )));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if new.enclosures.len() > MAX_ENCLOSURES {
+            return Err(WorkflowError::bad_input(format!(
+                "a note carries at most {MAX_ENCLOSURES} enclosures"
+            )));
+        }
+        for enclosure in &new.enclosures {
+            if let Enclosed::DraftVersion { draft_id, version } = enclosure.enclosed() {
+                let current = draft::Entity::find_by_id(draft_id.clone())
+                    .one(db)
+                    .await?
+                    .map(|d| d.current_version);
+                match current {
+                    None => {
+                        return Err(WorkflowError::bad_input(format!(
+                            "enclosed draft {draft_id} does not exist"
+                        )));
+                    }
+                    Some(current) if *version > current => {
+                        return Err(WorkflowError::bad_input(format!(
+                            "enclosed draft {draft_id} has no version {version}; the latest is {current}"
+                        )));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if new.references.len() > MAX_REFERENCES {
+            return Err(WorkflowError::bad_input(format!(
+                "a note cites at most {MAX_REFERENCES} earlier notes"
+            )));
+        }
+        let reference_ids = self
+            .resolve_references(&new.references)
+            .await?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        Ok(Checked {
+            reference_ids,
+            place,
+        })
+    }
+}
+
+const NOTE_CHANGED: &str = "the note changed while you were acting; reload it and try again";
+
+fn stale(current: i32, given: i32) -> WorkflowError {
+    WorkflowError::Conflict(format!(
+        "revision {given} of the note is no longer current; revision {current} is"
+    ))
+}
+
+fn note_json(new: &NewNote, checked: &Checked) -> serde_json::Value {
+    json!({
+        "series": new.series,
+        "purpose": new.purpose,
+        "place": checked.place,
+        "addressees": new.addressees,
+        "subject": new.subject,
+        "body": new.body,
+        "references": new.references,
+        "enclosures": new.enclosures,
+    })
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|error| WorkflowError::Corrupt(error.to_string()))
+}
+
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T> {
+    serde_json::from_str(raw)
+        .map_err(|error| WorkflowError::Corrupt(format!("note {what}: {error}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use accord_domain::{OrgCode, RenderFormat, Role};
+    use accord_migration::{Migrator, MigratorTrait};
+
+    use super::*;
+    use crate::engine::Command;
+    use crate::read::Reader;
+    use crate::store::{Store, StoreConfig};
+
+    /// SOC/19 as sent, from `shared/seeds`.
+    const SEED: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/seeds/note-SOC-19-cbm-deadlines.txt"
+    ));
+
+    /// The seed's non-empty lines, without the Markdown emphasis of the
+    /// conversion.
+    fn seed_lines() -> Vec<String> {
+        SEED.lines()
+            .map(|l| l.replace('*', "").trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect()
+    }
+
+    /// The seed's body in one language: the paragraphs between the line
+    /// starting with `opening` and the one starting with `closing`.
+    fn seed_body(opening: &str, closing: &str) -> String {
+        let lines = seed_lines();
+        let start = lines.iter().position(|l| l.starts_with(opening)).unwrap();
+        let end = start
+            + lines[start..]
+                .iter()
+                .position(|l| l.starts_with(closing))
+                .unwrap();
+        lines[start + 1..end].join("\n\n")
+    }
+
+    fn officer() -> Actor {
+        Actor::new(
+            "officer",
+            "An Officer",
+            OrgCode::parse("CICA").unwrap(),
+            OrgKind::Secretariat,
+            [Role::Secretariat],
+        )
+        .unwrap()
+    }
+
+    async fn engine_at(day: NaiveDate) -> (Engine, Store) {
+        let path = std::env::temp_dir().join(format!("accord-notes-{}.db", uuid::Uuid::new_v4()));
+        let store = Store::connect(&StoreConfig::new(format!(
+            "sqlite://{}?mode=rwc",
+            path.display()
+        )))
+        .await
+        .unwrap();
+        Migrator::up(store.db(), None).await.unwrap();
+        let instant = Arc::new(Mutex::new(day.and_hms_opt(6, 0, 0).unwrap().and_utc()));
+        let clock: crate::engine::Clock = Arc::new(move || *instant.lock().unwrap());
+        (Engine::with_clock(store.clone(), clock), store)
+    }
+
+    fn soc_19() -> NewNote {
+        let body = Texts::from_pairs([
+            (
+                Lang::En,
+                seed_body(
+                    "The Secretariat of the Conference",
+                    "The Secretariat avails",
+                ),
+            ),
+            (
+                Lang::Ru,
+                seed_body("Секретариат Совещания по", "Секретариат пользуется"),
+            ),
+            (
+                Lang::Kk,
+                seed_body("Азиядағы өзара", "Хатшылық осы мүмкіндікті"),
+            ),
+        ])
+        .unwrap();
+        NewNote {
+            series: NoteSeries::parse("SOC").unwrap(),
+            purpose: NotePurpose::Reminder,
+            place: None,
+            addressees: Addressees::AllMemberStates,
+            subject: Texts::from_pairs([(
+                Lang::En,
+                "Deadlines for submitting materials on CBM events".to_owned(),
+            )])
+            .unwrap(),
+            body,
+            references: Vec::new(),
+            enclosures: Vec::new(),
+        }
+    }
+
+    async fn created(engine: &Engine, new: NewNote) -> String {
+        match engine
+            .execute(&officer(), Command::CreateNote(new))
+            .await
+            .unwrap()
+        {
+            Outcome::Note { note_id } => note_id,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn soc_19_renders_with_the_seed_formulae_in_english_russian_and_kazakh() {
+        let day = NaiveDate::from_ymd_opt(2024, 1, 8).unwrap();
+        let (engine, store) = engine_at(day).await;
+        engine
+            .execute(
+                &officer(),
+                Command::ContinueNoteSeries {
+                    series: NoteSeries::parse("SOC").unwrap(),
+                    year: 2024,
+                    last_sequence: 18,
+                },
+            )
+            .await
+            .unwrap();
+        let id = created(&engine, soc_19()).await;
+        engine
+            .execute(
+                &officer(),
+                Command::IssueNote {
+                    note_id: id.clone(),
+                    revision: 1,
+                },
+            )
+            .await
+            .unwrap();
+        let reader = Reader::new(store, officer());
+        let note = reader.note(&id).await.unwrap();
+        assert_eq!(note.number.as_deref(), Some("SOC/19"));
+        assert_eq!(note.date, Some(day));
+
+        let seed = seed_lines();
+        let expected = [
+            (
+                Lang::En,
+                "The Secretariat of the Conference on Interaction and Confidence Building Measures in Asia (CICA) presents its compliments to the CICA Member States and has the honour to inform the following.",
+                "The Secretariat avails itself of this opportunity to renew to the CICA Member States the assurances of its highest consideration.",
+                "Astana, 8 January 2024",
+                [
+                    "MEMBER STATES",
+                    "OF THE CONFERENCE ON INTERACTION AND",
+                    "CONFIDENCE BUILDING MEASURES IN ASIA",
+                ],
+            ),
+            (
+                Lang::Ru,
+                "Секретариат Совещания по взаимодействию и мерам доверия в Азии (СВМДА) свидетельствует свое уважение государствам-членам СВМДА и имеет честь сообщить нижеследующее.",
+                "Секретариат пользуется случаем, чтобы возобновить государствам-членам СВМДА уверения в своем высоком уважении.",
+                "город Астана, 8 января 2024 года",
+                [
+                    "ГОСУДАРСТВА-ЧЛЕНЫ",
+                    "СОВЕЩАНИЯ ПО ВЗАИМОДЕЙСТВИЮ И",
+                    "МЕРАМ ДОВЕРИЯ В АЗИИ",
+                ],
+            ),
+            (
+                Lang::Kk,
+                "Азиядағы өзара іс-қимыл және сенім шаралары кеңесінің (Азия Кеңесінің) Хатшылығы Азия Кеңесіне мүше мемлекеттерге өзінің зор ілтипатын білдіре отырып, келесі жайды хабарлауды өзіне мәртебе санайды.",
+                "Хатшылық осы мүмкіндікті пайдалана отырып, Азия Кеңесіне мүше мемлекеттерге өзінің зор ілтипатын тағы да растайды.",
+                "Астана қаласы, 2024 жылғы 8 қаңтар",
+                [
+                    "АЗИЯДАҒЫ ӨЗАРА ІС-ҚИМЫЛ ЖӘНЕ",
+                    "СЕНІМ ШАРАЛАРЫ КЕҢЕСІНЕ",
+                    "МҮШЕ МЕМЛЕКЕТТЕР",
+                ],
+            ),
+        ];
+        for (lang, opening, closing, place_date, block) in expected {
+            let text = reader
+                .render_note(&note, lang, RenderFormat::Text)
+                .await
+                .unwrap();
+            let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+            // The letterhead (English, then Russian) and the number, as in the seed.
+            assert_eq!(
+                lines[..5],
+                [
+                    "SECRETARIAT OF THE CONFERENCE ON INTERACTION",
+                    "AND CONFIDENCE BUILDING MEASURES IN ASIA",
+                    "СЕКРЕТАРИАТ СОВЕЩАНИЯ ПО ВЗАИМОДЕЙСТВИЮ",
+                    "И МЕРАМ ДОВЕРИЯ В АЗИИ",
+                    "№ SOC/19",
+                ],
+                "{lang}"
+            );
+            assert_eq!(lines[5], opening, "{lang}");
+            let n = lines.len();
+            assert_eq!(lines[n - 5], closing, "{lang}");
+            assert_eq!(lines[n - 4], place_date, "{lang}");
+            assert_eq!(lines[n - 3..], block, "{lang}");
+            // Every line rendered is a line of the seed.
+            for line in &lines {
+                assert!(
+                    seed.iter().any(|s| s == line),
+                    "{lang}: {line:?} is not in the seed"
+                );
+            }
+            let html = reader
+                .render_note(&note, lang, RenderFormat::Html)
+                .await
+                .unwrap();
+            assert!(html.contains(opening) && html.contains(closing), "{lang}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_registry_migration_rolls_back_and_forward_over_issued_notes() {
+        let day = NaiveDate::from_ymd_opt(2024, 1, 8).unwrap();
+        let (engine, store) = engine_at(day).await;
+        let id = created(&engine, soc_19()).await;
+        engine
+            .execute(
+                &officer(),
+                Command::IssueNote {
+                    note_id: id.clone(),
+                    revision: 1,
+                },
+            )
+            .await
+            .unwrap();
+        Migrator::down(store.db(), Some(1)).await.unwrap();
+        Migrator::up(store.db(), None).await.unwrap();
+        // Backfilled as a note from before the registry: composed anew.
+        let reader = Reader::new(store, officer());
+        let note = reader.note(&id).await.unwrap();
+        assert!(note.texts.is_none());
+        assert_eq!(note.addressees, Addressees::AllMemberStates);
+        let text = reader
+            .render_note(&note, Lang::En, RenderFormat::Text)
+            .await
+            .unwrap();
+        assert!(text.contains("№ SOC/1"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn an_unsent_note_is_edited_by_revision_and_an_issued_one_never() {
+        let (engine, _store) = engine_at(NaiveDate::from_ymd_opt(2024, 1, 8).unwrap()).await;
+        let id = created(&engine, soc_19()).await;
+        let edit = |revision| Command::EditNote {
+            note_id: id.clone(),
+            revision,
+            note: soc_19(),
+        };
+        engine.execute(&officer(), edit(1)).await.unwrap();
+        assert!(matches!(
+            engine.execute(&officer(), edit(1)).await,
+            Err(WorkflowError::Conflict(_))
+        ));
+        assert!(matches!(
+            engine
+                .execute(
+                    &officer(),
+                    Command::IssueNote {
+                        note_id: id.clone(),
+                        revision: 1
+                    }
+                )
+                .await,
+            Err(WorkflowError::Conflict(_))
+        ));
+        engine
+            .execute(
+                &officer(),
+                Command::IssueNote {
+                    note_id: id.clone(),
+                    revision: 2,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(matches!(
+            engine.execute(&officer(), edit(2)).await,
+            Err(WorkflowError::InvalidTransition(_))
+        ));
+        let mut circulation = soc_19();
+        circulation.purpose = NotePurpose::Circulation;
+        assert!(matches!(
+            engine
+                .execute(&officer(), Command::CreateNote(circulation))
+                .await,
+            Err(WorkflowError::Rejected(_))
+        ));
+    }
+}
