@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_schema;
 mod m20261123_000002_reference_data;
 mod m20261123_000003_note_registry;
+mod m20261123_000004_reference_order;
 
 /// The ordered list of Accord's migrations.
 #[derive(Debug)]
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_schema::Migration),
             Box::new(m20261123_000002_reference_data::Migration),
             Box::new(m20261123_000003_note_registry::Migration),
+            Box::new(m20261123_000004_reference_order::Migration),
         ]
     }
 }

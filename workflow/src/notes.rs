@@ -156,12 +156,13 @@ pub(crate) async fn issue(
     .exec_without_returning(tx.conn())
     .await?;
     if !note.reference_ids.is_empty() {
-        note_reference::Entity::insert_many(note.reference_ids.iter().map(|target| {
-            note_reference::ActiveModel {
+        note_reference::Entity::insert_many(note.reference_ids.iter().enumerate().map(
+            |(position, target)| note_reference::ActiveModel {
                 note_id: Set(note.id.clone()),
                 referenced_note_id: Set(target.clone()),
-            }
-        }))
+                position: Set(position as i32),
+            },
+        ))
         .exec_without_returning(tx.conn())
         .await?;
     }
@@ -925,7 +926,8 @@ mod tests {
             )
             .await
             .unwrap();
-        Migrator::down(store.db(), Some(1)).await.unwrap();
+        // Rolls back the reference order and the registry migrations.
+        Migrator::down(store.db(), Some(2)).await.unwrap();
         Migrator::up(store.db(), None).await.unwrap();
         // Backfilled as a note from before the registry: composed anew.
         let reader = Reader::new(store, officer());

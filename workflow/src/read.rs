@@ -527,6 +527,8 @@ impl Reader {
             .await?;
         let links = note_reference::Entity::find()
             .filter(note_reference::Column::NoteId.is_in(rows.iter().map(|n| n.id.clone())))
+            .order_by_asc(note_reference::Column::Position)
+            .order_by_asc(note_reference::Column::ReferencedNoteId)
             .all(self.store.db())
             .await?;
         let targets: HashMap<String, note::Model> = note::Entity::find()

@@ -383,6 +383,7 @@ impl Reader {
     ) -> Result<HashMap<String, Vec<(String, String, NaiveDate)>>> {
         let links = note_reference::Entity::find()
             .filter(note_reference::Column::ReferencedNoteId.is_in(ids.iter().cloned()))
+            .order_by_asc(note_reference::Column::NoteId)
             .all(self.store().db())
             .await?;
         let citing = self
@@ -478,6 +479,8 @@ impl Reader {
         let db = self.store().db();
         let links = note_reference::Entity::find()
             .filter(note_reference::Column::NoteId.is_in(rows.iter().map(|n| n.id.clone())))
+            .order_by_asc(note_reference::Column::Position)
+            .order_by_asc(note_reference::Column::ReferencedNoteId)
             .all(db)
             .await?;
         let targets = self
@@ -485,14 +488,12 @@ impl Reader {
             .await?;
         rows.into_iter()
             .map(|row| {
-                let mut references: Vec<(String, String, NaiveDate)> = links
+                // In the order the note cites them (`links` is sorted by position).
+                let references: Vec<(String, String, NaiveDate)> = links
                     .iter()
                     .filter(|l| l.note_id == row.id)
                     .filter_map(|l| targets.get(&l.referenced_note_id).cloned())
                     .collect();
-                // The order cited is kept in the frozen text; here, newest first,
-                // as the seeds cite them.
-                references.sort_by(|a, b| (b.2, &b.1).cmp(&(a.2, &a.1)));
                 let corrupt =
                     |what: &str| WorkflowError::Corrupt(format!("note {}: bad {what}", row.id));
                 Ok(NoteRecord {

@@ -19,7 +19,6 @@ on_both_backends!(
         a_revision_during_swg_discussion_is_recirculated_before_agreement_postgres
 );
 on_both_backends!(
-    #[ignore = "bug: Draft.notes.references come back in an unspecified order (no ORDER BY in Reader::notes, no position in note_references), not in the order the note cites them"]
     cited_order =>
         note_references_keep_the_order_cited_sqlite,
         note_references_keep_the_order_cited_postgres

@@ -9,6 +9,8 @@ pub struct Model {
     pub note_id: String,
     #[sea_orm(primary_key, auto_increment = false)]
     pub referenced_note_id: String,
+    /// The order in which the note cites it, from 0.
+    pub position: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
