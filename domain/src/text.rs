@@ -60,6 +60,7 @@ impl Texts {
                     field: format!("the {lang} text"),
                 });
             }
+            check_characters(&format!("the {lang} text"), &text)?;
             if map.insert(lang, text).is_some() {
                 return Err(DomainError::Duplicate {
                     what: "language",
@@ -149,12 +150,34 @@ pub fn non_blank(field: &str, value: &str, max_chars: usize) -> Result<String> {
             max: max_chars,
         });
     }
+    check_characters(field, trimmed)?;
     Ok(trimmed.to_owned())
+}
+
+/// Refuses the NUL character: it has no place in a text and PostgreSQL
+/// cannot store it. (Other control characters are kept, and escaped in the
+/// canonical form.)
+fn check_characters(field: &str, text: &str) -> Result<()> {
+    match text.chars().find(|c| *c == '\0') {
+        Some(c) => Err(DomainError::Invalid {
+            what: "text",
+            value: field.to_owned(),
+            reason: format!("it contains the control character U+{:04X}", u32::from(c)),
+        }),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_with_a_nul_character_is_rejected() {
+        assert!(Texts::from_pairs([(Lang::En, "a\u{0}b".to_owned())]).is_err());
+        assert!(non_blank("body", "nul\u{0}", 100).is_err());
+        assert!(non_blank("body", "line\nand\ttab", 100).is_ok());
+    }
 
     fn texts(pairs: &[(Lang, &str)]) -> Result<Texts> {
         Texts::from_pairs(pairs.iter().map(|(l, t)| (*l, (*t).to_owned())))

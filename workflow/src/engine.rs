@@ -1419,6 +1419,9 @@ impl Engine {
         comment_id: &str,
     ) -> Result<(comment::Model, Snapshot)> {
         let not_found = || WorkflowError::NotFound(format!("comment {comment_id} not found"));
+        if !is_id(comment_id) {
+            return Err(not_found());
+        }
         let found = comment::Entity::find_by_id(comment_id.to_owned())
             .one(self.store.db())
             .await?
@@ -1444,6 +1447,11 @@ const CHANGED: &str = "the draft changed while you were acting; reload it and tr
 
 /// Reads a draft with its signatories and signatures.
 pub(crate) async fn snapshot<C: ConnectionTrait>(conn: &C, draft_id: &str) -> Result<Snapshot> {
+    if !is_id(draft_id) {
+        return Err(WorkflowError::NotFound(format!(
+            "draft {draft_id:?} not found"
+        )));
+    }
     let row = draft::Entity::find_by_id(draft_id.to_owned())
         .one(conn)
         .await?
@@ -1468,6 +1476,12 @@ pub(crate) async fn snapshot<C: ConnectionTrait>(conn: &C, draft_id: &str) -> Re
         signatories,
         signed_by,
     })
+}
+
+/// Whether `id` has the shape of the ids Accord issues (UUIDs). Anything
+/// else cannot name an object and is answered as not found without a query.
+pub(crate) fn is_id(id: &str) -> bool {
+    uuid::Uuid::try_parse(id).is_ok()
 }
 
 /// Runs `decide` and turns a refusal into the error the client sees.

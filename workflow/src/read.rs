@@ -507,6 +507,9 @@ impl Reader {
     /// One comment the viewer may read, or `NOT_FOUND`.
     pub async fn comment(&self, id: &str) -> Result<CommentView> {
         let not_found = || WorkflowError::NotFound(format!("comment {id} not found"));
+        if !crate::engine::is_id(id) {
+            return Err(not_found());
+        }
         let row = comment::Entity::find_by_id(id.to_owned())
             .one(self.store.db())
             .await?
