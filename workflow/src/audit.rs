@@ -196,31 +196,16 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verdict> {
 #[cfg(test)]
 mod tests {
     use accord_domain::{Anchor, Content, Item, Lang, OrgCode, OrgKind, Role, Texts};
-    use accord_migration::{Migrator, MigratorTrait};
     use sea_orm::ConnectionTrait;
 
     use super::*;
     use crate::engine::{Command, Engine, NewDraft};
-    use crate::store::{Store, StoreConfig};
+    use crate::store::Store;
 
     /// A fresh SQLite database with `entries` audit entries.
     async fn log_with(entries: usize) -> Store {
-        let path = std::env::temp_dir().join(format!("accord-audit-{}.db", uuid::Uuid::new_v4()));
-        let store = Store::connect(&StoreConfig::new(format!(
-            "sqlite://{}?mode=rwc",
-            path.display()
-        )))
-        .await
-        .unwrap();
-        Migrator::up(store.db(), None).await.unwrap();
-        let officer = Actor::new(
-            "officer",
-            "An Officer",
-            OrgCode::parse("CICA").unwrap(),
-            OrgKind::Secretariat,
-            [Role::Secretariat],
-        )
-        .unwrap();
+        let store = crate::testing::fresh_store().await;
+        let officer = crate::testing::officer();
         let engine = Engine::new(store.clone());
         for n in 0..entries {
             let texts = Texts::from_pairs([(Lang::En, format!("Text {n}"))]).unwrap();

@@ -23,6 +23,8 @@ pub mod permissions;
 pub mod read;
 pub mod registry;
 pub mod store;
+#[cfg(test)]
+mod testing;
 
 pub use actor::Actor;
 pub use engine::{Command, Engine, NewComment, NewDraft, Outcome, Proposal};

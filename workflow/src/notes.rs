@@ -702,13 +702,13 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -
 mod tests {
     use std::sync::{Arc, Mutex};
 
-    use accord_domain::{OrgCode, RenderFormat, Role};
+    use accord_domain::RenderFormat;
     use accord_migration::{Migrator, MigratorTrait};
 
     use super::*;
     use crate::engine::Command;
     use crate::read::Reader;
-    use crate::store::{Store, StoreConfig};
+    use crate::store::Store;
 
     /// SOC/19 as sent, from `shared/seeds`.
     const SEED: &str = include_str!(concat!(
@@ -738,26 +738,10 @@ mod tests {
         lines[start + 1..end].join("\n\n")
     }
 
-    fn officer() -> Actor {
-        Actor::new(
-            "officer",
-            "An Officer",
-            OrgCode::parse("CICA").unwrap(),
-            OrgKind::Secretariat,
-            [Role::Secretariat],
-        )
-        .unwrap()
-    }
+    use crate::testing::officer;
 
     async fn engine_at(day: NaiveDate) -> (Engine, Store) {
-        let path = std::env::temp_dir().join(format!("accord-notes-{}.db", uuid::Uuid::new_v4()));
-        let store = Store::connect(&StoreConfig::new(format!(
-            "sqlite://{}?mode=rwc",
-            path.display()
-        )))
-        .await
-        .unwrap();
-        Migrator::up(store.db(), None).await.unwrap();
+        let store = crate::testing::fresh_store().await;
         let instant = Arc::new(Mutex::new(day.and_hms_opt(6, 0, 0).unwrap().and_utc()));
         let clock: crate::engine::Clock = Arc::new(move || *instant.lock().unwrap());
         (Engine::with_clock(store.clone(), clock), store)
