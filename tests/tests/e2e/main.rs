@@ -7,6 +7,7 @@
 // functions: a failed expectation there should panic with a message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod attacks;
 mod audit;
 mod concurrency;
 mod contract;
