@@ -16,7 +16,6 @@ use accord_domain::{OrgCode, Role};
 use accord_migration::{Migrator, MigratorTrait};
 use accord_workflow::{Actor, Engine, Reader, Store, StoreConfig};
 use anyhow::Context as _;
-use async_graphql::dataloader::DataLoader;
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use poem::http::{HeaderMap, StatusCode, header};
@@ -30,7 +29,7 @@ use serde_json::{Value, json};
 use crate::auth::{AuthError, Verifier, bearer_token};
 use crate::config::Settings;
 use crate::error::Code;
-use crate::schema::{Limits, Loaders, Schemas};
+use crate::schema::{Limits, Schemas, request_loader};
 
 /// Everything a request needs, built once at start-up.
 pub struct AppState {
@@ -370,7 +369,7 @@ async fn execute(
         );
     }
     let reader = Reader::new(state.store.clone(), actor);
-    let loader = DataLoader::new(Loaders::new(reader.clone()), tokio::spawn);
+    let loader = request_loader(reader.clone());
     let request = request.data(reader).data(loader).data(state.engine.clone());
     let response = state.schema.for_request(&request).execute(request).await;
     let request_error = is_request_error(&response);

@@ -326,10 +326,22 @@ impl Reader {
             visible = visible.add(draft::Column::State.eq(state.as_str()));
         }
         visible = visible.add(self.visibility());
-        let total_count = draft::Entity::find()
-            .filter(visible.clone())
-            .count(self.store.db())
-            .await?;
+        let count_key = format!(
+            "drafts|{}|{}",
+            self.visibility_class(),
+            state.map_or("*", |s| s.as_str())
+        );
+        let total_count = match self.store.counts().get(&count_key) {
+            Some(count) => count,
+            None => {
+                let count = draft::Entity::find()
+                    .filter(visible.clone())
+                    .count(self.store.db())
+                    .await?;
+                self.store.counts().put(count_key, count);
+                count
+            }
+        };
         let mut query = draft::Entity::find().filter(visible);
         if let Some(cursor) = after {
             let id = uuid::Uuid::parse_str(cursor).map_err(|_| {
@@ -387,6 +399,18 @@ impl Reader {
             has_next_page,
             total_count,
         })
+    }
+
+    /// Viewers in the same class see the same drafts (the key of the
+    /// cached counts).
+    fn visibility_class(&self) -> String {
+        match Relation::of(self.actor.org_kind(), true) {
+            Relation::HomeSecretariat => "all".to_owned(),
+            Relation::PartyCounterpart | Relation::OtherCounterpart => {
+                format!("org:{}", self.actor.org())
+            }
+            Relation::MemberState | Relation::Observer => "circulated".to_owned(),
+        }
     }
 
     /// The SQL form of `permissions::can_see` for this viewer.

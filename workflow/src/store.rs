@@ -7,8 +7,9 @@
 //! same transaction. Commit writes the new audit head; a transaction dropped
 //! without commit rolls back and leaves no trace.
 
+use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
@@ -47,10 +48,48 @@ impl StoreConfig {
     }
 }
 
+/// How long a cached count may be served: counts are dropped at once when
+/// this process writes, so the age only matters for writes made by other
+/// instances sharing the database.
+pub const COUNT_TTL: Duration = Duration::from_secs(5);
+
+/// Counts of list totals (`totalCount`), so that paging through a large
+/// list does not count the whole table for every page.
+#[derive(Debug, Default)]
+pub struct CountCache {
+    entries: std::sync::Mutex<HashMap<String, (Instant, u64)>>,
+}
+
+impl CountCache {
+    /// The count under `key` if it is younger than [`COUNT_TTL`].
+    pub fn get(&self, key: &str) -> Option<u64> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < COUNT_TTL)
+            .map(|(_, count)| *count)
+    }
+
+    /// Remembers `count` under `key`.
+    pub fn put(&self, key: String, count: u64) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(key, (Instant::now(), count));
+        }
+    }
+
+    /// Forgets every count (after a write).
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+}
+
 /// The database, shared by every request.
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    counts: Arc<CountCache>,
     /// SQLite allows one writer; queueing them here is fairer and faster
     /// than letting them spin on the busy handler.
     write_gate: Option<Arc<Mutex<()>>>,
@@ -84,7 +123,16 @@ impl Store {
     pub fn from_connection(db: DatabaseConnection) -> Store {
         let write_gate = (db.get_database_backend() == DatabaseBackend::Sqlite)
             .then(|| Arc::new(Mutex::new(())));
-        Store { db, write_gate }
+        Store {
+            db,
+            write_gate,
+            counts: Arc::default(),
+        }
+    }
+
+    /// The cached list counts.
+    pub fn counts(&self) -> &CountCache {
+        &self.counts
     }
 
     /// The connection, for reads.
@@ -118,6 +166,7 @@ impl Store {
             .await?
             .ok_or_else(|| WorkflowError::Corrupt("the audit head row is missing".into()))?;
         Ok(WriteTx {
+            counts: Arc::clone(&self.counts),
             tx,
             link: ChainLink {
                 seq: head.last_seq,
@@ -132,6 +181,7 @@ impl Store {
 /// A write transaction with the write lock held and the audit chain's head
 /// in hand.
 pub struct WriteTx {
+    counts: Arc<CountCache>,
     tx: DatabaseTransaction,
     link: ChainLink,
     appended: bool,
@@ -184,6 +234,7 @@ impl WriteTx {
         .update(&self.tx)
         .await?;
         self.tx.commit().await?;
+        self.counts.clear();
         Ok(())
     }
 }

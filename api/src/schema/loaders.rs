@@ -11,7 +11,7 @@ use accord_workflow::read::{
 };
 use accord_workflow::registry::NoteRecord;
 use accord_workflow::{Reader, Relation, WorkflowError};
-use async_graphql::dataloader::Loader;
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 
 /// The versions of a draft up to the viewer's latest.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -46,6 +46,15 @@ pub struct CitingNotes(pub String);
 /// An organisation by code.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct OrgByCode(pub String);
+
+/// One request's loader: batches keys and caches what it loaded, so a
+/// version or an organisation read by several fields is fetched once.
+pub type RequestLoader = DataLoader<Loaders, HashMapCache>;
+
+/// The loader for one request made by `reader`'s viewer.
+pub fn request_loader(reader: Reader) -> RequestLoader {
+    DataLoader::with_cache(Loaders::new(reader), tokio::spawn, HashMapCache::default())
+}
 
 /// The loader behind every key type above.
 #[derive(Debug, Clone)]
@@ -204,16 +213,17 @@ impl Loader<OrgByCode> for Loaders {
     type Value = OrgView;
     type Error = LoadError;
 
+    /// Loads every organisation at once (reference data, a few dozen rows),
+    /// so one statement per request serves every organisation field.
     async fn load(
         &self,
-        keys: &[OrgByCode],
+        _keys: &[OrgByCode],
     ) -> Result<HashMap<OrgByCode, Self::Value>, Self::Error> {
-        let found = self
-            .reader
-            .organizations(&ids(keys, |k| k.0.clone()))
-            .await
-            .map_err(Arc::new)?;
-        Ok(found.into_iter().map(|(k, v)| (OrgByCode(k), v)).collect())
+        let all = self.reader.all_organizations().await.map_err(Arc::new)?;
+        Ok(all
+            .into_iter()
+            .map(|o| (OrgByCode(o.code.clone()), o))
+            .collect())
     }
 }
 

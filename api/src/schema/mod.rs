@@ -12,7 +12,7 @@ mod types;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
-pub use loaders::Loaders;
+pub use loaders::{Loaders, RequestLoader, request_loader};
 pub use mutation::{MUTATIONS, Mutation};
 pub use query::Query as DraftQuery;
 

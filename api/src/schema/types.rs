@@ -8,7 +8,7 @@ use accord_workflow::read::{
     CommentView, DecisionView, DraftView, HistoryView, ItemView, MeetingView, OrgView,
     SignatureView, VersionView,
 };
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
 use super::enums::{
@@ -17,15 +17,15 @@ use super::enums::{
 };
 use super::loaders::{
     CommentsOf, DecisionOf, HistoryOf, ItemsOf, LoadError, Loaders, MeetingsOf, NotesOf, OrgByCode,
-    SignaturesOf, VersionsOf,
+    RequestLoader, SignaturesOf, VersionsOf,
 };
 use super::registry::Note;
 use super::scalars::{Date, DateTime};
 use crate::error::{GqlResult, from_workflow, internal};
 
 /// The request's loaders.
-pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a DataLoader<Loaders>> {
-    ctx.data::<DataLoader<Loaders>>()
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a RequestLoader> {
+    ctx.data::<RequestLoader>()
 }
 
 /// The request's reader (the viewer's eyes).
