@@ -17,8 +17,8 @@ use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    AUDIENCE, Backend, ISSUER, OPERATIONS, SECRET, TestApp, b64url, error_code, ok, spawn_app,
-    standard_items, str_at,
+    AUDIENCE, Backend, ISSUER, OPERATIONS, SECRET, TestApp, claims, error_code, now, ok, sign_raw,
+    spawn_app, standard_items, str_at, with,
 };
 use crate::on_both_backends;
 
@@ -79,47 +79,9 @@ on_both_backends!(
 );
 
 /// The RSA key pair of `api/src/auth.rs`'s unit tests (2048 bits).
-const RSA_PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAle2Wx/d5WeMMujBapGim
-UoHdcN1yYUc3VDqR8fpNeuJiv4YgwHaniHIgHMLgEkvJoFmZ3d9tSel4LeAfaVr1
-PMyfBj4pQM7RzyGoTQ5OQ1FUWfkTjywVir37URrSqeIwuz0P8F8DWTXNAj+m5Drv
-UMJzwJZlOvFcu4QWgSkjsB3uBvCTxGpsSuc4ZV0nLgOlf3hEZAMzlKDpz7/eSiI4
-Q0JYEZfbFwblaGjFvon8chxmiRMNufzE/wfrVUQVP1kjYd3XJ81uFitanyLRq7On
-MVsX8eNTPd8YwAOPMot5BYRwuakKsmpxbeIzXDIK+jODy0SzKqUcyMqvfeRxVa4L
-7QIDAQAB
------END PUBLIC KEY-----
-";
-
+const RSA_PUBLIC_PEM: &str = include_str!("../../../api/testdata/rsa_public.pem");
 /// See [`RSA_PUBLIC_PEM`].
-const RSA_PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----
-MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCV7ZbH93lZ4wy6
-MFqkaKZSgd1w3XJhRzdUOpHx+k164mK/hiDAdqeIciAcwuASS8mgWZnd321J6Xgt
-4B9pWvU8zJ8GPilAztHPIahNDk5DUVRZ+ROPLBWKvftRGtKp4jC7PQ/wXwNZNc0C
-P6bkOu9QwnPAlmU68Vy7hBaBKSOwHe4G8JPEamxK5zhlXScuA6V/eERkAzOUoOnP
-v95KIjhDQlgRl9sXBuVoaMW+ifxyHGaJEw25/MT/B+tVRBU/WSNh3dcnzW4WK1qf
-ItGrs6cxWxfx41M93xjAA48yi3kFhHC5qQqyanFt4jNcMgr6M4PLRLMqpRzIyq99
-5HFVrgvtAgMBAAECggEAD2G/jzb+2n++ociNuCHrdHoR4b86eawAi3Hx4MFVGyco
-Se2FJTHXONq6nDDLI91mK38d1+NRF1zuYUiF+H1mPS1iIFYWzekaIfXaSkOOOH5a
-2NtCzDTR5fjdVKIbnGXSKZeXb8oTsh6gsJsesHoybNbyYL8dVimGoc9orqotmOck
-4cW+ZGWE9c+WUIOJS68LxgrYt/TaXzFdYI/7CZlQBQnzSjRy9UWTDrpx1q/G7k/S
-tuc2zatUyOlqFaVhCNrvrhulCD7NSLvb0NzsgIpaPyATeNsLxBKT07DMAgI8PQqW
-/JmoFIRww4YEjCB677uluyrA2WYI1PZwOi/rcfUTYQKBgQDTBKPQ5oFiTlSdpcS2
-SnpHJgybokR5ubrwnxkEXd/CpRAjUuwtXSEfKnZFujf6V8Y/FnUgGhm8T+keYtPI
-wOqe2pWypEvAD6OlXU3CG0eMkxZim35h4cEVhukL+eUlGq5gFFuljNBbN0qRor1m
-/LcoIu4+rMStkmP1gMiCakUI4QKBgQC14zx4Ag4vhkZlBa0kNXzEhuoVXtEJXvB/
-iXIa/3HxVeUOPJAMuz0Jdaiw6vy6Po3ktuVUAB0eF2grVvSUe52HOHJe8ULbSNvt
-AhF4ZvmJtZ+/w0kFOt2V8MSNkNa/njzkbNBpDWe0RO98GhE8i2dEM5gL4Kxx9DV4
-d9XEc+UojQKBgCgz7BnysJfQIKLgYDfyvJUtlJ1aLv2Z+xm41gVU9TqaRBbWx5Rk
-99h+OIZUUjHp4yVF3A6/qkOMXfeiEINg7dJSBs9AKgZvdFgfDJ98nwcTRuKGiW+Q
-mT7Gs0PK2nNVP/+iIUvLJi8au6Q/gyJJ54NIFGfwdpAzIcQ2Qv1Fzd1BAoGBALF7
-sS+xYcJCFkLRjSf+AWeL9rMvuG6ac7cfmXZ6uOaz2DVSJ4Yk1uR6KUeppT7fd3os
-dg7HpaINWRqhWTvie87M5915MrHjoKbfE8kXQnx7/AwVNRWjYUHElSdGpCaK9AQ5
-ogxAhmdDtSS2EwevR+8nIUDF1b/EesC4vqFaLcypAoGANy+XoDhP0ekUwLftjW7v
-mZY6EpHJpdwRXjktk5EpBtZ3o50MzRg9Sx8K5JUZulYwwPzQwUNJtxtPrZ2VukQ4
-0uY1oVWmBE5cuZh7SCsONoG1xwIgzwNiKznPYUBVj3u3h9/9BUoQFDNQKUrmbMD4
-MuEKhtUb/YzogaYrDZKrVI0=
------END PRIVATE KEY-----
-";
+const RSA_PRIVATE_PEM: &str = include_str!("../../../api/testdata/rsa_private.pem");
 
 // ---------------------------------------------------------------------
 // Harness additions: a second server with other settings on the test
@@ -250,38 +212,6 @@ async fn audit_entries(app: &TestApp) -> i64 {
 // Tokens.
 // ---------------------------------------------------------------------
 
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-/// Claims of a valid Secretariat officer.
-fn claims() -> Value {
-    json!({
-        "sub": "cica-officer",
-        "name": "Aigerim Officer",
-        "org": "CICA",
-        "roles": ["secretariat"],
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "iat": now(),
-        "nbf": now(),
-        "exp": now() + 3600,
-    })
-}
-
-/// [`claims`] with `changes` applied; a null removes the claim.
-fn with(changes: Value) -> Value {
-    let mut out = claims();
-    for (key, value) in changes.as_object().unwrap() {
-        if value.is_null() {
-            out.as_object_mut().unwrap().remove(key);
-        } else {
-            out[key] = value.clone();
-        }
-    }
-    out
-}
-
 fn sign_hmac(header: &Header, claims: &Value, secret: &[u8]) -> String {
     jsonwebtoken::encode(header, claims, &EncodingKey::from_secret(secret)).unwrap()
 }
@@ -293,22 +223,6 @@ fn sign_rs256(claims: &Value) -> String {
         &EncodingKey::from_rsa_pem(RSA_PRIVATE_PEM.as_bytes()).unwrap(),
     )
     .unwrap()
-}
-
-/// Signs a header and payload written by hand with the test HS256 secret.
-fn sign_raw(header: &str, payload: &str) -> String {
-    let message = format!(
-        "{}.{}",
-        b64url(header.as_bytes()),
-        b64url(payload.as_bytes())
-    );
-    let signature = jsonwebtoken::crypto::sign(
-        message.as_bytes(),
-        &EncodingKey::from_secret(SECRET.as_bytes()),
-        Algorithm::HS256,
-    )
-    .unwrap();
-    format!("{message}.{signature}")
 }
 
 /// The `createDraft` request of a would-be intruder.

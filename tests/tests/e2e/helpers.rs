@@ -635,3 +635,53 @@ where
     out.sort_by_key(|(index, _)| *index);
     out.into_iter().map(|(_, value)| value).collect()
 }
+
+/// Seconds since the epoch, for hand-made claims.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Claims of a valid Secretariat officer; tests spoil one thing at a time.
+pub fn claims() -> Value {
+    json!({
+        "sub": "cica-officer",
+        "name": "Aigerim Officer",
+        "org": "CICA",
+        "roles": ["secretariat"],
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "iat": now(),
+        "nbf": now(),
+        "exp": now() + 3600,
+    })
+}
+
+/// [`claims`] with `changes` applied; a null removes the claim.
+pub fn with(changes: Value) -> Value {
+    let mut out = claims();
+    for (key, value) in changes.as_object().unwrap() {
+        if value.is_null() {
+            out.as_object_mut().unwrap().remove(key);
+        } else {
+            out[key] = value.clone();
+        }
+    }
+    out
+}
+
+/// Signs a header and payload written by hand, byte for byte, with the
+/// test HS256 secret.
+pub fn sign_raw(header: &str, payload: &str) -> String {
+    let message = format!(
+        "{}.{}",
+        b64url(header.as_bytes()),
+        b64url(payload.as_bytes())
+    );
+    let signature = jsonwebtoken::crypto::sign(
+        message.as_bytes(),
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+        jsonwebtoken::Algorithm::HS256,
+    )
+    .unwrap();
+    format!("{message}.{signature}")
+}

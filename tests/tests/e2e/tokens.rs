@@ -5,8 +5,8 @@ use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    AUDIENCE, Backend, ISSUER, OPERATIONS, SECRET, TestApp, b64url, b64url_decode, spawn_app,
-    standard_items,
+    Backend, OPERATIONS, SECRET, TestApp, b64url, b64url_decode, claims, now, sign_raw, spawn_app,
+    standard_items, with,
 };
 use crate::on_both_backends;
 
@@ -19,37 +19,6 @@ on_both_backends!(
 /// Another secret of the same length, which the server does not trust.
 const OTHER_SECRET: &str = "another-secret-that-the-server-does-not-know-000";
 
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-/// Claims of a valid Secretariat officer; tests spoil one thing at a time.
-fn claims() -> Value {
-    json!({
-        "sub": "cica-officer",
-        "name": "Aigerim Officer",
-        "org": "CICA",
-        "roles": ["secretariat"],
-        "iss": ISSUER,
-        "aud": AUDIENCE,
-        "iat": now(),
-        "nbf": now(),
-        "exp": now() + 3600,
-    })
-}
-
-fn with(changes: Value) -> Value {
-    let mut out = claims();
-    for (key, value) in changes.as_object().unwrap() {
-        if value.is_null() {
-            out.as_object_mut().unwrap().remove(key);
-        } else {
-            out[key] = value.clone();
-        }
-    }
-    out
-}
-
 fn sign_with(claims: &Value, algorithm: Algorithm, secret: &str) -> String {
     jsonwebtoken::encode(
         &Header::new(algorithm),
@@ -57,22 +26,6 @@ fn sign_with(claims: &Value, algorithm: Algorithm, secret: &str) -> String {
         &EncodingKey::from_secret(secret.as_bytes()),
     )
     .unwrap()
-}
-
-/// Signs a header and payload written by hand, byte for byte.
-fn sign_raw(header: &str, payload: &str) -> String {
-    let message = format!(
-        "{}.{}",
-        b64url(header.as_bytes()),
-        b64url(payload.as_bytes())
-    );
-    let signature = jsonwebtoken::crypto::sign(
-        message.as_bytes(),
-        &EncodingKey::from_secret(SECRET.as_bytes()),
-        Algorithm::HS256,
-    )
-    .unwrap();
-    format!("{message}.{signature}")
 }
 
 fn sign(claims: &Value) -> String {
