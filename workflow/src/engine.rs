@@ -12,24 +12,22 @@ use std::sync::Arc;
 
 use accord_domain::{
     Anchor, CommentKind, CommentStatus, Content, ContentHash, DecisionNumber, DraftState,
-    NoteNumber, NoteSeries, OrgCode, OrgKind, ProposalOperation, ProposalResolution, SessionNumber,
-    Texts,
+    NoteNumber, NoteSeries, OrgCode, OrgKind, ProposalOperation, ProposalResolution, Texts,
 };
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::entity::{
-    comment, decision, draft, draft_signatory, item, meeting, meeting_agenda, note, note_counter,
-    organization, signature, version,
+    comment, draft, draft_signatory, item, note, note_counter, organization, signature, version,
 };
 use crate::error::{Result, WorkflowError};
+use crate::meetings::{AgendaSubject, Approved, NewDecision, NewMeeting};
 use crate::notes::NewNote;
 use crate::permissions::{self, Action, DraftFacts, Refusal, Relation};
 use crate::store::{Store, WriteTx, expect_one};
@@ -188,6 +186,51 @@ pub enum Command {
         /// The revision being issued; another one is `CONFLICT`.
         revision: i32,
     },
+    /// Record a meeting of a body on a date.
+    ScheduleMeeting(NewMeeting),
+    /// Change a meeting's venue and title; `None` keeps one as it is.
+    EditMeeting {
+        /// The meeting.
+        meeting_id: String,
+        /// The new venue.
+        venue: Option<String>,
+        /// The new title.
+        title: Option<Texts>,
+    },
+    /// Put a draft or a titled item on a meeting's agenda.
+    AddAgendaItem {
+        /// The meeting.
+        meeting_id: String,
+        /// What the item is about.
+        subject: AgendaSubject,
+        /// Where (1 for the top); the end when `None`.
+        position: Option<i32>,
+    },
+    /// Move an agenda item to another position.
+    MoveAgendaItem {
+        /// The item.
+        item_id: String,
+        /// Its new position (1 for the top).
+        position: i32,
+    },
+    /// Take an item off its agenda.
+    RemoveAgendaItem {
+        /// The item.
+        item_id: String,
+    },
+    /// Record a numbered decision taken at a meeting.
+    RecordDecision(NewDecision),
+    /// Replace a decision's title and text if it is still at `revision`.
+    EditDecision {
+        /// The decision.
+        decision_id: String,
+        /// The revision the edit was made on; another one is `CONFLICT`.
+        revision: i32,
+        /// The new title.
+        title: Texts,
+        /// The new text; `None` removes it.
+        text: Option<Texts>,
+    },
 }
 
 impl Command {
@@ -209,6 +252,13 @@ impl Command {
             Command::CreateNote(_) => Action::CreateNote,
             Command::EditNote { .. } => Action::EditNote,
             Command::IssueNote { .. } => Action::IssueNote,
+            Command::ScheduleMeeting(_) => Action::ScheduleMeeting,
+            Command::EditMeeting { .. } => Action::EditMeeting,
+            Command::AddAgendaItem { .. } => Action::AddAgendaItem,
+            Command::MoveAgendaItem { .. } => Action::MoveAgendaItem,
+            Command::RemoveAgendaItem { .. } => Action::RemoveAgendaItem,
+            Command::RecordDecision(_) => Action::RecordDecision,
+            Command::EditDecision { .. } => Action::EditDecision,
         }
     }
 }
@@ -251,6 +301,16 @@ pub enum Outcome {
     Note {
         /// The note's id.
         note_id: String,
+    },
+    /// A meeting or its agenda was recorded or changed.
+    Meeting {
+        /// The meeting's id.
+        meeting_id: String,
+    },
+    /// A decision was recorded or edited.
+    Decision {
+        /// The decision's id.
+        decision_id: String,
     },
 }
 
@@ -410,6 +470,37 @@ impl Engine {
             } => self.edit_note(actor, &note_id, revision, note).await,
             Command::IssueNote { note_id, revision } => {
                 self.issue_note(actor, &note_id, revision).await
+            }
+            Command::ScheduleMeeting(new) => self.schedule_meeting(actor, new).await,
+            Command::EditMeeting {
+                meeting_id,
+                venue,
+                title,
+            } => self.edit_meeting(actor, &meeting_id, venue, title).await,
+            Command::AddAgendaItem {
+                meeting_id,
+                subject,
+                position,
+            } => {
+                self.add_agenda_item(actor, &meeting_id, subject, position)
+                    .await
+            }
+            Command::MoveAgendaItem { item_id, position } => {
+                self.change_agenda_item(actor, &item_id, Some(position))
+                    .await
+            }
+            Command::RemoveAgendaItem { item_id } => {
+                self.change_agenda_item(actor, &item_id, None).await
+            }
+            Command::RecordDecision(new) => self.record_decision(actor, new).await,
+            Command::EditDecision {
+                decision_id,
+                revision,
+                title,
+                text,
+            } => {
+                self.edit_decision(actor, &decision_id, revision, title, text)
+                    .await
             }
         };
         if let Err(error) = &result {
@@ -1043,8 +1134,8 @@ impl Engine {
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
         transition(&tx, &snap, DraftState::SwgDiscussion, now).await?;
-        let meeting_id = meeting_on(&tx, "SWG", meeting_date, None, now).await?;
-        put_on_agenda(&tx, &meeting_id, draft_id).await?;
+        let (meeting, _) = crate::meetings::meeting_on(&tx, "SWG", meeting_date, None, now).await?;
+        crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
         tx.audit(
             actor,
             AuditRecord {
@@ -1076,20 +1167,6 @@ impl Engine {
         let snap = self.snapshot(draft_id).await?;
         let facts = snap.facts(actor)?;
         check(actor, Action::RecordSocAgreement, Some(&facts))?;
-        if let Some(number) = &given {
-            if number.body() != "SOC" {
-                return Err(WorkflowError::bad_input(format!(
-                    "decision {number} is not an SOC decision"
-                )));
-            }
-            if number.year() != meeting_date.year() {
-                return Err(WorkflowError::bad_input(format!(
-                    "decision {number} is of {} but the meeting is in {}",
-                    number.year(),
-                    meeting_date.year()
-                )));
-            }
-        }
         let agreed = snap.row.current_version;
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
@@ -1102,7 +1179,7 @@ impl Engine {
             CHANGED,
         )
         .await?;
-        let meeting_id = meeting_on(
+        let (meeting, _) = crate::meetings::meeting_on(
             &tx,
             "SOC",
             meeting_date,
@@ -1110,64 +1187,18 @@ impl Engine {
             now,
         )
         .await?;
-        put_on_agenda(&tx, &meeting_id, draft_id).await?;
-        let session = meeting::Entity::find_by_id(meeting_id.clone())
-            .one(tx.conn())
-            .await?
-            .and_then(|m| m.session)
-            .ok_or_else(|| WorkflowError::Corrupt("an SOC meeting without a session".into()))?;
-        let number = match given {
-            Some(number) => {
-                if number.session().session() as i32 != session {
-                    return Err(WorkflowError::bad_input(format!(
-                        "the SOC meeting of {meeting_date} is session {}, not {}",
-                        SessionNumber::new(meeting_date.year(), session as u32)?,
-                        number.session()
-                    )));
-                }
-                let taken = decision::Entity::find()
-                    .filter(decision::Column::Number.eq(number.to_string()))
-                    .count(tx.conn())
-                    .await?;
-                if taken > 0 {
-                    return Err(WorkflowError::bad_input(format!(
-                        "decision {number} already exists"
-                    )));
-                }
-                number
-            }
-            None => {
-                let last: Option<i32> = decision::Entity::find()
-                    .select_only()
-                    .column_as(decision::Column::Sequence.max(), "max")
-                    .filter(decision::Column::Body.eq("SOC"))
-                    .filter(decision::Column::Year.eq(meeting_date.year()))
-                    .filter(decision::Column::Session.eq(session))
-                    .into_tuple::<Option<i32>>()
-                    .one(tx.conn())
-                    .await?
-                    .flatten();
-                DecisionNumber::new(
-                    "SOC",
-                    SessionNumber::new(meeting_date.year(), session as u32)?,
-                    last.unwrap_or(0) as u32 + 1,
-                )?
-            }
-        };
-        let decision_id = uuid::Uuid::now_v7().to_string();
-        decision::Entity::insert(decision::ActiveModel {
-            id: Set(decision_id.clone()),
-            number: Set(number.to_string()),
-            body: Set("SOC".into()),
-            year: Set(number.year()),
-            session: Set(number.session().session() as i32),
-            sequence: Set(number.sequence() as i32),
-            date: Set(meeting_date),
-            meeting_id: Set(meeting_id),
-            draft_id: Set(Some(draft_id.to_owned())),
-            created_at: Set(now),
-        })
-        .exec_without_returning(tx.conn())
+        crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
+        let number = crate::meetings::decision_number(&tx, &meeting, given).await?;
+        // The decision's title and text are set afterwards (`editDecision`).
+        let decision_id = crate::meetings::insert_decision(
+            &tx,
+            &meeting,
+            &number,
+            None,
+            None,
+            &[Approved::Draft(draft_id.to_owned())],
+            now,
+        )
         .await?;
         let agreed_hash = version::Entity::find_by_id((draft_id.to_owned(), agreed))
             .one(tx.conn())
@@ -1584,90 +1615,6 @@ pub(crate) async fn next_note_number(
         series.clone(),
         counter.last_sequence as u32,
     )?)
-}
-
-/// The meeting of `body` on `date`, created if needed. A new meeting takes
-/// `session` if given, else the next session number of its year.
-async fn meeting_on(
-    tx: &WriteTx,
-    body: &str,
-    date: NaiveDate,
-    session: Option<i32>,
-    now: DateTime<Utc>,
-) -> Result<String> {
-    if let Some(existing) = meeting::Entity::find()
-        .filter(meeting::Column::Body.eq(body))
-        .filter(meeting::Column::Date.eq(date))
-        .one(tx.conn())
-        .await?
-    {
-        return Ok(existing.id);
-    }
-    let session = match session {
-        Some(session) => {
-            let taken = meeting::Entity::find()
-                .filter(meeting::Column::Body.eq(body))
-                .filter(meeting::Column::Year.eq(date.year()))
-                .filter(meeting::Column::Session.eq(session))
-                .one(tx.conn())
-                .await?;
-            if let Some(other) = taken {
-                return Err(WorkflowError::bad_input(format!(
-                    "session {} of the {body} was held on {}, not {date}",
-                    SessionNumber::new(date.year(), session as u32)?,
-                    other.date
-                )));
-            }
-            session
-        }
-        None => {
-            let last: Option<i32> = meeting::Entity::find()
-                .select_only()
-                .column_as(meeting::Column::Session.max(), "max")
-                .filter(meeting::Column::Body.eq(body))
-                .filter(meeting::Column::Year.eq(date.year()))
-                .into_tuple::<Option<i32>>()
-                .one(tx.conn())
-                .await?
-                .flatten();
-            last.unwrap_or(0) + 1
-        }
-    };
-    let id = uuid::Uuid::now_v7().to_string();
-    meeting::Entity::insert(meeting::ActiveModel {
-        id: Set(id.clone()),
-        body: Set(body.to_owned()),
-        date: Set(date),
-        year: Set(date.year()),
-        session: Set(Some(session)),
-        created_at: Set(now),
-    })
-    .exec_without_returning(tx.conn())
-    .await?;
-    Ok(id)
-}
-
-async fn put_on_agenda(tx: &WriteTx, meeting_id: &str, draft_id: &str) -> Result<()> {
-    let agenda = meeting_agenda::Entity::find()
-        .filter(meeting_agenda::Column::MeetingId.eq(meeting_id))
-        .all(tx.conn())
-        .await?;
-    if agenda
-        .iter()
-        .any(|a| a.draft_id.as_deref() == Some(draft_id))
-    {
-        return Ok(());
-    }
-    let position = agenda.iter().map(|a| a.position + 1).max().unwrap_or(1);
-    meeting_agenda::Entity::insert(meeting_agenda::ActiveModel {
-        meeting_id: Set(meeting_id.to_owned()),
-        position: Set(position),
-        draft_id: Set(Some(draft_id.to_owned())),
-        title: NotSet,
-    })
-    .exec_without_returning(tx.conn())
-    .await?;
-    Ok(())
 }
 
 /// A draft kind: 1-64 upper-case letters, digits and underscores.

@@ -8,6 +8,8 @@
 //! - [`audit`]: the hash-chained audit log and its verification.
 //! - [`notes`] and [`registry`]: the note registry (writing, editing and
 //!   issuing notes verbales; reading, searching and rendering them).
+//! - [`meetings`]: meetings of bodies, their agendas and decisions.
+//! - [`paging`]: cursor pagination shared by the listings.
 //! - [`store`]: the database handle and write transactions.
 //!
 //! This crate knows nothing of GraphQL, HTTP or JWT.
@@ -18,7 +20,9 @@ pub mod clock;
 pub mod engine;
 pub mod entity;
 pub mod error;
+pub mod meetings;
 pub mod notes;
+pub mod paging;
 pub mod permissions;
 pub mod read;
 pub mod registry;

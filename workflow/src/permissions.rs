@@ -44,11 +44,25 @@ pub enum Action {
     EditNote,
     /// Number, date and send a note verbale; it is frozen from then on.
     IssueNote,
+    /// Record a meeting of a body on a date.
+    ScheduleMeeting,
+    /// Change a meeting's venue or title.
+    EditMeeting,
+    /// Put a draft or a titled item on a meeting's agenda.
+    AddAgendaItem,
+    /// Move an agenda item to another position.
+    MoveAgendaItem,
+    /// Take an item off a meeting's agenda.
+    RemoveAgendaItem,
+    /// Record a numbered decision taken at a meeting.
+    RecordDecision,
+    /// Change a decision's title or text.
+    EditDecision,
 }
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 22] = [
         Action::CreateDraft,
         Action::Revise,
         Action::Circulate,
@@ -64,6 +78,24 @@ impl Action {
         Action::CreateNote,
         Action::EditNote,
         Action::IssueNote,
+        Action::ScheduleMeeting,
+        Action::EditMeeting,
+        Action::AddAgendaItem,
+        Action::MoveAgendaItem,
+        Action::RemoveAgendaItem,
+        Action::RecordDecision,
+        Action::EditDecision,
+    ];
+
+    /// The actions that keep the record of meetings and decisions.
+    pub const ON_MEETINGS: [Action; 7] = [
+        Action::ScheduleMeeting,
+        Action::EditMeeting,
+        Action::AddAgendaItem,
+        Action::MoveAgendaItem,
+        Action::RemoveAgendaItem,
+        Action::RecordDecision,
+        Action::EditDecision,
     ];
 
     /// The actions a front-end offers on a draft (`viewerActions`).
@@ -106,11 +138,19 @@ impl Action {
             Action::CreateNote => "CREATE_NOTE",
             Action::EditNote => "EDIT_NOTE",
             Action::IssueNote => "ISSUE_NOTE",
+            Action::ScheduleMeeting => "SCHEDULE_MEETING",
+            Action::EditMeeting => "EDIT_MEETING",
+            Action::AddAgendaItem => "ADD_AGENDA_ITEM",
+            Action::MoveAgendaItem => "MOVE_AGENDA_ITEM",
+            Action::RemoveAgendaItem => "REMOVE_AGENDA_ITEM",
+            Action::RecordDecision => "RECORD_DECISION",
+            Action::EditDecision => "EDIT_DECISION",
         }
     }
 
     /// Whether the action is decided without a draft (`decide(actor,
-    /// action, None)`): creating a draft and keeping the note registry.
+    /// action, None)`): creating a draft, keeping the note registry, and
+    /// keeping the record of meetings and decisions.
     pub fn is_draftless(self) -> bool {
         matches!(
             self,
@@ -119,7 +159,12 @@ impl Action {
                 | Action::CreateNote
                 | Action::EditNote
                 | Action::IssueNote
-        )
+        ) || self.keeps_meetings()
+    }
+
+    /// Whether the action keeps the record of meetings and decisions.
+    pub fn keeps_meetings(self) -> bool {
+        Action::ON_MEETINGS.contains(&self)
     }
 }
 
@@ -272,6 +317,10 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
             | Action::CreateNote
             | Action::EditNote
             | Action::IssueNote => Err(forbidden("only the Secretariat keeps the note registry")),
+            action if action.keeps_meetings() && is_secretariat(actor) => Ok(()),
+            action if action.keeps_meetings() => Err(forbidden(
+                "only the Secretariat records meetings, agendas and decisions",
+            )),
             _ => Err(Refusal::NotFound),
         };
     };
@@ -286,7 +335,14 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
         | Action::ContinueNoteSeries
         | Action::CreateNote
         | Action::EditNote
-        | Action::IssueNote => Err(forbidden("this action does not apply to a draft")),
+        | Action::IssueNote
+        | Action::ScheduleMeeting
+        | Action::EditMeeting
+        | Action::AddAgendaItem
+        | Action::MoveAgendaItem
+        | Action::RemoveAgendaItem
+        | Action::RecordDecision
+        | Action::EditDecision => Err(forbidden("this action does not apply to a draft")),
         Action::Revise => {
             require(home, "only the Secretariat revises drafts")?;
             in_states(state, &[Drafting, Circulated, SwgDiscussion], "revised")
@@ -529,6 +585,41 @@ pub const TABLE: &[Rule] = &[
         who: SECRETARIAT,
         states: &[],
     },
+    Rule {
+        action: Action::ScheduleMeeting,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::EditMeeting,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::AddAgendaItem,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::MoveAgendaItem,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::RemoveAgendaItem,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::RecordDecision,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::EditDecision,
+        who: SECRETARIAT,
+        states: &[],
+    },
 ];
 
 /// The table's row for `action`, if any.
@@ -753,6 +844,22 @@ mod tests {
             let who = actor(role, relation);
             for action in [Action::CreateNote, Action::EditNote, Action::IssueNote] {
                 let allowed = role == Role::Secretariat;
+                assert_eq!(
+                    decide(&who, action, None).is_ok(),
+                    allowed,
+                    "{role:?} {relation:?} {action:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_secretariat_keeps_the_record_of_meetings_and_decisions() {
+        for (role, relation) in valid_pairs() {
+            let who = actor(role, relation);
+            for action in Action::ON_MEETINGS {
+                assert!(action.is_draftless(), "{action:?}");
+                let allowed = role == Role::Secretariat && relation == Relation::HomeSecretariat;
                 assert_eq!(
                     decide(&who, action, None).is_ok(),
                     allowed,

@@ -140,6 +140,8 @@ pub struct NoteView {
 /// A meeting of a body.
 #[derive(Debug, Clone)]
 pub struct MeetingView {
+    /// The meeting's id.
+    pub id: String,
     /// `SWG`, `SOC`.
     pub body: String,
     /// The date.
@@ -151,6 +153,8 @@ pub struct MeetingView {
 /// A decision.
 #[derive(Debug, Clone)]
 pub struct DecisionView {
+    /// The decision's id.
+    pub id: String,
     /// e.g. `SOC/2024-II/DEC/3`.
     pub number: String,
     /// The date.
@@ -286,7 +290,8 @@ impl Reader {
             .ok_or_else(|| WorkflowError::NotFound(format!("draft {id} not found")))
     }
 
-    fn view(&self, snap: Snapshot) -> Result<Option<DraftView>> {
+    /// The draft as this viewer sees it, or `None` if it is hidden.
+    pub(crate) fn view(&self, snap: Snapshot) -> Result<Option<DraftView>> {
         let facts = snap.facts(&self.actor)?;
         if !permissions::can_see(&facts) {
             return Ok(None);
@@ -609,6 +614,7 @@ impl Reader {
         for entry in agenda {
             if let (Some(draft_id), Some(m)) = (entry.draft_id, meetings.get(&entry.meeting_id)) {
                 out.entry(draft_id).or_default().push(MeetingView {
+                    id: m.id.clone(),
                     body: m.body.clone(),
                     date: m.date,
                     session: m.session,
@@ -633,6 +639,7 @@ impl Reader {
                     (
                         id,
                         DecisionView {
+                            id: d.id,
                             number: d.number,
                             date: d.date,
                         },

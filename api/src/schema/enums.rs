@@ -168,7 +168,14 @@ impl DraftAction {
             | A::ContinueNoteSeries
             | A::CreateNote
             | A::EditNote
-            | A::IssueNote => {
+            | A::IssueNote
+            | A::ScheduleMeeting
+            | A::EditMeeting
+            | A::AddAgendaItem
+            | A::MoveAgendaItem
+            | A::RemoveAgendaItem
+            | A::RecordDecision
+            | A::EditDecision => {
                 return None;
             }
         })

@@ -4,6 +4,8 @@
 mod enums;
 mod limits;
 mod loaders;
+mod meeting_loaders;
+pub mod meetings;
 pub mod mutation;
 mod query;
 pub mod registry;
@@ -16,17 +18,21 @@ pub use loaders::{Loaders, RequestLoader, request_loader};
 pub use mutation::{MUTATIONS, Mutation};
 pub use query::Query as DraftQuery;
 
-/// What can be read: drafts, organisations and the viewer, and the note
-/// registry.
+/// What can be read: drafts, organisations and the viewer, the note
+/// registry, and meetings and decisions.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Query")]
-pub struct Query(DraftQuery, registry::RegistryQuery);
+pub struct Query(DraftQuery, registry::RegistryQuery, meetings::MeetingsQuery);
 
-/// Everything that can be changed: drafts and their comments, and the note
-/// registry.
+/// Everything that can be changed: drafts and their comments, the note
+/// registry, and meetings and decisions.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Mutation")]
-pub struct RootMutation(Mutation, registry::RegistryMutation);
+pub struct RootMutation(
+    Mutation,
+    registry::RegistryMutation,
+    meetings::MeetingsMutation,
+);
 
 /// Accord's schema type.
 pub type AccordSchema = Schema<Query, RootMutation, EmptySubscription>;

@@ -9,9 +9,10 @@ use accord_workflow::{Action, Command, Engine, NewComment, NewDraft, Outcome, Pr
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use super::enums::{Lang, ProposalOperation, ProposalResolution};
+use super::meetings::{Decision, decision_by_id};
 use super::registry::Note;
 use super::scalars::Date;
-use super::types::{Comment, Decision, Draft, Signature, reader};
+use super::types::{Comment, Draft, Signature, reader};
 use crate::error::{GqlResult, internal};
 
 /// Every mutation and the permission-table action it performs. A test
@@ -33,6 +34,13 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("createNote", Action::CreateNote),
     ("editNote", Action::EditNote),
     ("issueNote", Action::IssueNote),
+    ("scheduleMeeting", Action::ScheduleMeeting),
+    ("editMeeting", Action::EditMeeting),
+    ("addAgendaItem", Action::AddAgendaItem),
+    ("moveAgendaItem", Action::MoveAgendaItem),
+    ("removeAgendaItem", Action::RemoveAgendaItem),
+    ("recordDecision", Action::RecordDecision),
+    ("editDecision", Action::EditDecision),
 ];
 
 /// A text in one language.
@@ -220,7 +228,7 @@ pub struct CommentPayload {
 }
 
 /// A draft after the SOC's agreement.
-#[derive(SimpleObject, Debug, Clone)]
+#[derive(SimpleObject)]
 pub struct RecordSocAgreementPayload {
     /// The draft as it is now.
     pub draft: Draft,
@@ -500,18 +508,13 @@ impl Mutation {
                 .gql()?,
         };
         match run(ctx, command).await? {
-            Outcome::Agreed { draft_id, .. } => {
-                let decision = reader(ctx)?
-                    .decisions(std::slice::from_ref(&draft_id))
-                    .await
-                    .gql()?
-                    .remove(&draft_id)
-                    .ok_or_else(|| internal(&"the decision vanished"))?;
-                Ok(RecordSocAgreementPayload {
-                    draft: draft(ctx, &draft_id).await?,
-                    decision: Decision(decision),
-                })
-            }
+            Outcome::Agreed {
+                draft_id,
+                decision_id,
+            } => Ok(RecordSocAgreementPayload {
+                draft: draft(ctx, &draft_id).await?,
+                decision: decision_by_id(ctx, &decision_id).await?,
+            }),
             other => Err(unexpected(&other)),
         }
     }

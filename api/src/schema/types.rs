@@ -5,8 +5,7 @@ use std::sync::Arc;
 
 use accord_workflow::Reader;
 use accord_workflow::read::{
-    CommentView, DecisionView, DraftView, HistoryView, ItemView, MeetingView, OrgView,
-    SignatureView, VersionView,
+    CommentView, DraftView, HistoryView, ItemView, OrgView, SignatureView, VersionView,
 };
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
@@ -19,8 +18,9 @@ use super::loaders::{
     CommentsOf, DecisionOf, HistoryOf, ItemsOf, LoadError, Loaders, MeetingsOf, NotesOf, OrgByCode,
     RequestLoader, SignaturesOf, VersionsOf,
 };
+use super::meetings::{Decision, Meeting, decision_by_id, meetings_by_id};
 use super::registry::Note;
-use super::scalars::{Date, DateTime};
+use super::scalars::DateTime;
 use crate::error::{GqlResult, from_workflow, internal};
 
 /// The request's loaders.
@@ -295,21 +295,23 @@ impl Draft {
             .collect())
     }
 
-    /// The meetings that had it on their agenda.
+    /// The meetings that had it on their agenda, by date.
     async fn meetings(&self, ctx: &Context<'_>) -> Result<Vec<Meeting>> {
-        Ok(load(ctx, MeetingsOf(self.0.id.clone()))
+        let ids = load(ctx, MeetingsOf(self.0.id.clone()))
             .await?
             .unwrap_or_default()
             .into_iter()
-            .map(Meeting)
-            .collect())
+            .map(|m| m.id)
+            .collect();
+        meetings_by_id(ctx, ids).await
     }
 
     /// The SOC decision that agreed it.
     async fn decision(&self, ctx: &Context<'_>) -> Result<Option<Decision>> {
-        Ok(load(ctx, DecisionOf(self.0.id.clone()))
-            .await?
-            .map(Decision))
+        match load(ctx, DecisionOf(self.0.id.clone())).await? {
+            Some(view) => Ok(Some(decision_by_id(ctx, &view.id).await?)),
+            None => Ok(None),
+        }
     }
 
     /// Signatures so far.
@@ -585,51 +587,6 @@ pub struct ItemChange {
     pub before: Option<String>,
     /// The text after.
     pub after: Option<String>,
-}
-
-/// A meeting of a body.
-#[derive(Debug, Clone)]
-pub struct Meeting(pub MeetingView);
-
-/// A meeting of a body (`SWG`, `SOC`).
-#[Object]
-impl Meeting {
-    /// The body: `SWG` or `SOC`.
-    async fn body(&self) -> &str {
-        &self.0.body
-    }
-
-    /// The date.
-    async fn date(&self) -> Date {
-        Date(self.0.date)
-    }
-
-    /// The session within the year, e.g. `2024-II`.
-    async fn session(&self) -> Option<String> {
-        use chrono::Datelike;
-        let session = u32::try_from(self.0.session?).ok()?;
-        accord_domain::SessionNumber::new(self.0.date.year(), session)
-            .ok()
-            .map(|s| s.to_string())
-    }
-}
-
-/// A decision of the SOC.
-#[derive(Debug, Clone)]
-pub struct Decision(pub DecisionView);
-
-/// A numbered decision of the Senior Officials Committee.
-#[Object]
-impl Decision {
-    /// e.g. `SOC/2024-II/DEC/3`.
-    async fn number(&self) -> &str {
-        &self.0.number
-    }
-
-    /// The date.
-    async fn date(&self) -> Date {
-        Date(self.0.date)
-    }
 }
 
 /// A Secretary General's signature.

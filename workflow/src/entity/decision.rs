@@ -16,6 +16,12 @@ pub struct Model {
     pub meeting_id: String,
     pub draft_id: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The title per language, as JSON `Texts`.
+    pub title: Option<String>,
+    /// The text per language, as JSON `Texts`.
+    pub text: Option<String>,
+    /// Compared and set by every edit.
+    pub revision: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,10 @@ pub struct Model {
     pub date: Date,
     pub year: i32,
     pub session: Option<i32>,
+    /// Where it meets.
+    pub venue: String,
+    /// Its title per language, as JSON `Texts`.
+    pub title: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -10,7 +10,10 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub position: i32,
     pub draft_id: Option<String>,
+    /// A plain item's title per language, as JSON `Texts`.
     pub title: Option<String>,
+    /// The item's stable id.
+    pub id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,8 +4,10 @@
 
 pub mod audit_head;
 pub mod audit_log;
+pub mod body;
 pub mod comment;
 pub mod decision;
+pub mod decision_approval;
 pub mod draft;
 pub mod draft_signatory;
 pub mod item;
