@@ -19,6 +19,13 @@
 //! | Concept Paper on the CICA Youth Forum | `CONCEPT_PAPER` | `SWG_DISCUSSION` (SWG of 25 June 2024) |
 //! | Memorandum on cooperation in disaster management | `MEMORANDUM` | `SOC_AGREED` by SOC/2023-III/DEC/3, signed by CICA only |
 //! | Draft Regulations on observers | `REGULATIONS` | `WITHDRAWN` |
+//!
+//! Meetings and decisions: the SOC of 12 December 2023 (session 2023-III),
+//! which approved the Plan of Implementation of CBMs for 2024 by decision
+//! SOC/2023-III/DEC/2 (as SOC/19 recalls) and agreed the Memorandum by
+//! SOC/2023-III/DEC/3; the SWG of 25 June 2024 and the SOC of 27 June 2024
+//! (session 2024-II), whose agendas carry the Action Plan as PAR/713
+//! announces, the SWG's also the Concept Paper on the Youth Forum.
 
 use std::sync::{Arc, Mutex};
 
@@ -28,6 +35,7 @@ use accord_domain::{
 };
 use accord_workflow::engine::Clock;
 use accord_workflow::entity::draft;
+use accord_workflow::meetings::{AgendaSubject, ApprovalKind, Approved, NewDecision, NewMeeting};
 use accord_workflow::{
     Actor, Command, Engine, NewComment, NewDraft, NewNote, Outcome, Proposal, Store,
 };
@@ -235,6 +243,16 @@ impl Demo {
         match self.exec(actor, Command::CreateDraft(new), what).await? {
             Outcome::Draft { draft_id } => Ok(draft_id),
             other => Err(anyhow!("demo data: {what}: unexpected outcome {other:?}")),
+        }
+    }
+
+    async fn meeting(&self, actor: &Actor, new: NewMeeting, what: &str) -> anyhow::Result<String> {
+        match self
+            .exec(actor, Command::ScheduleMeeting(new), what)
+            .await?
+        {
+            Outcome::Meeting { meeting_id } => Ok(meeting_id),
+            other => Err(anyhow!("{what}: unexpected outcome {other:?}")),
         }
     }
 
@@ -493,16 +511,89 @@ impl Demo {
             )
             .await?;
 
-        // 12 December 2023: the SOC agrees the Memorandum (session III of 2023).
+        // 12 December 2023: the SOC (session III of 2023) approves the Plan
+        // of Implementation of CBMs for 2024 (SOC/2023-III/DEC/2, recalled
+        // by SOC/19) and agrees the Memorandum (SOC/2023-III/DEC/3).
         self.at(2023, 12, 12, 0)?;
+        let soc_2023_iii = self
+            .meeting(
+                officer,
+                NewMeeting {
+                    body: "SOC".into(),
+                    date: day(2023, 12, 12)?,
+                    session: Some(accord_domain::SessionNumber::parse("2023-III")?),
+                    venue: None,
+                    title: None,
+                },
+                "recording the SOC meeting of 12 December 2023 (2023-III)",
+            )
+            .await?;
+        self.at(2023, 12, 12, 1)?;
         self.exec(
             officer,
-            Command::RecordSocAgreement {
-                draft_id: memorandum.clone(),
-                meeting_date: day(2023, 12, 12)?,
-                decision_number: Some(DecisionNumber::parse("SOC/2023-III/DEC/3")?),
+            Command::AddAgendaItem {
+                meeting_id: soc_2023_iii.clone(),
+                subject: AgendaSubject::Titled(plan_of_implementation()?),
+                position: None,
             },
-            "recording the SOC's agreement of the Memorandum (SOC/2023-III/DEC/3)",
+            "putting the Plan of Implementation for 2024 on the SOC agenda",
+        )
+        .await?;
+        self.at(2023, 12, 12, 2)?;
+        self.exec(
+            officer,
+            Command::RecordDecision(NewDecision {
+                meeting_id: soc_2023_iii,
+                number: Some(DecisionNumber::parse("SOC/2023-III/DEC/2")?),
+                title: Texts::from_pairs([
+                    (Lang::En, "On the CICA Plan of Implementation of Confidence Building Measures for 2024".to_owned()),
+                    (Lang::Ru, "О Плане СВМДА по реализации мер доверия на 2024 год".to_owned()),
+                    (Lang::Kk, "2024 жылға арналған Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі жоспар туралы".to_owned()),
+                ])?,
+                text: Some(Texts::from_pairs([
+                    (Lang::En, "The Senior Officials Committee approves the CICA Plan of Implementation of Confidence Building Measures for 2024, which consists of 27 items, including events scheduled for February 2024.".to_owned()),
+                    (Lang::Ru, "Комитет старших должностных лиц утверждает План СВМДА по реализации мер доверия на 2024 год, который состоит из 27 пунктов, включая мероприятия, запланированные на февраль 2024 года.".to_owned()),
+                    (Lang::Kk, "Аға лауазымды тұлғалар комитеті 2024 жылғы ақпанға жоспарланған іс-шараларды қоса алғанда 27 тармақтан тұратын 2024 жылға арналған Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі жоспарды бекітеді.".to_owned()),
+                ])?),
+                approves: vec![Approved::Document {
+                    kind: ApprovalKind::Plan,
+                    title: plan_of_implementation()?,
+                }],
+            }),
+            "recording decision SOC/2023-III/DEC/2 on the Plan of Implementation for 2024",
+        )
+        .await?;
+        self.at(2023, 12, 12, 3)?;
+        let agreed = self
+            .exec(
+                officer,
+                Command::RecordSocAgreement {
+                    draft_id: memorandum.clone(),
+                    meeting_date: day(2023, 12, 12)?,
+                    decision_number: Some(DecisionNumber::parse("SOC/2023-III/DEC/3")?),
+                },
+                "recording the SOC's agreement of the Memorandum (SOC/2023-III/DEC/3)",
+            )
+            .await?;
+        let Outcome::Agreed { decision_id, .. } = agreed else {
+            return Err(anyhow!("recording the SOC's agreement gave {agreed:?}"));
+        };
+        self.at(2023, 12, 12, 4)?;
+        self.exec(
+            officer,
+            Command::EditDecision {
+                decision_id,
+                revision: 1,
+                title: texts(
+                    "On the Memorandum on cooperation in disaster management between the CICA Secretariat and the SCO Secretariat",
+                    "О Меморандуме о сотрудничестве в сфере управления стихийными бедствиями между Секретариатом СВМДА и Секретариатом ШОС",
+                )?,
+                text: Some(texts(
+                    "The Senior Officials Committee agrees the text of the Memorandum and recommends it for signature by the Secretaries General.",
+                    "Комитет старших должностных лиц согласовывает текст Меморандума и рекомендует его к подписанию Генеральными секретарями.",
+                )?),
+            },
+            "giving decision SOC/2023-III/DEC/3 its title and text",
         )
         .await?;
 
@@ -712,6 +803,51 @@ impl Demo {
             "circulating the Action Plan, version 3 (PAR/713)",
         )
         .await?;
+
+        // 13 June 2024: the meetings PAR/713 announces, the SWG of 25 June
+        // and the SOC of 27 June 2024 (session 2024-II), with the Action
+        // Plan on both agendas.
+        self.at(2024, 6, 13, 1)?;
+        let swg = self
+            .meeting(
+                officer,
+                NewMeeting {
+                    body: "SWG".into(),
+                    date: day(2024, 6, 25)?,
+                    session: None,
+                    venue: None,
+                    title: None,
+                },
+                "recording the SWG meeting of 25 June 2024",
+            )
+            .await?;
+        self.at(2024, 6, 13, 2)?;
+        let soc = self
+            .meeting(
+                officer,
+                NewMeeting {
+                    body: "SOC".into(),
+                    date: day(2024, 6, 27)?,
+                    session: Some(accord_domain::SessionNumber::parse("2024-II")?),
+                    venue: None,
+                    title: None,
+                },
+                "recording the SOC meeting of 27 June 2024 (2024-II)",
+            )
+            .await?;
+        for (minute, meeting) in [(3, swg), (4, soc)] {
+            self.at(2024, 6, 13, minute)?;
+            self.exec(
+                officer,
+                Command::AddAgendaItem {
+                    meeting_id: meeting,
+                    subject: AgendaSubject::Draft(plan.clone()),
+                    position: None,
+                },
+                "putting the Action Plan on the agendas PAR/713 announces",
+            )
+            .await?;
+        }
 
         // 14-17 June 2024: the Concept Paper is circulated (PAR/714) and put
         // on the agenda of the SWG of 25 June 2024.
@@ -1043,6 +1179,25 @@ fn texts(en: &str, ru: &str) -> anyhow::Result<Texts> {
     ])?)
 }
 
+/// The plan SOC/2023-III/DEC/2 approved, as SOC/19 names it.
+fn plan_of_implementation() -> anyhow::Result<Texts> {
+    Ok(Texts::from_pairs([
+        (
+            Lang::En,
+            "CICA Plan of Implementation of Confidence Building Measures for 2024".to_owned(),
+        ),
+        (
+            Lang::Ru,
+            "План СВМДА по реализации мер доверия на 2024 год".to_owned(),
+        ),
+        (
+            Lang::Kk,
+            "2024 жылға арналған Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі жоспар"
+                .to_owned(),
+        ),
+    ])?)
+}
+
 fn english(en: &str) -> anyhow::Result<Texts> {
     Ok(Texts::from_pairs([(Lang::En, en.to_owned())])?)
 }
@@ -1279,7 +1434,52 @@ mod tests {
             .one(store.db())
             .await
             .unwrap();
-        assert!(swg.is_some());
+        let swg = swg.unwrap();
+        let reader = accord_workflow::Reader::new(store.clone(), Cast::new().unwrap().officer);
+        let agenda = reader
+            .agendas(std::slice::from_ref(&swg.id))
+            .await
+            .unwrap()
+            .remove(&swg.id)
+            .unwrap();
+        let on_agenda: Vec<(i32, String)> = agenda
+            .iter()
+            .map(|a| (a.position, a.draft.as_ref().unwrap().id.clone()))
+            .collect();
+        let plan_id = draft_titled(store, &summary, PLAN_TITLE_EN).await.id;
+        assert_eq!(on_agenda, vec![(1, plan_id.clone()), (2, youth.id.clone())]);
+        let soc = reader
+            .meetings_page(
+                &accord_workflow::meetings::MeetingFilter {
+                    body: Some("SOC".into()),
+                    year: Some(2024),
+                    ..Default::default()
+                },
+                10,
+                None,
+            )
+            .await
+            .unwrap();
+        assert_eq!(soc.nodes.len(), 1);
+        assert_eq!(soc.nodes[0].date, day(2024, 6, 27).unwrap());
+        assert_eq!(soc.nodes[0].session, Some(2));
+        let dec_2 = reader
+            .decision_by_number(&DecisionNumber::parse("SOC/2023-III/DEC/2").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(dec_2.date, day(2023, 12, 12).unwrap());
+        assert_eq!(dec_2.approvals.len(), 1);
+        assert_eq!(dec_2.approvals[0].kind, ApprovalKind::Plan);
+        assert!(
+            dec_2
+                .text
+                .as_ref()
+                .unwrap()
+                .get(Lang::En)
+                .unwrap()
+                .contains("27 items"),
+            "{dec_2:?}"
+        );
 
         let memorandum = draft_titled(store, &summary, MEMORANDUM_TITLE_EN).await;
         assert_eq!(notes_of(store, &memorandum.id).await[0].number, "PAR/1454");

@@ -1407,3 +1407,332 @@ impl Reader {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use accord_domain::{Anchor, Content, Item, Lang, OrgCode, OrgKind, Role};
+
+    use super::*;
+    use crate::engine::{Command, NewDraft};
+    use crate::entity::audit_log;
+    use crate::store::Store;
+    use crate::testing::{fresh_store, officer};
+
+    fn english(text: &str) -> Texts {
+        Texts::from_pairs([(Lang::En, text.to_owned())]).unwrap()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn delegate() -> Actor {
+        Actor::new(
+            "kaz-delegate",
+            "A Delegate",
+            OrgCode::parse("KAZ").unwrap(),
+            OrgKind::MemberState,
+            [Role::Delegate],
+        )
+        .unwrap()
+    }
+
+    async fn draft(engine: &Engine) -> String {
+        let content = Content::new(vec![Item {
+            anchor: Anchor::parse("item-1").unwrap(),
+            texts: english("A text."),
+        }])
+        .unwrap();
+        match engine
+            .execute(
+                &officer(),
+                Command::CreateDraft(NewDraft {
+                    kind: "CONCEPT_PAPER".into(),
+                    title: english("An internal draft"),
+                    signatories: vec![OrgCode::parse("CICA").unwrap()],
+                    content,
+                }),
+            )
+            .await
+            .unwrap()
+        {
+            Outcome::Draft { draft_id } => draft_id,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    async fn meeting(engine: &Engine, body: &str, day: NaiveDate, session: Option<&str>) -> String {
+        let new = NewMeeting {
+            body: body.into(),
+            date: day,
+            session: session.map(|s| SessionNumber::parse(s).unwrap()),
+            venue: None,
+            title: None,
+        };
+        match engine
+            .execute(&officer(), Command::ScheduleMeeting(new))
+            .await
+            .unwrap()
+        {
+            Outcome::Meeting { meeting_id } => meeting_id,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    async fn add(engine: &Engine, meeting_id: &str, title: &str, position: Option<i32>) {
+        engine
+            .execute(
+                &officer(),
+                Command::AddAgendaItem {
+                    meeting_id: meeting_id.into(),
+                    subject: AgendaSubject::Titled(english(title)),
+                    position,
+                },
+            )
+            .await
+            .unwrap();
+    }
+
+    async fn titles(store: &Store, actor: Actor, meeting_id: &str) -> Vec<(i32, String)> {
+        Reader::new(store.clone(), actor)
+            .agendas(&[meeting_id.to_owned()])
+            .await
+            .unwrap()
+            .remove(meeting_id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| {
+                let title = match (&a.title, &a.draft) {
+                    (Some(t), _) => t.first().to_owned(),
+                    (None, Some(d)) => d.title.first().to_owned(),
+                    (None, None) => String::new(),
+                };
+                (a.position, title)
+            })
+            .collect()
+    }
+
+    fn numbered(titles: &[&str]) -> Vec<(i32, String)> {
+        titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i as i32 + 1, (*t).to_owned()))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn an_agenda_stays_numbered_without_gaps_through_adds_moves_and_removals() {
+        let store = fresh_store().await;
+        let engine = Engine::new(store.clone());
+        let id = meeting(&engine, "SOC", date(2024, 6, 27), Some("2024-II")).await;
+        add(&engine, &id, "B", None).await;
+        add(&engine, &id, "C", None).await;
+        add(&engine, &id, "A", Some(1)).await;
+        assert_eq!(
+            titles(&store, officer(), &id).await,
+            numbered(&["A", "B", "C"])
+        );
+        let items = Reader::new(store.clone(), officer())
+            .agendas(&[id.clone()])
+            .await
+            .unwrap()
+            .remove(&id)
+            .unwrap();
+        engine
+            .execute(
+                &officer(),
+                Command::MoveAgendaItem {
+                    item_id: items[0].id.clone(),
+                    position: 3,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            titles(&store, officer(), &id).await,
+            numbered(&["B", "C", "A"])
+        );
+        engine
+            .execute(
+                &officer(),
+                Command::RemoveAgendaItem {
+                    item_id: items[1].id.clone(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(titles(&store, officer(), &id).await, numbered(&["C", "A"]));
+        let refused = engine
+            .execute(
+                &officer(),
+                Command::MoveAgendaItem {
+                    item_id: items[0].id.clone(),
+                    position: 3,
+                },
+            )
+            .await;
+        assert!(
+            matches!(refused, Err(WorkflowError::Rejected(_))),
+            "{refused:?}"
+        );
+        let audited = audit_log::Entity::find()
+            .filter(audit_log::Column::EntityId.eq(id.as_str()))
+            .count(store.db())
+            .await
+            .unwrap();
+        assert_eq!(audited, 6, "schedule, three adds, a move and a removal");
+    }
+
+    #[tokio::test]
+    async fn concurrent_additions_get_distinct_consecutive_positions() {
+        let store = fresh_store().await;
+        let engine = Engine::new(store.clone());
+        let id = meeting(&engine, "SWG", date(2024, 6, 25), None).await;
+        let adds = (0..12).map(|n| {
+            let engine = engine.clone();
+            let id = id.clone();
+            tokio::spawn(async move { add(&engine, &id, &format!("Item {n}"), None).await })
+        });
+        for handle in adds.collect::<Vec<_>>() {
+            handle.await.unwrap();
+        }
+        let positions: Vec<i32> = titles(&store, officer(), &id)
+            .await
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        assert_eq!(positions, (1..=12).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn a_draft_the_viewer_may_not_see_is_left_off_the_agenda() {
+        let store = fresh_store().await;
+        let engine = Engine::new(store.clone());
+        let id = meeting(&engine, "SWG", date(2024, 6, 25), None).await;
+        let internal = draft(&engine).await;
+        add(&engine, &id, "Opening", None).await;
+        engine
+            .execute(
+                &officer(),
+                Command::AddAgendaItem {
+                    meeting_id: id.clone(),
+                    subject: AgendaSubject::Draft(internal),
+                    position: None,
+                },
+            )
+            .await
+            .unwrap();
+        add(&engine, &id, "Closing", None).await;
+        assert_eq!(
+            titles(&store, officer(), &id).await,
+            numbered(&["Opening", "An internal draft", "Closing"])
+        );
+        assert_eq!(
+            titles(&store, delegate(), &id).await,
+            numbered(&["Opening", "Closing"])
+        );
+    }
+
+    #[tokio::test]
+    async fn decisions_are_numbered_per_session_and_checked_against_the_meeting() {
+        let store = fresh_store().await;
+        let engine = Engine::new(store.clone());
+        let soc = meeting(&engine, "SOC", date(2023, 12, 12), Some("2023-III")).await;
+        let record = |number: Option<&str>, meeting_id: &str| {
+            Command::RecordDecision(NewDecision {
+                meeting_id: meeting_id.to_owned(),
+                number: number.map(|n| DecisionNumber::parse(n).unwrap()),
+                title: english("On the Plan of Implementation for 2024"),
+                text: None,
+                approves: vec![Approved::Document {
+                    kind: ApprovalKind::Plan,
+                    title: english("Plan of Implementation of CBMs for 2024"),
+                }],
+            })
+        };
+        let reader = Reader::new(store.clone(), delegate());
+        engine
+            .execute(&officer(), record(Some("SOC/2023-III/DEC/2"), &soc))
+            .await
+            .unwrap();
+        let Outcome::Decision { decision_id } = engine
+            .execute(&officer(), record(None, &soc))
+            .await
+            .unwrap()
+        else {
+            panic!("not a decision");
+        };
+        assert_eq!(
+            reader.decision(&decision_id).await.unwrap().number,
+            "SOC/2023-III/DEC/3"
+        );
+        for (number, why) in [
+            ("SOC/2023-III/DEC/2", "taken"),
+            ("SOC/2023-II/DEC/9", "another session"),
+            ("SOC/2024-III/DEC/9", "another year"),
+            ("MC/2023-III/DEC/9", "another body"),
+        ] {
+            let refused = engine.execute(&officer(), record(Some(number), &soc)).await;
+            assert!(
+                matches!(refused, Err(WorkflowError::Rejected(_))),
+                "{why}: {refused:?}"
+            );
+        }
+        let swg = meeting(&engine, "SWG", date(2023, 12, 11), None).await;
+        let refused = engine.execute(&officer(), record(None, &swg)).await;
+        assert!(
+            matches!(refused, Err(WorkflowError::Rejected(_))),
+            "{refused:?}"
+        );
+        let refused = engine.execute(&delegate(), record(None, &soc)).await;
+        assert!(
+            matches!(refused, Err(WorkflowError::Forbidden(_))),
+            "{refused:?}"
+        );
+        let found = reader
+            .decision_by_number(&DecisionNumber::parse("SOC/2023-III/DEC/2").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(found.approvals[0].kind, ApprovalKind::Plan);
+        assert_eq!(found.date, date(2023, 12, 12));
+    }
+
+    #[tokio::test]
+    async fn a_meeting_is_recorded_once_per_body_and_date_with_a_known_body() {
+        let store = fresh_store().await;
+        let engine = Engine::new(store.clone());
+        let id = meeting(&engine, "MC", date(2024, 10, 1), None).await;
+        let again = NewMeeting {
+            body: "MC".into(),
+            date: date(2024, 10, 1),
+            session: None,
+            venue: Some("Baku".into()),
+            title: None,
+        };
+        let refused = engine
+            .execute(&officer(), Command::ScheduleMeeting(again.clone()))
+            .await;
+        assert!(
+            matches!(refused, Err(WorkflowError::Rejected(_))),
+            "{refused:?}"
+        );
+        let unknown = NewMeeting {
+            body: "UNGA".into(),
+            ..again
+        };
+        let refused = engine
+            .execute(&officer(), Command::ScheduleMeeting(unknown))
+            .await;
+        assert!(
+            matches!(refused, Err(WorkflowError::Rejected(_))),
+            "{refused:?}"
+        );
+        let read = Reader::new(store.clone(), delegate())
+            .meeting(&id)
+            .await
+            .unwrap();
+        assert_eq!(read.venue, DEFAULT_VENUE);
+        assert_eq!(read.session, Some(1));
+        assert_eq!(read.body_names.get(Lang::En), Some("Ministerial Council"));
+    }
+}

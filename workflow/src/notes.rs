@@ -913,8 +913,9 @@ mod tests {
             )
             .await
             .unwrap();
-        // Rolls back the reference order and the registry migrations.
-        Migrator::down(store.db(), Some(2)).await.unwrap();
+        // Rolls back the meetings, the reference order and the registry
+        // migrations.
+        Migrator::down(store.db(), Some(3)).await.unwrap();
         Migrator::up(store.db(), None).await.unwrap();
         // Backfilled as a note from before the registry: composed anew.
         let reader = Reader::new(store, officer());
