@@ -15,6 +15,7 @@ mod helpers;
 mod input;
 mod lifecycle;
 mod limits;
+mod meetings;
 mod permissions;
 mod registry;
 mod tokens;
