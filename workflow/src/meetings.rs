@@ -1533,7 +1533,7 @@ mod tests {
             numbered(&["A", "B", "C"])
         );
         let items = Reader::new(store.clone(), officer())
-            .agendas(&[id.clone()])
+            .agendas(std::slice::from_ref(&id))
             .await
             .unwrap()
             .remove(&id)
