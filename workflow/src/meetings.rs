@@ -1193,6 +1193,20 @@ impl Reader {
             .ok_or_else(not_found)
     }
 
+    /// Decisions by id; unknown ids are left out.
+    pub async fn decisions_by_id(&self, ids: &[String]) -> Result<HashMap<String, DecisionRecord>> {
+        let rows = decision::Entity::find()
+            .filter(decision::Column::Id.is_in(ids.iter().filter(|id| is_id(id)).cloned()))
+            .all(self.store().db())
+            .await?;
+        Ok(self
+            .decision_records(rows)
+            .await?
+            .into_iter()
+            .map(|d| (d.id.clone(), d))
+            .collect())
+    }
+
     /// One decision by number, or `NOT_FOUND`.
     pub async fn decision_by_number(&self, number: &DecisionNumber) -> Result<DecisionRecord> {
         let rows = decision::Entity::find()

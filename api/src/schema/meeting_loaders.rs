@@ -20,6 +20,9 @@ pub struct MeetingById(pub String);
 /// A meeting's agenda as the viewer sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AgendaOf(pub String);
+/// A decision by id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DecisionById(pub String);
 /// The decisions taken at a meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DecisionsAt(pub String);
@@ -109,6 +112,25 @@ impl Loader<DecisionsAt> for MeetingLoaders {
         Ok(found
             .into_iter()
             .map(|(k, v)| (DecisionsAt(k), v))
+            .collect())
+    }
+}
+
+impl Loader<DecisionById> for MeetingLoaders {
+    type Value = DecisionRecord;
+    type Error = Arc<WorkflowError>;
+
+    async fn load(
+        &self,
+        keys: &[DecisionById],
+    ) -> Result<HashMap<DecisionById, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .decisions_by_id(&ids(keys, |k| k.0.clone()))
+            .await?;
+        Ok(found
+            .into_iter()
+            .map(|(k, v)| (DecisionById(k), v))
             .collect())
     }
 }

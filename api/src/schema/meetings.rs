@@ -12,12 +12,13 @@ use accord_workflow::meetings::{
     DecisionRecord, MeetingFilter as MeetingWhere, MeetingRecord, NewDecision, NewMeeting,
 };
 use accord_workflow::paging::Page;
+use accord_workflow::read::{DecisionView, MeetingView};
 use accord_workflow::{Command, Outcome};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
 use super::enums::{DraftState, Lang};
 use super::meeting_loaders::{
-    AgendaOf, DecisionsAt, MeetingById, MeetingLoader, load, meeting_loader,
+    AgendaOf, DecisionById, DecisionsAt, MeetingById, MeetingLoader, load, meeting_loader,
 };
 use super::mutation::{LocalizedTextInput, run, texts, unexpected};
 use super::query::PageInfo;
@@ -68,19 +69,51 @@ impl Body {
     }
 }
 
-/// A meeting of a body.
+/// A meeting of a body. What a draft's `meetings` shows (body, date,
+/// session) is at hand; the rest is loaded when asked for, so the `Draft`
+/// query costs no statement more for it.
 #[derive(Clone)]
 pub struct Meeting {
-    record: Arc<MeetingRecord>,
+    id: String,
+    body: String,
+    date: chrono::NaiveDate,
+    session: Option<i32>,
+    full: Option<Arc<MeetingRecord>>,
     loader: MeetingLoader,
 }
 
 impl Meeting {
     fn new(record: MeetingRecord, loader: &MeetingLoader) -> Meeting {
         Meeting {
-            record: Arc::new(record),
+            id: record.id.clone(),
+            body: record.body.clone(),
+            date: record.date,
+            session: record.session,
+            full: Some(Arc::new(record)),
             loader: Arc::clone(loader),
         }
+    }
+
+    /// A meeting of which only the basics have been read.
+    pub(crate) fn basic(view: MeetingView, loader: &MeetingLoader) -> Meeting {
+        Meeting {
+            id: view.id,
+            body: view.body,
+            date: view.date,
+            session: view.session,
+            full: None,
+            loader: Arc::clone(loader),
+        }
+    }
+
+    async fn record(&self) -> Result<Arc<MeetingRecord>> {
+        if let Some(full) = &self.full {
+            return Ok(Arc::clone(full));
+        }
+        load(&self.loader, MeetingById(self.id.clone()))
+            .await?
+            .map(Arc::new)
+            .ok_or_else(|| internal(&format!("meeting {} is missing", self.id)))
     }
 }
 
@@ -90,64 +123,72 @@ impl Meeting {
 impl Meeting {
     /// The meeting's id.
     async fn id(&self) -> ID {
-        ID(self.record.id.clone())
+        ID(self.id.clone())
     }
 
     /// The body's code: `SWG`, `SOC`, `MC` or `SUMMIT`.
     async fn body(&self) -> &str {
-        &self.record.body
+        &self.body
     }
 
     /// The body, with its names.
-    async fn body_details(&self) -> Body {
-        Body {
-            code: self.record.body.clone(),
-            names: self.record.body_names.clone(),
-        }
+    async fn body_details(&self) -> Result<Body> {
+        let record = self.record().await?;
+        Ok(Body {
+            code: record.body.clone(),
+            names: record.body_names.clone(),
+        })
     }
 
     /// The body's name in `lang`, else English.
-    async fn body_name(&self, lang: Option<Lang>) -> String {
-        text_in(&self.record.body_names, lang)
+    async fn body_name(&self, lang: Option<Lang>) -> Result<String> {
+        Ok(text_in(&self.record().await?.body_names, lang))
     }
 
     /// The date.
     async fn date(&self) -> Date {
-        Date(self.record.date)
+        Date(self.date)
     }
 
     /// The session within the year, e.g. `2024-II`.
     async fn session(&self) -> Option<String> {
         use chrono::Datelike;
-        let session = u32::try_from(self.record.session?).ok()?;
-        SessionNumber::new(self.record.date.year(), session)
+        let session = u32::try_from(self.session?).ok()?;
+        SessionNumber::new(self.date.year(), session)
             .ok()
             .map(|s| s.to_string())
     }
 
     /// Where it is held (`Astana` unless recorded otherwise).
-    async fn venue(&self) -> &str {
-        &self.record.venue
+    async fn venue(&self) -> Result<String> {
+        Ok(self.record().await?.venue.clone())
     }
 
     /// Its title in `lang`, else English, if it has one.
-    async fn title(&self, lang: Option<Lang>) -> Option<String> {
-        self.record.title.as_ref().map(|t| text_in(t, lang))
+    async fn title(&self, lang: Option<Lang>) -> Result<Option<String>> {
+        Ok(self
+            .record()
+            .await?
+            .title
+            .as_ref()
+            .map(|t| text_in(t, lang)))
     }
 
     /// Its title in every language.
-    async fn titles(&self) -> Vec<LocalizedText> {
-        self.record
+    async fn titles(&self) -> Result<Vec<LocalizedText>> {
+        Ok(self
+            .record()
+            .await?
             .title
             .as_ref()
             .map(localized)
-            .unwrap_or_default()
+            .unwrap_or_default())
     }
 
     /// The agenda in order. An item whose draft the viewer may not see is
     /// left out, and the items shown are numbered 1, 2, 3, …
     async fn agenda(&self) -> Result<Vec<AgendaItem>> {
-        Ok(load(&self.loader, AgendaOf(self.record.id.clone()))
+        Ok(load(&self.loader, AgendaOf(self.id.clone()))
             .await?
             .unwrap_or_default()
             .into_iter()
@@ -157,7 +198,7 @@ impl Meeting {
 
     /// The decisions taken at it, by number.
     async fn decisions(&self) -> Result<Vec<Decision>> {
-        Ok(load(&self.loader, DecisionsAt(self.record.id.clone()))
+        Ok(load(&self.loader, DecisionsAt(self.id.clone()))
             .await?
             .unwrap_or_default()
             .into_iter()
@@ -203,19 +244,47 @@ impl AgendaItem {
     }
 }
 
-/// A numbered decision.
+/// A numbered decision. What a draft's `decision` shows (number, date) is
+/// at hand; the rest is loaded when asked for.
 #[derive(Clone)]
 pub struct Decision {
-    record: Arc<DecisionRecord>,
+    id: String,
+    number: String,
+    date: chrono::NaiveDate,
+    full: Option<Arc<DecisionRecord>>,
     loader: MeetingLoader,
 }
 
 impl Decision {
     pub(crate) fn new(record: DecisionRecord, loader: &MeetingLoader) -> Decision {
         Decision {
-            record: Arc::new(record),
+            id: record.id.clone(),
+            number: record.number.clone(),
+            date: record.date,
+            full: Some(Arc::new(record)),
             loader: Arc::clone(loader),
         }
+    }
+
+    /// A decision of which only the basics have been read.
+    pub(crate) fn basic(view: DecisionView, loader: &MeetingLoader) -> Decision {
+        Decision {
+            id: view.id,
+            number: view.number,
+            date: view.date,
+            full: None,
+            loader: Arc::clone(loader),
+        }
+    }
+
+    async fn record(&self) -> Result<Arc<DecisionRecord>> {
+        if let Some(full) = &self.full {
+            return Ok(Arc::clone(full));
+        }
+        load(&self.loader, DecisionById(self.id.clone()))
+            .await?
+            .map(Arc::new)
+            .ok_or_else(|| internal(&format!("decision {} is missing", self.id)))
     }
 }
 
@@ -225,78 +294,93 @@ impl Decision {
 impl Decision {
     /// The decision's id.
     async fn id(&self) -> ID {
-        ID(self.record.id.clone())
+        ID(self.id.clone())
     }
 
     /// e.g. `SOC/2024-II/DEC/3`.
     async fn number(&self) -> &str {
-        &self.record.number
+        &self.number
     }
 
     /// The date (the meeting's).
     async fn date(&self) -> Date {
-        Date(self.record.date)
+        Date(self.date)
     }
 
     /// The deciding body's code.
-    async fn body(&self) -> &str {
-        &self.record.body
+    async fn body(&self) -> Result<String> {
+        Ok(self.record().await?.body.clone())
     }
 
     /// The session, e.g. `2023-III`.
     async fn session(&self) -> Result<String> {
-        let session = u32::try_from(self.record.session).map_err(|e| internal(&e))?;
-        Ok(SessionNumber::new(self.record.year, session)
-            .gql()?
-            .to_string())
+        let record = self.record().await?;
+        let session = u32::try_from(record.session).map_err(|e| internal(&e))?;
+        Ok(SessionNumber::new(record.year, session).gql()?.to_string())
     }
 
     /// The meeting that took it.
     async fn meeting(&self) -> Result<Meeting> {
-        let record = load(&self.loader, MeetingById(self.record.meeting_id.clone()))
+        let meeting_id = self.record().await?.meeting_id.clone();
+        let record = load(&self.loader, MeetingById(meeting_id))
             .await?
             .ok_or_else(|| internal(&"a decision's meeting is missing"))?;
         Ok(Meeting::new(record, &self.loader))
     }
 
     /// Its title in `lang`, else English; null until set.
-    async fn title(&self, lang: Option<Lang>) -> Option<String> {
-        self.record.title.as_ref().map(|t| text_in(t, lang))
+    async fn title(&self, lang: Option<Lang>) -> Result<Option<String>> {
+        Ok(self
+            .record()
+            .await?
+            .title
+            .as_ref()
+            .map(|t| text_in(t, lang)))
     }
 
     /// Its title in every language.
-    async fn titles(&self) -> Vec<LocalizedText> {
-        self.record
+    async fn titles(&self) -> Result<Vec<LocalizedText>> {
+        Ok(self
+            .record()
+            .await?
             .title
             .as_ref()
             .map(localized)
-            .unwrap_or_default()
+            .unwrap_or_default())
     }
 
     /// Its text in `lang`, else English; null until set.
-    async fn text(&self, lang: Option<Lang>) -> Option<String> {
-        self.record.text.as_ref().map(|t| text_in(t, lang))
+    async fn text(&self, lang: Option<Lang>) -> Result<Option<String>> {
+        Ok(self.record().await?.text.as_ref().map(|t| text_in(t, lang)))
     }
 
     /// Its text in every language.
-    async fn texts(&self) -> Vec<LocalizedText> {
-        self.record.text.as_ref().map(localized).unwrap_or_default()
+    async fn texts(&self) -> Result<Vec<LocalizedText>> {
+        Ok(self
+            .record()
+            .await?
+            .text
+            .as_ref()
+            .map(localized)
+            .unwrap_or_default())
     }
 
     /// The revision `editDecision` compares against.
-    async fn revision(&self) -> i32 {
-        self.record.revision
+    async fn revision(&self) -> Result<i32> {
+        Ok(self.record().await?.revision)
     }
 
     /// What it approves, in order. A draft the viewer may not see is left
     /// out.
-    async fn approvals(&self) -> Vec<Approval> {
-        self.record
+    async fn approvals(&self) -> Result<Vec<Approval>> {
+        Ok(self
+            .record()
+            .await?
             .approvals
             .iter()
             .cloned()
             .map(Approval)
-            .collect()
+            .collect())
     }
 }
 
@@ -652,20 +736,6 @@ async fn decision_of(ctx: &Context<'_>, outcome: Outcome) -> Result<DecisionPayl
 pub(crate) async fn decision_by_id(ctx: &Context<'_>, id: &str) -> Result<Decision> {
     let record = reader(ctx)?.decision(id).await.gql()?;
     Ok(Decision::new(record, &meeting_loader(ctx)?))
-}
-
-/// The meetings a draft was on, as full meetings (for `Draft.meetings`).
-pub(crate) async fn meetings_by_id(ctx: &Context<'_>, ids: Vec<String>) -> Result<Vec<Meeting>> {
-    let loader = meeting_loader(ctx)?;
-    let mut found = loader
-        .load_many(ids.iter().cloned().map(MeetingById))
-        .await
-        .map_err(|error| internal(&error))?;
-    Ok(ids
-        .into_iter()
-        .filter_map(|id| found.remove(&MeetingById(id)))
-        .map(|m| Meeting::new(m, &loader))
-        .collect())
 }
 
 /// The meetings and decisions mutations (Secretariat only).

@@ -18,7 +18,8 @@ use super::loaders::{
     CommentsOf, DecisionOf, HistoryOf, ItemsOf, LoadError, Loaders, MeetingsOf, NotesOf, OrgByCode,
     RequestLoader, SignaturesOf, VersionsOf,
 };
-use super::meetings::{Decision, Meeting, decision_by_id, meetings_by_id};
+use super::meeting_loaders::meeting_loader;
+use super::meetings::{Decision, Meeting};
 use super::registry::Note;
 use super::scalars::DateTime;
 use crate::error::{GqlResult, from_workflow, internal};
@@ -297,21 +298,21 @@ impl Draft {
 
     /// The meetings that had it on their agenda, by date.
     async fn meetings(&self, ctx: &Context<'_>) -> Result<Vec<Meeting>> {
-        let ids = load(ctx, MeetingsOf(self.0.id.clone()))
+        let loader = meeting_loader(ctx)?;
+        Ok(load(ctx, MeetingsOf(self.0.id.clone()))
             .await?
             .unwrap_or_default()
             .into_iter()
-            .map(|m| m.id)
-            .collect();
-        meetings_by_id(ctx, ids).await
+            .map(|m| Meeting::basic(m, &loader))
+            .collect())
     }
 
     /// The SOC decision that agreed it.
     async fn decision(&self, ctx: &Context<'_>) -> Result<Option<Decision>> {
-        match load(ctx, DecisionOf(self.0.id.clone())).await? {
-            Some(view) => Ok(Some(decision_by_id(ctx, &view.id).await?)),
-            None => Ok(None),
-        }
+        let loader = meeting_loader(ctx)?;
+        Ok(load(ctx, DecisionOf(self.0.id.clone()))
+            .await?
+            .map(|view| Decision::basic(view, &loader)))
     }
 
     /// Signatures so far.
