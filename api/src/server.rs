@@ -372,6 +372,21 @@ async fn execute(
     let loader = request_loader(reader.clone());
     let request = request.data(reader).data(loader).data(state.engine.clone());
     let response = state.schema.for_request(&request).execute(request).await;
+    if response.errors.is_empty() {
+        // Nothing to amend: written out as it is, without an intermediate
+        // JSON tree.
+        return match serde_json::to_vec(&response) {
+            Ok(body) => json_bytes(media, StatusCode::OK, body),
+            Err(detail) => {
+                let gql = crate::error::internal(&detail);
+                json_response(
+                    media,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    json!({ "errors": [gql_error_json(&gql)] }),
+                )
+            }
+        };
+    }
     let request_error = is_request_error(&response);
     let mut value = match serde_json::to_value(&response) {
         Ok(value) => value,
@@ -525,7 +540,7 @@ async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Actor, De
         ))
     };
     let org = OrgCode::parse(&claims.org).map_err(|e| refused(e.to_string()))?;
-    let kind = accord_workflow::read::organization_kind(state.store.db(), org.as_str())
+    let kind = accord_workflow::read::organization_kind(&state.store, org.as_str())
         .await
         .map_err(|e| Denied::Internal(e.to_string()))?
         .ok_or_else(|| refused(format!("organisation {org} is not known")))?;
@@ -596,11 +611,15 @@ fn error(media: MediaType, status: StatusCode, code: Code, message: &str) -> Res
 }
 
 fn json_response(media: MediaType, status: StatusCode, body: Value) -> Response {
+    json_bytes(media, status, body.to_string().into_bytes())
+}
+
+fn json_bytes(media: MediaType, status: StatusCode, body: Vec<u8>) -> Response {
     Response::builder()
         .status(status)
         .content_type(media.content_type())
         .header(header::VARY, "Accept")
-        .body(body.to_string())
+        .body(body)
 }
 
 #[cfg(test)]

@@ -336,7 +336,8 @@ impl std::fmt::Debug for Engine {
 pub(crate) struct Snapshot {
     pub(crate) row: draft::Model,
     pub(crate) signatories: Vec<String>,
-    pub(crate) signed_by: Vec<String>,
+    /// The signatures so far, in the order given.
+    pub(crate) signatures: Vec<signature::Model>,
 }
 
 impl Snapshot {
@@ -356,7 +357,7 @@ impl Snapshot {
                 .circulated_version
                 .is_none_or(|c| c < self.row.current_version),
             viewer_signs,
-            viewer_signed: self.signed_by.iter().any(|s| s == org),
+            viewer_signed: self.signatures.iter().any(|s| s.org_code == org),
         })
     }
 }
@@ -1495,17 +1496,16 @@ pub(crate) async fn snapshot<C: ConnectionTrait>(conn: &C, draft_id: &str) -> Re
         .into_iter()
         .map(|s| s.org_code)
         .collect();
-    let signed_by = signature::Entity::find()
+    let signatures = signature::Entity::find()
         .filter(signature::Column::DraftId.eq(draft_id))
+        .order_by_asc(signature::Column::SignedAt)
+        .order_by_asc(signature::Column::OrgCode)
         .all(conn)
-        .await?
-        .into_iter()
-        .map(|s| s.org_code)
-        .collect();
+        .await?;
     Ok(Snapshot {
         row,
         signatories,
-        signed_by,
+        signatures,
     })
 }
 

@@ -8,6 +8,7 @@
 //! to parties, and a member state reads only its own comments.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use accord_domain::{
     Anchor, CommentKind, CommentStatus, Content, DraftState, Item, ItemChange, Lang,
@@ -16,15 +17,14 @@ use accord_domain::{
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::actor::Actor;
 use crate::engine::{Snapshot, parse_state, snapshot};
 use crate::entity::{
     audit_log, comment, decision, draft, draft_signatory, item, meeting, meeting_agenda, note,
-    note_reference, organization, signature, version,
+    note_reference, signature, version,
 };
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, DraftFacts, Relation};
@@ -53,6 +53,8 @@ pub struct DraftView {
     pub updated_at: DateTime<Utc>,
     /// Required signatory organisations, in order.
     pub signatories: Vec<String>,
+    /// The signatures so far, in the order given.
+    pub signatures: Vec<SignatureView>,
     /// The facts the permission rules use, for this viewer.
     pub facts: DraftFacts,
 }
@@ -264,23 +266,9 @@ impl Reader {
         &self.store
     }
 
-    /// Every organisation.
-    pub async fn all_organizations(&self) -> Result<Vec<OrgView>> {
-        Ok(organization::Entity::find()
-            .all(self.store.db())
-            .await?
-            .into_iter()
-            .map(|o| OrgView {
-                code: o.code,
-                kind: o.kind,
-                name: o.name,
-            })
-            .collect())
-    }
-
-    /// Organisations by code.
-    pub async fn organizations(&self, codes: &[String]) -> Result<HashMap<String, OrgView>> {
-        organizations(&self.store, codes).await
+    /// Every organisation, ordered by code.
+    pub async fn all_organizations(&self) -> Result<Arc<[OrgView]>> {
+        self.store.organizations().await
     }
 
     /// One draft, or `NOT_FOUND` if it does not exist or is hidden.
@@ -309,6 +297,17 @@ impl Reader {
             created_at: snap.row.created_at,
             updated_at: snap.row.updated_at,
             signatories: snap.signatories,
+            signatures: snap
+                .signatures
+                .into_iter()
+                .map(|s| SignatureView {
+                    org_code: s.org_code,
+                    signer_sub: s.signer_sub,
+                    signer_name: s.signer_name,
+                    content_hash: s.content_hash,
+                    signed_at: s.signed_at,
+                })
+                .collect(),
             facts,
         }))
     }
@@ -373,6 +372,8 @@ impl Reader {
         let mut signed = group(
             signature::Entity::find()
                 .filter(signature::Column::DraftId.is_in(ids))
+                .order_by_asc(signature::Column::SignedAt)
+                .order_by_asc(signature::Column::OrgCode)
                 .all(self.store.db())
                 .await?,
             |s| s.draft_id.clone(),
@@ -386,12 +387,7 @@ impl Reader {
                     .into_iter()
                     .map(|s| s.org_code)
                     .collect(),
-                signed_by: signed
-                    .remove(&row.id)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|s| s.org_code)
-                    .collect(),
+                signatures: signed.remove(&row.id).unwrap_or_default(),
                 row,
             };
             if let Some(view) = self.view(snap)? {
@@ -649,29 +645,6 @@ impl Reader {
             .collect())
     }
 
-    /// The signatures on each draft, in the order given.
-    pub async fn signatures(
-        &self,
-        draft_ids: &[String],
-    ) -> Result<HashMap<String, Vec<SignatureView>>> {
-        let rows = signature::Entity::find()
-            .filter(signature::Column::DraftId.is_in(draft_ids.iter().cloned()))
-            .order_by_asc(signature::Column::SignedAt)
-            .all(self.store.db())
-            .await?;
-        let mut out: HashMap<String, Vec<SignatureView>> = HashMap::new();
-        for s in rows {
-            out.entry(s.draft_id).or_default().push(SignatureView {
-                org_code: s.org_code,
-                signer_sub: s.signer_sub,
-                signer_name: s.signer_name,
-                content_hash: s.content_hash,
-                signed_at: s.signed_at,
-            });
-        }
-        Ok(out)
-    }
-
     /// Each draft's history from the audit log. Viewers who do not read all
     /// comments see state changes and their own organisation's entries only.
     pub async fn history(
@@ -795,39 +768,16 @@ impl Reader {
     }
 }
 
-/// Organisations by code.
-pub async fn organizations(store: &Store, codes: &[String]) -> Result<HashMap<String, OrgView>> {
-    Ok(organization::Entity::find()
-        .filter(organization::Column::Code.is_in(codes.iter().cloned()))
-        .all(store.db())
-        .await?
-        .into_iter()
-        .map(|o| {
-            (
-                o.code.clone(),
-                OrgView {
-                    code: o.code,
-                    kind: o.kind,
-                    name: o.name,
-                },
-            )
-        })
-        .collect())
-}
-
 /// The kind of a known organisation, or `None` if the code is unknown.
-pub async fn organization_kind<C: ConnectionTrait>(
-    conn: &C,
+pub async fn organization_kind(
+    store: &Store,
     code: &str,
 ) -> Result<Option<accord_domain::OrgKind>> {
-    let Some(row) = organization::Entity::find_by_id(code.to_owned())
-        .one(conn)
-        .await?
-    else {
+    let Some(org) = store.organization(code).await? else {
         return Ok(None);
     };
-    row.kind.parse().map(Some).map_err(|_| {
-        WorkflowError::Corrupt(format!("organisation {code} has unknown kind {}", row.kind))
+    org.kind.parse().map(Some).map_err(|_| {
+        WorkflowError::Corrupt(format!("organisation {code} has unknown kind {}", org.kind))
     })
 }
 

@@ -61,9 +61,10 @@ pub struct NoteRecord {
     pub revision: Option<i32>,
     /// Earlier notes cited, as (id, number, date), in the order cited.
     pub references: Vec<(String, String, NaiveDate)>,
-    /// The text in each language, frozen at issue (absent while unsent and
-    /// for notes issued before the registry existed).
-    pub texts: Option<BTreeMap<Lang, NoteText>>,
+    /// The text in each language as frozen at issue, as stored (JSON),
+    /// parsed only when a text is asked for; absent while unsent and for
+    /// notes issued before the registry existed.
+    pub texts: Option<String>,
     /// When it was written.
     pub created_at: DateTime<Utc>,
 }
@@ -237,7 +238,7 @@ impl Reader {
             .transpose()?;
         let addressee_kind = match &filter.addressee {
             Some(code) => Some(
-                crate::read::organization_kind(self.store().db(), code.as_str())
+                crate::read::organization_kind(self.store(), code.as_str())
                     .await?
                     .ok_or_else(|| {
                         WorkflowError::bad_input(format!(
@@ -410,7 +411,8 @@ impl Reader {
     /// The note's text in `lang`: as frozen at issue, or (unsent, or issued
     /// before the registry) composed from the formulae in force.
     pub async fn note_text(&self, record: &NoteRecord, lang: Lang) -> Result<NoteText> {
-        if let Some(texts) = &record.texts {
+        if let Some(raw) = &record.texts {
+            let texts: BTreeMap<Lang, NoteText> = from_json(raw, "texts")?;
             return texts.get(&lang).cloned().ok_or_else(|| {
                 WorkflowError::bad_input(format!(
                     "note {} was issued in {} only",
@@ -517,11 +519,7 @@ impl Reader {
                         Some(raw) => from_json(raw, "enclosures")?,
                         None => Vec::new(),
                     },
-                    texts: row
-                        .texts
-                        .as_deref()
-                        .map(|s| from_json(s, "texts"))
-                        .transpose()?,
+                    texts: row.texts,
                     id: row.id,
                     series: row.series,
                     number: Some(row.number),

@@ -23,8 +23,9 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::actor::Actor;
 use crate::audit::{self, AuditRecord, ChainLink};
-use crate::entity::audit_head;
+use crate::entity::{audit_head, organization};
 use crate::error::{Result, WorkflowError};
+use crate::read::OrgView;
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
@@ -85,11 +86,41 @@ impl CountCache {
     }
 }
 
+/// How long the organisations read from the database are served from
+/// memory. They are reference data, loaded by migrations and changed by
+/// none of Accord's commands; a row changed by hand is seen after at most
+/// this long.
+pub const DIRECTORY_TTL: Duration = Duration::from_secs(60);
+
+/// The organisations, as last read, so that authenticating a request and
+/// naming the organisations in a response cost no statement.
+#[derive(Debug, Default)]
+struct Directory {
+    loaded: std::sync::RwLock<Option<(Instant, Arc<[OrgView]>)>>,
+}
+
+impl Directory {
+    fn fresh(&self) -> Option<Arc<[OrgView]>> {
+        let loaded = self.loaded.read().ok()?;
+        loaded
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < DIRECTORY_TTL)
+            .map(|(_, orgs)| Arc::clone(orgs))
+    }
+
+    fn put(&self, orgs: Arc<[OrgView]>) {
+        if let Ok(mut loaded) = self.loaded.write() {
+            *loaded = Some((Instant::now(), orgs));
+        }
+    }
+}
+
 /// The database, shared by every request.
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
     counts: Arc<CountCache>,
+    directory: Arc<Directory>,
     /// SQLite allows one writer; queueing them here is fairer and faster
     /// than letting them spin on the busy handler.
     write_gate: Option<Arc<Mutex<()>>>,
@@ -127,7 +158,40 @@ impl Store {
             db,
             write_gate,
             counts: Arc::default(),
+            directory: Arc::default(),
         }
+    }
+
+    /// Every organisation, by code, from memory when read less than
+    /// [`DIRECTORY_TTL`] ago.
+    pub async fn organizations(&self) -> Result<Arc<[OrgView]>> {
+        if let Some(orgs) = self.directory.fresh() {
+            return Ok(orgs);
+        }
+        let mut orgs: Vec<OrgView> = organization::Entity::find()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|o| OrgView {
+                code: o.code,
+                kind: o.kind,
+                name: o.name,
+            })
+            .collect();
+        // Sorted here, not by the database, whose collation may differ.
+        orgs.sort_by(|a, b| a.code.cmp(&b.code));
+        let orgs: Arc<[OrgView]> = orgs.into();
+        self.directory.put(Arc::clone(&orgs));
+        Ok(orgs)
+    }
+
+    /// The organisation with `code`, if there is one.
+    pub async fn organization(&self, code: &str) -> Result<Option<OrgView>> {
+        let orgs = self.organizations().await?;
+        Ok(orgs
+            .binary_search_by(|o| o.code.as_str().cmp(code))
+            .ok()
+            .and_then(|i| orgs.get(i).cloned()))
     }
 
     /// The cached list counts.

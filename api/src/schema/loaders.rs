@@ -6,8 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use accord_workflow::read::{
-    CommentView, DecisionView, HistoryView, ItemView, MeetingView, OrgView, SignatureView,
-    VersionView,
+    CommentView, DecisionView, HistoryView, ItemView, MeetingView, OrgView, VersionView,
 };
 use accord_workflow::registry::NoteRecord;
 use accord_workflow::{Reader, Relation, WorkflowError};
@@ -31,9 +30,6 @@ pub struct MeetingsOf(pub String);
 /// The decision that agreed a draft.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DecisionOf(pub String);
-/// A draft's signatures.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SignaturesOf(pub String);
 /// A draft's history as the viewer may see it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct HistoryOf(pub String, pub Relation);
@@ -172,26 +168,6 @@ impl Loader<DecisionOf> for Loaders {
     }
 }
 
-impl Loader<SignaturesOf> for Loaders {
-    type Value = Vec<SignatureView>;
-    type Error = LoadError;
-
-    async fn load(
-        &self,
-        keys: &[SignaturesOf],
-    ) -> Result<HashMap<SignaturesOf, Self::Value>, Self::Error> {
-        let found = self
-            .reader
-            .signatures(&ids(keys, |k| k.0.clone()))
-            .await
-            .map_err(Arc::new)?;
-        Ok(found
-            .into_iter()
-            .map(|(k, v)| (SignaturesOf(k), v))
-            .collect())
-    }
-}
-
 impl Loader<HistoryOf> for Loaders {
     type Value = Vec<HistoryView>;
     type Error = LoadError;
@@ -213,16 +189,17 @@ impl Loader<OrgByCode> for Loaders {
     type Value = OrgView;
     type Error = LoadError;
 
-    /// Loads every organisation at once (reference data, a few dozen rows),
-    /// so one statement per request serves every organisation field.
+    /// Takes every organisation from the store's directory (reference data,
+    /// a few dozen rows, held in memory), so no organisation field costs a
+    /// statement.
     async fn load(
         &self,
         _keys: &[OrgByCode],
     ) -> Result<HashMap<OrgByCode, Self::Value>, Self::Error> {
         let all = self.reader.all_organizations().await.map_err(Arc::new)?;
         Ok(all
-            .into_iter()
-            .map(|o| (OrgByCode(o.code.clone()), o))
+            .iter()
+            .map(|o| (OrgByCode(o.code.clone()), o.clone()))
             .collect())
     }
 }

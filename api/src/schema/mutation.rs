@@ -531,19 +531,17 @@ impl Mutation {
         };
         match run(ctx, command).await? {
             Outcome::Signed { draft_id } => {
-                let reader = reader(ctx)?;
-                let org = reader.actor().org().to_string();
-                let signature = reader
-                    .signatures(std::slice::from_ref(&draft_id))
-                    .await
-                    .gql()?
-                    .remove(&draft_id)
-                    .unwrap_or_default()
-                    .into_iter()
+                let org = reader(ctx)?.actor().org().to_string();
+                let draft = draft(ctx, &draft_id).await?;
+                let signature = draft
+                    .0
+                    .signatures
+                    .iter()
                     .find(|s| s.org_code == org)
+                    .cloned()
                     .ok_or_else(|| internal(&"the signature vanished"))?;
                 Ok(SignDraftPayload {
-                    draft: draft(ctx, &draft_id).await?,
+                    draft,
                     signature: Signature(signature),
                 })
             }

@@ -71,8 +71,7 @@ impl Query {
 
     /// Every organisation, by code.
     async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
-        let mut all = reader(ctx)?.all_organizations().await.gql()?;
-        all.sort_by(|a, b| a.code.cmp(&b.code));
-        Ok(all.into_iter().map(Organization).collect())
+        let all = reader(ctx)?.all_organizations().await.gql()?;
+        Ok(all.iter().cloned().map(Organization).collect())
     }
 }

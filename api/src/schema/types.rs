@@ -16,7 +16,7 @@ use super::enums::{
 };
 use super::loaders::{
     CommentsOf, DecisionOf, HistoryOf, ItemsOf, LoadError, Loaders, MeetingsOf, NotesOf, OrgByCode,
-    RequestLoader, SignaturesOf, VersionsOf,
+    RequestLoader, VersionsOf,
 };
 use super::meeting_loaders::meeting_loader;
 use super::meetings::{Decision, Meeting};
@@ -316,13 +316,8 @@ impl Draft {
     }
 
     /// Signatures so far.
-    async fn signatures(&self, ctx: &Context<'_>) -> Result<Vec<Signature>> {
-        Ok(load(ctx, SignaturesOf(self.0.id.clone()))
-            .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(Signature)
-            .collect())
+    async fn signatures(&self) -> Vec<Signature> {
+        self.0.signatures.iter().cloned().map(Signature).collect()
     }
 
     /// What happened to it, from the audit log.
