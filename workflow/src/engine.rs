@@ -7,7 +7,7 @@
 //! the same draft at once, one succeeds and the other gets `CONFLICT`, and
 //! nothing of the loser's attempt remains.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use accord_domain::{
@@ -774,6 +774,10 @@ impl Engine {
         let title = serde_json::from_str::<Texts>(&snap.row.title)
             .map_err(|error| WorkflowError::Corrupt(format!("draft title: {error}")))?;
         let state = facts.state;
+        // Versions never change and the formulae are reference data: both
+        // are read before the write lock, to keep it short.
+        let pages = crate::notes::estimated_pages(self.store.db(), draft_id, version).await?;
+        let formulae = crate::notes::formulae(self.store.db()).await?;
         let mut tx = self.store.begin_write().await?;
         expect_one(
             tx.conn(),
@@ -792,7 +796,6 @@ impl Engine {
         )
         .await?;
         let note_id = uuid::Uuid::now_v7().to_string();
-        let pages = crate::notes::estimated_pages(tx.conn(), draft_id, version).await?;
         let number = crate::notes::issue(
             &tx,
             actor,
@@ -815,6 +818,7 @@ impl Engine {
                 )?],
                 comments_due_on,
             },
+            &formulae,
             now,
         )
         .await?;
@@ -1488,25 +1492,46 @@ pub(crate) async fn snapshot<C: ConnectionTrait>(conn: &C, draft_id: &str) -> Re
         .one(conn)
         .await?
         .ok_or_else(|| WorkflowError::NotFound(format!("draft {draft_id} not found")))?;
-    let signatories = draft_signatory::Entity::find()
-        .filter(draft_signatory::Column::DraftId.eq(draft_id))
+    snapshots(conn, vec![row])
+        .await?
+        .pop()
+        .ok_or_else(|| WorkflowError::Corrupt(format!("draft {draft_id} vanished")))
+}
+
+/// Snapshots of many drafts at once: their signatories and signatures in
+/// one statement each, whatever the number of drafts.
+pub(crate) async fn snapshots<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<draft::Model>,
+) -> Result<Vec<Snapshot>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut signatories: HashMap<String, Vec<String>> = HashMap::new();
+    for s in draft_signatory::Entity::find()
+        .filter(draft_signatory::Column::DraftId.is_in(ids.clone()))
         .order_by_asc(draft_signatory::Column::Position)
         .all(conn)
         .await?
-        .into_iter()
-        .map(|s| s.org_code)
-        .collect();
-    let signatures = signature::Entity::find()
-        .filter(signature::Column::DraftId.eq(draft_id))
+    {
+        signatories.entry(s.draft_id).or_default().push(s.org_code);
+    }
+    let mut signatures: HashMap<String, Vec<signature::Model>> = HashMap::new();
+    for s in signature::Entity::find()
+        .filter(signature::Column::DraftId.is_in(ids))
         .order_by_asc(signature::Column::SignedAt)
         .order_by_asc(signature::Column::OrgCode)
         .all(conn)
-        .await?;
-    Ok(Snapshot {
-        row,
-        signatories,
-        signatures,
-    })
+        .await?
+    {
+        signatures.entry(s.draft_id.clone()).or_default().push(s);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| Snapshot {
+            signatories: signatories.remove(&row.id).unwrap_or_default(),
+            signatures: signatures.remove(&row.id).unwrap_or_default(),
+            row,
+        })
+        .collect())
 }
 
 /// Whether `id` has the shape of the ids Accord issues (UUIDs). Anything

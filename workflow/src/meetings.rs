@@ -37,10 +37,8 @@ use serde_json::json;
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
-use crate::engine::{Engine, Outcome, Snapshot, check, is_id};
-use crate::entity::{
-    body, decision, decision_approval, draft, draft_signatory, meeting, meeting_agenda, signature,
-};
+use crate::engine::{Engine, Outcome, check, is_id, snapshots};
+use crate::entity::{body, decision, decision_approval, draft, meeting, meeting_agenda};
 use crate::error::{Result, WorkflowError};
 use crate::notes::{from_json, to_json};
 use crate::paging::{Page, check_first, cut, parse_cursor};
@@ -1390,30 +1388,8 @@ impl Reader {
             .filter(draft::Column::Id.is_in(ids.clone()))
             .all(db)
             .await?;
-        let signatories = draft_signatory::Entity::find()
-            .filter(draft_signatory::Column::DraftId.is_in(ids.clone()))
-            .order_by_asc(draft_signatory::Column::Position)
-            .all(db)
-            .await?;
-        let signed = signature::Entity::find()
-            .filter(signature::Column::DraftId.is_in(ids))
-            .all(db)
-            .await?;
         let mut out = HashMap::new();
-        for row in rows {
-            let snap = Snapshot {
-                signatories: signatories
-                    .iter()
-                    .filter(|s| s.draft_id == row.id)
-                    .map(|s| s.org_code.clone())
-                    .collect(),
-                signed_by: signed
-                    .iter()
-                    .filter(|s| s.draft_id == row.id)
-                    .map(|s| s.org_code.clone())
-                    .collect(),
-                row,
-            };
+        for snap in snapshots(db, rows).await? {
             if let Some(view) = self.view(snap)? {
                 out.insert(view.id.clone(), view);
             }

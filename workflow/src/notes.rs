@@ -105,11 +105,11 @@ pub(crate) async fn issue(
     tx: &WriteTx,
     actor: &Actor,
     note: Issue,
+    formulae: &Formulae,
     now: DateTime<Utc>,
 ) -> Result<NoteNumber> {
     let today = crate::clock::astana_date(now);
     let number = next_note_number(tx, &note.series, today.year()).await?;
-    let formulae = formulae(tx.conn()).await?;
     let references = cited(tx.conn(), &note.reference_ids).await?;
     let facts = NoteFacts {
         series: note.series.clone(),
@@ -126,7 +126,7 @@ pub(crate) async fn issue(
         references: references.into_iter().map(|(_, n, d)| (n, d)).collect(),
         enclosures: enclosure_lines(&note.enclosures),
     };
-    let texts = compose_all(&formulae, &facts)?;
+    let texts = compose_all(formulae, &facts)?;
     let (draft_id, version) = note.draft_version();
     note::Entity::insert(note::ActiveModel {
         id: Set(note.id.clone()),
@@ -223,6 +223,9 @@ pub(crate) async fn cited<C: ConnectionTrait>(
     conn: &C,
     ids: &[String],
 ) -> Result<Vec<(String, NoteNumber, NaiveDate)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let rows = note::Entity::find()
         .filter(note::Column::Id.is_in(ids.iter().cloned()))
         .all(conn)
@@ -528,6 +531,8 @@ impl Engine {
             comments_due_on: row.comments_due_on,
         };
         let now = self.now();
+        // Reference data, read before the write lock to keep it short.
+        let formulae = formulae(self.store().db()).await?;
         let mut tx = self.store().begin_write().await?;
         let removed = note_draft::Entity::delete_many()
             .filter(note_draft::Column::Id.eq(note_id))
@@ -537,7 +542,7 @@ impl Engine {
         if removed.rows_affected != 1 {
             return Err(WorkflowError::Conflict(NOTE_CHANGED.into()));
         }
-        let number = issue(&tx, actor, issue_of, now).await?;
+        let number = issue(&tx, actor, issue_of, &formulae, now).await?;
         tx.audit(
             actor,
             AuditRecord {

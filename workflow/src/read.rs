@@ -21,10 +21,10 @@ use sea_orm::{
 };
 
 use crate::actor::Actor;
-use crate::engine::{Snapshot, parse_state, snapshot};
+use crate::engine::{Snapshot, parse_state, snapshot, snapshots};
 use crate::entity::{
     audit_log, comment, decision, draft, draft_signatory, item, meeting, meeting_agenda, note,
-    note_reference, signature, version,
+    note_reference, version,
 };
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, DraftFacts, Relation};
@@ -360,36 +360,8 @@ impl Reader {
             .await?;
         let has_next_page = rows.len() as u64 > first;
         rows.truncate(first as usize);
-        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-        let mut signatories = group(
-            draft_signatory::Entity::find()
-                .filter(draft_signatory::Column::DraftId.is_in(ids.clone()))
-                .order_by_asc(draft_signatory::Column::Position)
-                .all(self.store.db())
-                .await?,
-            |s| s.draft_id.clone(),
-        );
-        let mut signed = group(
-            signature::Entity::find()
-                .filter(signature::Column::DraftId.is_in(ids))
-                .order_by_asc(signature::Column::SignedAt)
-                .order_by_asc(signature::Column::OrgCode)
-                .all(self.store.db())
-                .await?,
-            |s| s.draft_id.clone(),
-        );
         let mut nodes = Vec::with_capacity(rows.len());
-        for row in rows {
-            let snap = Snapshot {
-                signatories: signatories
-                    .remove(&row.id)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|s| s.org_code)
-                    .collect(),
-                signatures: signed.remove(&row.id).unwrap_or_default(),
-                row,
-            };
+        for snap in snapshots(self.store.db(), rows).await? {
             if let Some(view) = self.view(snap)? {
                 nodes.push(view);
             }
