@@ -23,8 +23,8 @@ use sea_orm::{
 use crate::actor::Actor;
 use crate::engine::{Snapshot, parse_state, snapshot, snapshots};
 use crate::entity::{
-    audit_log, comment, decision, draft, draft_signatory, item, meeting, meeting_agenda, note,
-    note_reference, version,
+    audit_log, comment, decision, draft, draft_count, draft_signatory, item, meeting,
+    meeting_agenda, note, note_reference, version,
 };
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, DraftFacts, Relation};
@@ -208,18 +208,8 @@ pub struct OrgView {
     pub name: String,
 }
 
-/// A page of drafts.
-#[derive(Debug, Clone)]
-pub struct DraftPage {
-    /// The drafts, newest first.
-    pub nodes: Vec<DraftView>,
-    /// Whether more follow.
-    pub has_next_page: bool,
-    /// The cursor of the last node.
-    pub end_cursor: Option<String>,
-    /// How many drafts match, in all.
-    pub total_count: u64,
-}
+/// A page of drafts, newest first.
+pub type DraftPage = crate::paging::Page<DraftView>;
 
 /// The proposals on one item, for the compilation.
 #[derive(Debug, Clone)]
@@ -320,70 +310,87 @@ impl Reader {
         first: u64,
         after: Option<&str>,
     ) -> Result<DraftPage> {
-        if !(1..=MAX_PAGE).contains(&first) {
-            return Err(WorkflowError::bad_input(format!(
-                "first must be between 1 and {MAX_PAGE}"
-            )));
-        }
+        crate::paging::check_first(first)?;
+        let after = crate::paging::parse_cursor(after)?;
         let mut visible = Condition::all();
         if let Some(state) = state {
             visible = visible.add(draft::Column::State.eq(state.as_str()));
         }
         visible = visible.add(self.visibility());
-        let count_key = format!(
-            "drafts|{}|{}",
-            self.visibility_class(),
-            state.map_or("*", |s| s.as_str())
-        );
-        let total_count = match self.store.counts().get(&count_key) {
-            Some(count) => count,
-            None => {
-                let count = draft::Entity::find()
-                    .filter(visible.clone())
-                    .count(self.store.db())
-                    .await?;
-                self.store.counts().put(count_key, count);
-                count
-            }
-        };
+        let total_count = self.draft_total(state).await?;
         let mut query = draft::Entity::find().filter(visible);
-        if let Some(cursor) = after {
-            let id = uuid::Uuid::parse_str(cursor).map_err(|_| {
-                WorkflowError::bad_input(format!("after {cursor:?} is not a cursor from this API"))
-            })?;
-            query = query.filter(draft::Column::Id.lt(id.to_string()));
+        if let Some(after) = after {
+            query = query.filter(draft::Column::Id.lt(after));
         }
-        let mut rows = query
+        let rows = query
             .order_by_desc(draft::Column::Id)
             .limit(first + 1)
             .all(self.store.db())
             .await?;
-        let has_next_page = rows.len() as u64 > first;
-        rows.truncate(first as usize);
-        let mut nodes = Vec::with_capacity(rows.len());
-        for snap in snapshots(self.store.db(), rows).await? {
+        let page = crate::paging::cut(rows, first, total_count, |r| r.id.clone());
+        let mut nodes = Vec::with_capacity(page.nodes.len());
+        for snap in snapshots(self.store.db(), page.nodes).await? {
             if let Some(view) = self.view(snap)? {
                 nodes.push(view);
             }
         }
         Ok(DraftPage {
-            end_cursor: nodes.last().map(|d| d.id.clone()),
             nodes,
-            has_next_page,
+            has_next_page: page.has_next_page,
+            end_cursor: page.end_cursor,
             total_count,
         })
     }
 
-    /// Viewers in the same class see the same drafts (the key of the
-    /// cached counts).
-    fn visibility_class(&self) -> String {
-        match Relation::of(self.actor.org_kind(), true) {
-            Relation::HomeSecretariat => "all".to_owned(),
-            Relation::PartyCounterpart | Relation::OtherCounterpart => {
-                format!("org:{}", self.actor.org())
-            }
-            Relation::MemberState | Relation::Observer => "circulated".to_owned(),
+    /// How many drafts (in `state`) the viewer may see, from the counts the
+    /// database keeps (migration 8) instead of counting the list: the
+    /// Secretariat sees every draft, member states and observers the
+    /// circulated ones, counterparts those and the uncirculated drafts they
+    /// sign (a partial index keeps that count to those few drafts). The
+    /// same rule as [`Reader::visibility`] and `permissions::can_see`; the
+    /// end-to-end tests hold the three together.
+    async fn draft_total(&self, state: Option<DraftState>) -> Result<u64> {
+        let relation = Relation::of(self.actor.org_kind(), true);
+        let mut counted = draft_count::Entity::find();
+        if let Some(state) = state {
+            counted = counted.filter(draft_count::Column::State.eq(state.as_str()));
         }
+        if relation != Relation::HomeSecretariat {
+            counted = counted.filter(draft_count::Column::Circulated.eq(true));
+        }
+        let mut total: i64 = counted
+            .all(self.store.db())
+            .await?
+            .iter()
+            .map(|row| row.total)
+            .sum();
+        if matches!(
+            relation,
+            Relation::PartyCounterpart | Relation::OtherCounterpart
+        ) {
+            let mut signed = draft::Entity::find()
+                .filter(draft::Column::CirculatedVersion.is_null())
+                .filter(self.signed_by_viewer());
+            if let Some(state) = state {
+                signed = signed.filter(draft::Column::State.eq(state.as_str()));
+            }
+            total += i64::try_from(signed.count(self.store.db()).await?).unwrap_or(i64::MAX);
+        }
+        u64::try_from(total)
+            .map_err(|_| WorkflowError::Corrupt(format!("a negative draft count: {total}")))
+    }
+
+    /// The drafts the viewer's organisation signs.
+    fn signed_by_viewer(&self) -> Expr {
+        draft::Column::Id.in_subquery(
+            Query::select()
+                .column(draft_signatory::Column::DraftId)
+                .from(draft_signatory::Entity)
+                .and_where(
+                    Expr::col(draft_signatory::Column::OrgCode).eq(self.actor.org().as_str()),
+                )
+                .to_owned(),
+        )
     }
 
     /// The SQL form of `permissions::can_see` for this viewer.
@@ -391,20 +398,9 @@ impl Reader {
         let circulated = draft::Column::CirculatedVersion.is_not_null();
         match Relation::of(self.actor.org_kind(), true) {
             Relation::HomeSecretariat => Condition::all(),
-            Relation::PartyCounterpart | Relation::OtherCounterpart => {
-                Condition::any().add(circulated).add(
-                    draft::Column::Id.in_subquery(
-                        Query::select()
-                            .column(draft_signatory::Column::DraftId)
-                            .from(draft_signatory::Entity)
-                            .and_where(
-                                Expr::col(draft_signatory::Column::OrgCode)
-                                    .eq(self.actor.org().as_str()),
-                            )
-                            .to_owned(),
-                    ),
-                )
-            }
+            Relation::PartyCounterpart | Relation::OtherCounterpart => Condition::any()
+                .add(circulated)
+                .add(self.signed_by_viewer()),
             Relation::MemberState | Relation::Observer => Condition::all().add(circulated),
         }
     }
@@ -793,4 +789,144 @@ fn group<T>(rows: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, Vec<T>>
 /// The text of `texts` in `lang`, falling back as `Texts::pick` does.
 pub fn pick(texts: &Texts, lang: Option<Lang>) -> Option<String> {
     texts.pick(lang).map(str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use accord_domain::{Anchor, Content, Item, Lang, NoteSeries, OrgCode, OrgKind, Role, Texts};
+    use sea_orm::{ConnectionTrait, Statement};
+
+    use super::*;
+    use crate::engine::{Command, Engine, NewDraft, Outcome};
+    use crate::testing::{fresh_store, officer};
+
+    fn english(text: &str) -> Texts {
+        Texts::from_pairs([(Lang::En, text.to_owned())]).unwrap()
+    }
+
+    async fn create(engine: &Engine, signatories: &[&str]) -> String {
+        let content = Content::new(vec![Item {
+            anchor: Anchor::parse("item-1").unwrap(),
+            texts: english("A text."),
+        }])
+        .unwrap();
+        let created = engine
+            .execute(
+                &officer(),
+                Command::CreateDraft(NewDraft {
+                    kind: "CONCEPT_PAPER".into(),
+                    title: english("A draft"),
+                    signatories: signatories
+                        .iter()
+                        .map(|s| OrgCode::parse(s).unwrap())
+                        .collect(),
+                    content,
+                }),
+            )
+            .await
+            .unwrap();
+        match created {
+            Outcome::Draft { draft_id } => draft_id,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The counts the triggers keep against a count of the table itself.
+    async fn kept_and_counted(
+        store: &Store,
+    ) -> (Vec<(String, bool, i64)>, Vec<(String, bool, i64)>) {
+        let query =
+            |sql: &str| Statement::from_string(store.db().get_database_backend(), sql.to_owned());
+        let read = |rows: Vec<sea_orm::QueryResult>| {
+            let mut out: Vec<(String, bool, i64)> = rows
+                .iter()
+                .map(|r| {
+                    (
+                        r.try_get_by_index::<String>(0).unwrap(),
+                        r.try_get_by_index::<bool>(1).unwrap(),
+                        r.try_get_by_index::<i64>(2).unwrap(),
+                    )
+                })
+                .filter(|(_, _, n)| *n != 0)
+                .collect();
+            out.sort();
+            out
+        };
+        let kept = store
+            .db()
+            .query_all_raw(query("SELECT state, circulated, total FROM draft_counts"))
+            .await
+            .unwrap();
+        let counted = store
+            .db()
+            .query_all_raw(query(
+                "SELECT state, circulated_version IS NOT NULL, COUNT(*) FROM drafts \
+                 GROUP BY state, circulated_version IS NOT NULL",
+            ))
+            .await
+            .unwrap();
+        (read(kept), read(counted))
+    }
+
+    #[tokio::test]
+    async fn list_totals_come_from_the_counts_the_database_keeps() {
+        let store = fresh_store().await;
+        let engine = Engine::new(store.clone());
+        let circulated = create(&engine, &["CICA", "SCO"]).await;
+        let withdrawn = create(&engine, &["CICA"]).await;
+        let _drafting = create(&engine, &["CICA", "SCO"]).await;
+        engine
+            .execute(
+                &officer(),
+                Command::CirculateDraft {
+                    draft_id: circulated,
+                    series: NoteSeries::parse("PAR").unwrap(),
+                    subject: None,
+                    references: vec![],
+                    comments_due_on: None,
+                },
+            )
+            .await
+            .unwrap();
+        engine
+            .execute(
+                &officer(),
+                Command::WithdrawDraft {
+                    draft_id: withdrawn,
+                    reason: "Superseded.".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let (kept, counted) = kept_and_counted(&store).await;
+        assert_eq!(kept, counted);
+        assert_eq!(kept.iter().map(|(_, _, n)| n).sum::<i64>(), 3);
+
+        let reader = |org: &str, kind: OrgKind, role: Role| {
+            let actor = Actor::new(
+                "someone",
+                "Someone",
+                OrgCode::parse(org).unwrap(),
+                kind,
+                [role],
+            )
+            .unwrap();
+            Reader::new(store.clone(), actor)
+        };
+        let total = |reader: Reader, state: Option<DraftState>| async move {
+            let page = reader.drafts(state, 100, None).await.unwrap();
+            assert_eq!(page.total_count, page.nodes.len() as u64);
+            page.total_count
+        };
+        let secretariat = || reader("CICA", OrgKind::Secretariat, Role::Secretariat);
+        let delegate = || reader("KAZ", OrgKind::MemberState, Role::Delegate);
+        let counterpart = || reader("SCO", OrgKind::Counterpart, Role::Counterpart);
+        assert_eq!(total(secretariat(), None).await, 3);
+        assert_eq!(total(secretariat(), Some(DraftState::Withdrawn)).await, 1);
+        assert_eq!(total(delegate(), None).await, 1);
+        assert_eq!(total(delegate(), Some(DraftState::Drafting)).await, 0);
+        // SCO sees the circulated draft and the uncirculated one it signs.
+        assert_eq!(total(counterpart(), None).await, 2);
+        assert_eq!(total(counterpart(), Some(DraftState::Drafting)).await, 1);
+    }
 }

@@ -22,7 +22,7 @@ use crate::entity::{note, note_draft, note_reference};
 use crate::error::{Result, WorkflowError};
 use crate::notes::{self, from_json};
 use crate::permissions;
-use crate::read::{MAX_PAGE, Reader};
+use crate::read::Reader;
 
 /// A note verbale, unsent or issued, as stored.
 #[derive(Debug, Clone)]
@@ -94,17 +94,7 @@ pub struct NoteFilter {
 }
 
 /// A page of the registry, newest first.
-#[derive(Debug, Clone)]
-pub struct NotePage {
-    /// The notes.
-    pub nodes: Vec<NoteRecord>,
-    /// Whether more follow.
-    pub has_next_page: bool,
-    /// The cursor of the last node.
-    pub end_cursor: Option<String>,
-    /// How many notes match, in all.
-    pub total_count: u64,
-}
+pub type NotePage = crate::paging::Page<NoteRecord>;
 
 /// Builds the conditions of a filter for one of the two note tables.
 macro_rules! filter_condition {
@@ -208,11 +198,7 @@ impl Reader {
         first: u64,
         after: Option<&str>,
     ) -> Result<NotePage> {
-        if !(1..=MAX_PAGE).contains(&first) {
-            return Err(WorkflowError::bad_input(format!(
-                "first must be between 1 and {MAX_PAGE}"
-            )));
-        }
+        crate::paging::check_first(first)?;
         if let (Some(from), Some(to)) = (filter.date_from, filter.date_to)
             && from > to
         {
@@ -220,17 +206,7 @@ impl Reader {
                 "dateFrom {from} is after dateTo {to}"
             )));
         }
-        let after = after
-            .map(|cursor| {
-                uuid::Uuid::parse_str(cursor)
-                    .map(|id| id.to_string())
-                    .map_err(|_| {
-                        WorkflowError::bad_input(format!(
-                            "after {cursor:?} is not a cursor from this API"
-                        ))
-                    })
-            })
-            .transpose()?;
+        let after = crate::paging::parse_cursor(after)?;
         let pattern = filter
             .text
             .as_deref()
@@ -311,14 +287,12 @@ impl Reader {
 
         issued.extend(unsent);
         issued.sort_by(|a, b| b.id.cmp(&a.id));
-        let has_next_page = issued.len() as u64 > first;
-        issued.truncate(first as usize);
-        Ok(NotePage {
-            end_cursor: issued.last().map(|n| n.id.clone()),
-            nodes: issued,
-            has_next_page,
-            total_count: issued_count + unsent_count,
-        })
+        Ok(crate::paging::cut(
+            issued,
+            first,
+            issued_count + unsent_count,
+            |n| n.id.clone(),
+        ))
     }
 
     /// The SQL form of `permissions::can_see_note` for issued notes and a

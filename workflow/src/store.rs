@@ -7,7 +7,6 @@
 //! same transaction. Commit writes the new audit head; a transaction dropped
 //! without commit rolls back and leaves no trace.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -49,43 +48,6 @@ impl StoreConfig {
     }
 }
 
-/// How long a cached count may be served: counts are dropped at once when
-/// this process writes, so the age only matters for writes made by other
-/// instances sharing the database.
-pub const COUNT_TTL: Duration = Duration::from_secs(5);
-
-/// Counts of list totals (`totalCount`), so that paging through a large
-/// list does not count the whole table for every page.
-#[derive(Debug, Default)]
-pub struct CountCache {
-    entries: std::sync::Mutex<HashMap<String, (Instant, u64)>>,
-}
-
-impl CountCache {
-    /// The count under `key` if it is younger than [`COUNT_TTL`].
-    pub fn get(&self, key: &str) -> Option<u64> {
-        let entries = self.entries.lock().ok()?;
-        entries
-            .get(key)
-            .filter(|(at, _)| at.elapsed() < COUNT_TTL)
-            .map(|(_, count)| *count)
-    }
-
-    /// Remembers `count` under `key`.
-    pub fn put(&self, key: String, count: u64) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(key, (Instant::now(), count));
-        }
-    }
-
-    /// Forgets every count (after a write).
-    pub fn clear(&self) {
-        if let Ok(mut entries) = self.entries.lock() {
-            entries.clear();
-        }
-    }
-}
-
 /// How long the organisations read from the database are served from
 /// memory. They are reference data, loaded by migrations and changed by
 /// none of Accord's commands; a row changed by hand is seen after at most
@@ -119,7 +81,6 @@ impl Directory {
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
-    counts: Arc<CountCache>,
     directory: Arc<Directory>,
     /// SQLite allows one writer; queueing them here is fairer and faster
     /// than letting them spin on the busy handler.
@@ -157,7 +118,6 @@ impl Store {
         Store {
             db,
             write_gate,
-            counts: Arc::default(),
             directory: Arc::default(),
         }
     }
@@ -194,11 +154,6 @@ impl Store {
             .and_then(|i| orgs.get(i).cloned()))
     }
 
-    /// The cached list counts.
-    pub fn counts(&self) -> &CountCache {
-        &self.counts
-    }
-
     /// The connection, for reads.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
@@ -230,7 +185,6 @@ impl Store {
             .await?
             .ok_or_else(|| WorkflowError::Corrupt("the audit head row is missing".into()))?;
         Ok(WriteTx {
-            counts: Arc::clone(&self.counts),
             tx,
             link: ChainLink {
                 seq: head.last_seq,
@@ -245,7 +199,6 @@ impl Store {
 /// A write transaction with the write lock held and the audit chain's head
 /// in hand.
 pub struct WriteTx {
-    counts: Arc<CountCache>,
     tx: DatabaseTransaction,
     link: ChainLink,
     appended: bool,
@@ -298,7 +251,6 @@ impl WriteTx {
         .update(&self.tx)
         .await?;
         self.tx.commit().await?;
-        self.counts.clear();
         Ok(())
     }
 }

@@ -1074,8 +1074,13 @@ async fn objects(backend: Backend) {
     // SCO is no party to the CICA-only draft.
     let body = app.op(&sco, "Draft", json!({ "id": cica_only })).await;
     assert_eq!(code(&body), "NOT_FOUND", "{body}");
-    let (_, ids) = listed(&app, &sco, Some("DRAFTING")).await;
-    assert_eq!(ids, std::slice::from_ref(&drafting));
+    assert_eq!(
+        listed(&app, &sco, Some("DRAFTING")).await,
+        (1, vec![drafting.clone()])
+    );
+    let (count, ids) = listed(&app, &sco, None).await;
+    assert_eq!(count, ids.len() as u64, "{ids:?}");
+    assert!(ids.contains(&drafting) && ids.contains(&circulated) && !ids.contains(&cica_only));
     // Nor can anyone comment on or change a draft they cannot see.
     for (who, token) in [("KAZ", &kaz), ("SCO", &sco)] {
         let body = app

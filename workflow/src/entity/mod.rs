@@ -9,6 +9,7 @@ pub mod comment;
 pub mod decision;
 pub mod decision_approval;
 pub mod draft;
+pub mod draft_count;
 pub mod draft_signatory;
 pub mod item;
 pub mod meeting;
