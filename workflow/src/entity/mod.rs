@@ -4,6 +4,7 @@
 
 pub mod audit_head;
 pub mod audit_log;
+pub mod blob;
 pub mod body;
 pub mod comment;
 pub mod decision;
@@ -11,6 +12,7 @@ pub mod decision_approval;
 pub mod draft;
 pub mod draft_signatory;
 pub mod item;
+pub mod job_lease;
 pub mod meeting;
 pub mod meeting_agenda;
 pub mod note;
@@ -20,4 +22,5 @@ pub mod note_formula;
 pub mod note_reference;
 pub mod organization;
 pub mod signature;
+pub mod upload;
 pub mod version;
