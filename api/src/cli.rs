@@ -190,6 +190,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         }
         println!();
     }
+    let jobs = server::scheduler(&settings, state.store()).map(|scheduler| {
+        tracing::info!(?scheduler, "background jobs started");
+        scheduler.spawn()
+    });
     let running = server::spawn(&settings, state).await?;
     println!(
         "Accord listening on {} (GraphiQL: {}/graphql)",
@@ -202,6 +206,9 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         .context("waiting for Ctrl-C")?;
     tracing::info!("shutting down");
     running.stop().await;
+    if let Some(jobs) = jobs {
+        jobs.stop().await;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

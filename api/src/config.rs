@@ -65,11 +65,28 @@ pub struct Settings {
     /// Largest number of pooled database connections.
     #[arg(long, env = "ACCORD_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
+    /// Largest uploaded file, in bytes (a multipart request may be this
+    /// much plus 1 MiB for its other parts).
+    #[arg(long, env = "ACCORD_MAX_UPLOAD_BYTES", default_value_t = accord_workflow::blobs::DEFAULT_MAX_BYTES)]
+    pub max_upload_bytes: usize,
+    /// Directory of the content-addressed file store (created if missing).
+    /// Instances sharing a database must share it too.
+    #[arg(long, env = "ACCORD_FILES_DIR", default_value = "files")]
+    pub files_dir: PathBuf,
+    /// Seconds between runs of the background jobs (0: no jobs run on this
+    /// instance).
+    #[arg(long, env = "ACCORD_JOB_INTERVAL_SECS", default_value_t = 300)]
+    pub job_interval_secs: u64,
+    /// This instance's name in the job leases; unique among the instances
+    /// sharing a database. Default: a random one per start.
+    #[arg(long, env = "ACCORD_INSTANCE_ID")]
+    pub instance_id: Option<String>,
 }
 
 impl Settings {
     /// Settings with every default, for tests: `database_url` and a secret
-    /// given.
+    /// given, files in a fresh directory under the temporary directory, and
+    /// no background jobs.
     pub fn for_tests(database_url: impl Into<String>, secret: impl Into<String>) -> Settings {
         Settings {
             listen: "127.0.0.1:0".into(),
@@ -87,6 +104,11 @@ impl Settings {
             max_directives: 5,
             max_body_bytes: 1024 * 1024,
             db_max_connections: 16,
+            max_upload_bytes: accord_workflow::blobs::DEFAULT_MAX_BYTES,
+            files_dir: std::env::temp_dir()
+                .join(format!("accord-files-{}", uuid::Uuid::new_v4().simple())),
+            job_interval_secs: 0,
+            instance_id: None,
         }
     }
 

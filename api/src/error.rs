@@ -66,7 +66,9 @@ pub fn from_workflow(error: WorkflowError) -> async_graphql::Error {
         WorkflowError::Forbidden(_) => Code::Forbidden,
         WorkflowError::InvalidTransition(_) => Code::InvalidTransition,
         WorkflowError::Conflict(_) => Code::Conflict,
-        WorkflowError::Database(_) | WorkflowError::Corrupt(_) => return internal(&error),
+        WorkflowError::Database(_) | WorkflowError::Corrupt(_) | WorkflowError::Storage(_) => {
+            return internal(&error);
+        }
     };
     coded(code, error.to_string())
 }

@@ -1,6 +1,9 @@
 //! The HTTP server: `POST /graphql`, `GET /graphql` (queries only, or
 //! GraphiQL for a browser), `/healthz` and `/readyz`.
 //!
+//! `POST /graphql` also takes GraphQL multipart requests (file uploads,
+//! `multipart/form-data`), and `GET /files/<sha256>` serves a stored file.
+//!
 //! Every GraphQL request must carry a valid bearer token; the token becomes
 //! an `Actor` before anything is executed. Limits that GraphQL itself does
 //! not enforce (body size, content type, batching, mutations over GET) are
@@ -14,14 +17,16 @@ use std::time::Duration;
 
 use accord_domain::{OrgCode, Role};
 use accord_migration::{Migrator, MigratorTrait};
+use accord_workflow::blobs::{self, BlobStore};
+use accord_workflow::jobs::{self, Scheduler};
 use accord_workflow::{Actor, Engine, Reader, Store, StoreConfig};
 use anyhow::Context as _;
-use async_graphql::http::GraphiQLSource;
+use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::parser::types::OperationType;
 use poem::http::{HeaderMap, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::middleware::{CatchPanic, Tracing};
-use poem::web::Query;
+use poem::web::{Path, Query};
 use poem::{Body, EndpointExt, FromRequest, IntoResponse, Request, Response, Route, get, handler};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -37,7 +42,9 @@ pub struct AppState {
     verifier: Verifier,
     store: Store,
     engine: Engine,
+    blobs: BlobStore,
     max_body_bytes: usize,
+    max_upload_bytes: usize,
     graphiql: bool,
 }
 
@@ -53,6 +60,8 @@ impl AppState {
     pub async fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
         let verifier = Verifier::new(&settings.auth_config()?).context("identity configuration")?;
         let store = connect(settings).await?;
+        let blobs = BlobStore::open(&settings.files_dir, settings.max_upload_bytes)
+            .with_context(|| format!("opening the file store {}", settings.files_dir.display()))?;
         Ok(AppState {
             schema: Schemas::build(&Limits {
                 max_depth: settings.max_depth,
@@ -65,6 +74,8 @@ impl AppState {
             engine: Engine::new(store.clone()),
             store,
             max_body_bytes: settings.max_body_bytes,
+            max_upload_bytes: settings.max_upload_bytes,
+            blobs,
             graphiql: !settings.production,
         })
     }
@@ -88,10 +99,29 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// The background jobs of this instance, or `None` when
+/// `ACCORD_JOB_INTERVAL_SECS` is 0. Every job runs every interval, on one
+/// instance at a time (see `accord_workflow::jobs`); a new job is one more
+/// `register` here.
+pub fn scheduler(settings: &Settings, store: &Store) -> Option<Scheduler> {
+    if settings.job_interval_secs == 0 {
+        return None;
+    }
+    let every = Duration::from_secs(settings.job_interval_secs);
+    let instance = settings
+        .instance_id
+        .clone()
+        .unwrap_or_else(|| format!("accord-{}", uuid::Uuid::new_v4().simple()));
+    let mut scheduler = Scheduler::new(store.clone(), instance);
+    scheduler.register(jobs::VERIFY_AUDIT_CHAIN, every, jobs::verify_audit_chain);
+    Some(scheduler)
+}
+
 /// The routes.
 pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
+        .at("/files/:sha256", get(download))
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .data(state)
@@ -273,12 +303,16 @@ async fn graphql_post(
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
+    if essence == "multipart/form-data" {
+        let content_type = content_type.to_owned();
+        return graphql_multipart(req.headers(), &content_type, body, media, &state).await;
+    }
     if essence != "application/json" {
         return error(
             media,
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::BadUserInput,
-            "send GraphQL requests as application/json",
+            "send GraphQL requests as application/json (or multipart/form-data to upload files)",
         );
     }
     let bytes = match body.into_bytes_limit(state.max_body_bytes).await {
@@ -332,6 +366,219 @@ async fn graphql_post(
     execute(req.headers(), media, &state, request).await
 }
 
+/// The headers of which a multipart request must carry one. A browser
+/// sends `multipart/form-data` cross-origin without asking the server
+/// first (it is a "simple" request); a custom header makes it ask (a CORS
+/// preflight, which Accord does not grant), so a page elsewhere cannot make
+/// a browser upload. The bearer token already has that effect, as long as
+/// Accord authenticates by header only; the header keeps uploads safe
+/// should a cookie or a proxy ever supply the credentials.
+pub const UPLOAD_HEADERS: [&str; 2] = ["x-accord-upload", "apollo-require-preflight"];
+
+/// Room for a multipart request's `operations` and `map` parts and its
+/// boundaries, on top of the largest file.
+const MULTIPART_OVERHEAD_BYTES: usize = 1024 * 1024;
+
+/// A GraphQL multipart request (graphql-multipart-request-spec): the
+/// upload header, then the token, then the body (at most the largest
+/// upload plus [`MULTIPART_OVERHEAD_BYTES`]), one file part at most, no
+/// batches. A body or a file over the limit is 413.
+async fn graphql_multipart(
+    headers: &HeaderMap,
+    content_type: &str,
+    body: Body,
+    media: MediaType,
+    state: &AppState,
+) -> Response {
+    if !UPLOAD_HEADERS
+        .iter()
+        .any(|name| headers.contains_key(*name))
+    {
+        return error(
+            media,
+            StatusCode::BAD_REQUEST,
+            Code::BadUserInput,
+            "a multipart request must carry the header X-Accord-Upload: 1 (or Apollo-Require-Preflight)",
+        );
+    }
+    let actor = match authenticate(headers, state).await {
+        Ok(actor) => actor,
+        Err(denied) => return refusal(media, denied),
+    };
+    let too_large = || {
+        error(
+            media,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Code::BadUserInput,
+            &format!("the file is larger than {} bytes", state.max_upload_bytes),
+        )
+    };
+    let limit = state
+        .max_upload_bytes
+        .saturating_add(MULTIPART_OVERHEAD_BYTES);
+    let bytes = match body.into_bytes_limit(limit).await {
+        Ok(bytes) => bytes,
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => return too_large(),
+        Err(_) => {
+            return error(
+                media,
+                StatusCode::BAD_REQUEST,
+                Code::BadUserInput,
+                "the request body could not be read",
+            );
+        }
+    };
+    let options = MultipartOptions::default()
+        .max_file_size(state.max_upload_bytes)
+        .max_num_files(1);
+    let batch = match async_graphql::http::receive_batch_body(
+        Some(content_type),
+        &bytes[..],
+        options,
+    )
+    .await
+    {
+        Ok(batch) => batch,
+        Err(async_graphql::ParseRequestError::PayloadTooLarge) => return too_large(),
+        Err(parse) => {
+            return error(
+                media,
+                StatusCode::BAD_REQUEST,
+                Code::BadUserInput,
+                &format!("malformed multipart request: {parse}"),
+            );
+        }
+    };
+    let request = match batch {
+        async_graphql::BatchRequest::Single(request) => request,
+        async_graphql::BatchRequest::Batch(_) => {
+            return error(
+                media,
+                StatusCode::BAD_REQUEST,
+                Code::BadUserInput,
+                "batched requests are not supported",
+            );
+        }
+    };
+    if request.query.trim().is_empty() {
+        return error(
+            media,
+            StatusCode::BAD_REQUEST,
+            Code::BadUserInput,
+            "the operations part must be a JSON object with a query string",
+        );
+    }
+    // `max_num_files` only bounds the whole stream's size; the count is
+    // checked here.
+    if request.uploads.len() > 1 {
+        return error(
+            media,
+            StatusCode::BAD_REQUEST,
+            Code::BadUserInput,
+            "send one file per request",
+        );
+    }
+    execute_as(actor, media, state, request).await
+}
+
+/// The response to a request whose token was refused.
+fn refusal(media: MediaType, denied: Denied) -> Response {
+    match denied {
+        Denied::Unauthenticated(message) => error(
+            media,
+            StatusCode::UNAUTHORIZED,
+            Code::Unauthenticated,
+            &message,
+        )
+        .with_header(header::WWW_AUTHENTICATE, "Bearer")
+        .into_response(),
+        Denied::Internal(detail) => {
+            let gql = crate::error::internal(&detail);
+            json_response(
+                media,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({ "errors": [gql_error_json(&gql)] }),
+            )
+        }
+    }
+}
+
+/// `GET /files/<sha256>`: a stored file, to any authenticated person, as
+/// an attachment with its sniffed type and first upload's file name. The
+/// content is hashed again before it is sent; a file that no longer
+/// matches its name is an internal error, never served.
+#[handler]
+async fn download(
+    req: &Request,
+    Path(sha256): Path<String>,
+    state: poem::web::Data<&Arc<AppState>>,
+) -> Response {
+    let media = MediaType::negotiate(req.headers());
+    if let Err(denied) = authenticate(req.headers(), &state).await {
+        return refusal(media, denied);
+    }
+    let not_found = || error(media, StatusCode::NOT_FOUND, Code::NotFound, "no such file");
+    let info = match blobs::info(&state.store, &sha256).await {
+        Ok(Some(info)) => info,
+        Ok(None) => return not_found(),
+        Err(detail) => return internal_response(media, &detail),
+    };
+    let bytes = match state.blobs.get(&info.sha256).await {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => {
+            return internal_response(media, &format!("stored file {sha256} is missing"));
+        }
+        Err(detail) => return internal_response(media, &detail),
+    };
+    Response::builder()
+        .status(StatusCode::OK)
+        .content_type(info.content_type)
+        .header(
+            header::CONTENT_DISPOSITION,
+            content_disposition(&info.file_name),
+        )
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::ETAG, format!("\"{}\"", info.sha256))
+        .header(
+            header::CACHE_CONTROL,
+            "private, max-age=31536000, immutable",
+        )
+        .body(bytes)
+}
+
+fn internal_response(media: MediaType, detail: &dyn std::fmt::Display) -> Response {
+    let gql = crate::error::internal(detail);
+    json_response(
+        media,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        json!({ "errors": [gql_error_json(&gql)] }),
+    )
+}
+
+/// `attachment` with the file name twice (RFC 6266): an ASCII fallback
+/// and the exact name, percent-encoded (RFC 8187).
+fn content_disposition(file_name: &str) -> String {
+    let fallback: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for byte in file_name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
+}
+
 /// Authenticates, attaches the viewer's reader and loaders, and executes.
 async fn execute(
     headers: &HeaderMap,
@@ -339,27 +586,27 @@ async fn execute(
     state: &AppState,
     request: async_graphql::Request,
 ) -> Response {
-    let actor = match authenticate(headers, state).await {
-        Ok(actor) => actor,
-        Err(Denied::Unauthenticated(message)) => {
-            return error(
-                media,
-                StatusCode::UNAUTHORIZED,
-                Code::Unauthenticated,
-                &message,
-            )
-            .with_header(header::WWW_AUTHENTICATE, "Bearer")
-            .into_response();
-        }
-        Err(Denied::Internal(detail)) => {
-            let gql = crate::error::internal(&detail);
-            return json_response(
-                media,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                json!({ "errors": [gql_error_json(&gql)] }),
-            );
-        }
-    };
+    match authenticate(headers, state).await {
+        Ok(actor) => execute_as(actor, media, state, request).await,
+        Err(denied) => refusal(media, denied),
+    }
+}
+
+/// Attaches `actor`'s reader and loaders, and executes.
+async fn execute_as(
+    actor: Actor,
+    media: MediaType,
+    state: &AppState,
+    request: async_graphql::Request,
+) -> Response {
+    if forges_an_upload(&request) {
+        return error(
+            media,
+            StatusCode::BAD_REQUEST,
+            Code::BadUserInput,
+            "an Upload value must be a file part of a multipart request",
+        );
+    }
     if carries_nul(&request) {
         return error(
             media,
@@ -370,7 +617,11 @@ async fn execute(
     }
     let reader = Reader::new(state.store.clone(), actor);
     let loader = request_loader(reader.clone());
-    let request = request.data(reader).data(loader).data(state.engine.clone());
+    let request = request
+        .data(reader)
+        .data(loader)
+        .data(state.engine.clone())
+        .data(state.blobs.clone());
     let response = state.schema.for_request(&request).execute(request).await;
     if response.errors.is_empty() {
         // Nothing to amend: written out as it is, without an intermediate
@@ -412,6 +663,34 @@ async fn execute(
         return json_response(media, StatusCode::BAD_REQUEST, value);
     }
     json_response(media, StatusCode::OK, value)
+}
+
+/// The marker async-graphql puts in a variable for a multipart file part.
+const UPLOAD_MARKER: &str = "#__graphql_file__:";
+
+/// Whether the request names a file part it does not have: the marker in
+/// the document, or a variable with the marker that is not one of the
+/// request's own file parts. async-graphql's `Upload` panics on those
+/// (an unparsable or out-of-range index), so they are refused first.
+fn forges_an_upload(request: &async_graphql::Request) -> bool {
+    fn forged(value: &async_graphql::Value, uploads: usize) -> bool {
+        use async_graphql::Value as V;
+        match value {
+            V::String(s) => s.strip_prefix(UPLOAD_MARKER).is_some_and(|index| {
+                index
+                    .parse::<usize>()
+                    .map_or(true, |index| index >= uploads)
+            }),
+            V::List(items) => items.iter().any(|v| forged(v, uploads)),
+            V::Object(map) => map.values().any(|v| forged(v, uploads)),
+            V::Null | V::Number(_) | V::Boolean(_) | V::Binary(_) | V::Enum(_) => false,
+        }
+    }
+    request.query.contains(UPLOAD_MARKER)
+        || request
+            .variables
+            .iter()
+            .any(|(_, value)| forged(value, request.uploads.len()))
 }
 
 /// Whether a string of the request holds U+0000, as a variable's value or

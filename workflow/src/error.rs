@@ -27,6 +27,10 @@ pub enum WorkflowError {
     /// The database failed; details are logged, never shown.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
+    /// The file store failed (disk full, permissions); details are
+    /// logged, never shown.
+    #[error("file store error: {0}")]
+    Storage(String),
     /// Stored data broke an invariant (e.g. unparsable JSON in a row).
     #[error("corrupt data: {0}")]
     Corrupt(String),

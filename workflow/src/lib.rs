@@ -11,15 +11,19 @@
 //! - [`meetings`]: meetings of bodies, their agendas and decisions.
 //! - [`paging`]: cursor pagination shared by the listings.
 //! - [`store`]: the database handle and write transactions.
+//! - [`blobs`]: stored files, content-addressed by SHA-256.
+//! - [`jobs`]: background jobs run by one instance at a time under a lease.
 //!
 //! This crate knows nothing of GraphQL, HTTP or JWT.
 
 pub mod actor;
 pub mod audit;
+pub mod blobs;
 pub mod clock;
 pub mod engine;
 pub mod entity;
 pub mod error;
+pub mod jobs;
 pub mod meetings;
 pub mod notes;
 pub mod paging;

@@ -58,11 +58,14 @@ pub enum Action {
     RecordDecision,
     /// Change a decision's title or text.
     EditDecision,
+    /// Store a document (a concept paper, programme or report) in the file
+    /// store, to be attached to a submission.
+    UploadFile,
 }
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::CreateDraft,
         Action::Revise,
         Action::Circulate,
@@ -85,6 +88,7 @@ impl Action {
         Action::RemoveAgendaItem,
         Action::RecordDecision,
         Action::EditDecision,
+        Action::UploadFile,
     ];
 
     /// The actions that keep the record of meetings and decisions.
@@ -145,6 +149,7 @@ impl Action {
             Action::RemoveAgendaItem => "REMOVE_AGENDA_ITEM",
             Action::RecordDecision => "RECORD_DECISION",
             Action::EditDecision => "EDIT_DECISION",
+            Action::UploadFile => "UPLOAD_FILE",
         }
     }
 
@@ -159,6 +164,7 @@ impl Action {
                 | Action::CreateNote
                 | Action::EditNote
                 | Action::IssueNote
+                | Action::UploadFile
         ) || self.keeps_meetings()
     }
 
@@ -317,6 +323,10 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
             | Action::CreateNote
             | Action::EditNote
             | Action::IssueNote => Err(forbidden("only the Secretariat keeps the note registry")),
+            Action::UploadFile if is_secretariat(actor) || is_delegate(actor) => Ok(()),
+            Action::UploadFile => Err(forbidden(
+                "only the Secretariat and member-state delegates upload documents",
+            )),
             action if action.keeps_meetings() && is_secretariat(actor) => Ok(()),
             action if action.keeps_meetings() => Err(forbidden(
                 "only the Secretariat records meetings, agendas and decisions",
@@ -342,7 +352,8 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
         | Action::MoveAgendaItem
         | Action::RemoveAgendaItem
         | Action::RecordDecision
-        | Action::EditDecision => Err(forbidden("this action does not apply to a draft")),
+        | Action::EditDecision
+        | Action::UploadFile => Err(forbidden("this action does not apply to a draft")),
         Action::Revise => {
             require(home, "only the Secretariat revises drafts")?;
             in_states(state, &[Drafting, Circulated, SwgDiscussion], "revised")
@@ -423,6 +434,10 @@ pub fn viewer_actions(actor: &Actor, facts: &DraftFacts) -> Vec<Action> {
 
 fn is_secretariat(actor: &Actor) -> bool {
     actor.org_kind() == OrgKind::Secretariat && actor.has(Role::Secretariat)
+}
+
+fn is_delegate(actor: &Actor) -> bool {
+    actor.org_kind() == OrgKind::MemberState && actor.has(Role::Delegate)
 }
 
 fn may_comment(actor: &Actor, relation: Relation) -> bool {
@@ -618,6 +633,14 @@ pub const TABLE: &[Rule] = &[
     Rule {
         action: Action::EditDecision,
         who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::UploadFile,
+        who: &[
+            (Role::Secretariat, Relation::HomeSecretariat),
+            (Role::Delegate, Relation::MemberState),
+        ],
         states: &[],
     },
 ];

@@ -175,7 +175,8 @@ impl DraftAction {
             | A::MoveAgendaItem
             | A::RemoveAgendaItem
             | A::RecordDecision
-            | A::EditDecision => {
+            | A::EditDecision
+            | A::UploadFile => {
                 return None;
             }
         })

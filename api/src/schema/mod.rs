@@ -2,6 +2,7 @@
 //! both call, with the safety limits applied.
 
 mod enums;
+pub mod files;
 mod limits;
 mod loaders;
 mod meeting_loaders;
@@ -32,6 +33,7 @@ pub struct RootMutation(
     Mutation,
     registry::RegistryMutation,
     meetings::MeetingsMutation,
+    files::FilesMutation,
 );
 
 /// Accord's schema type.

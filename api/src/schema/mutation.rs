@@ -41,6 +41,7 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("removeAgendaItem", Action::RemoveAgendaItem),
     ("recordDecision", Action::RecordDecision),
     ("editDecision", Action::EditDecision),
+    ("uploadFile", Action::UploadFile),
 ];
 
 /// A text in one language.

@@ -65,10 +65,25 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The database the server runs on.
     pub db_url: String,
+    /// The server's file store (a fresh temporary directory).
+    pub files_dir: PathBuf,
     /// Held for the server's life: dropping it shuts the server down.
     _running: Running,
     /// Dropped after the server: removes the database.
     _cleanup: Cleanup,
+    /// Removes the file store (unless shared with the first instance).
+    _files: FilesCleanup,
+}
+
+/// The file store to remove when a test is done.
+struct FilesCleanup(Option<PathBuf>);
+
+impl Drop for FilesCleanup {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.0 {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }
 
 /// What to remove when a test is done.
@@ -114,12 +129,16 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             )
         }
     };
-    Some(serve(db_url, cleanup).await)
+    Some(serve(db_url, None, cleanup).await)
 }
 
 /// Starts a server on `db_url` (migrating it if needed).
-async fn serve(db_url: String, cleanup: Cleanup) -> TestApp {
-    let settings = Settings::for_tests(db_url.clone(), SECRET);
+async fn serve(db_url: String, files_dir: Option<PathBuf>, cleanup: Cleanup) -> TestApp {
+    let mut settings = Settings::for_tests(db_url.clone(), SECRET);
+    let owns_files = files_dir.is_none();
+    if let Some(files_dir) = files_dir {
+        settings.files_dir = files_dir;
+    }
     let state = AppState::prepare(&settings)
         .await
         .expect("the server prepares on a fresh database");
@@ -135,6 +154,8 @@ async fn serve(db_url: String, cleanup: Cleanup) -> TestApp {
         base: running.url(),
         client,
         db_url,
+        _files: FilesCleanup(owns_files.then(|| settings.files_dir.clone())),
+        files_dir: settings.files_dir,
         _running: running,
         _cleanup: cleanup,
     }
@@ -208,7 +229,12 @@ impl TestApp {
     /// A second server on the same database, as when several API
     /// instances share one (it must not outlive this one).
     pub async fn another_instance(&self) -> TestApp {
-        serve(self.db_url.clone(), Cleanup::Nothing).await
+        serve(
+            self.db_url.clone(),
+            Some(self.files_dir.clone()),
+            Cleanup::Nothing,
+        )
+        .await
     }
 
     /// A separate connection to the app's database, for checks the API

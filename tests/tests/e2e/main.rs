@@ -11,6 +11,7 @@ mod attacks;
 mod audit;
 mod concurrency;
 mod contract;
+mod files;
 mod helpers;
 mod input;
 mod lifecycle;

@@ -4,6 +4,7 @@
 
 pub mod audit_head;
 pub mod audit_log;
+pub mod blob;
 pub mod body;
 pub mod comment;
 pub mod decision;
@@ -12,6 +13,7 @@ pub mod draft;
 pub mod draft_count;
 pub mod draft_signatory;
 pub mod item;
+pub mod job_lease;
 pub mod meeting;
 pub mod meeting_agenda;
 pub mod note;
@@ -21,4 +23,5 @@ pub mod note_formula;
 pub mod note_reference;
 pub mod organization;
 pub mod signature;
+pub mod upload;
 pub mod version;
