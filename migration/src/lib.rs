@@ -11,6 +11,7 @@ mod m20261123_000002_reference_data;
 mod m20261123_000003_note_registry;
 mod m20261123_000004_reference_order;
 mod m20261123_000005_meetings;
+mod m20261123_000006_plans;
 
 /// The ordered list of Accord's migrations.
 #[derive(Debug)]
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_note_registry::Migration),
             Box::new(m20261123_000004_reference_order::Migration),
             Box::new(m20261123_000005_meetings::Migration),
+            Box::new(m20261123_000006_plans::Migration),
         ]
     }
 }
