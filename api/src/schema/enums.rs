@@ -175,7 +175,17 @@ impl DraftAction {
             | A::MoveAgendaItem
             | A::RemoveAgendaItem
             | A::RecordDecision
-            | A::EditDecision => {
+            | A::EditDecision
+            | A::CreatePlan
+            | A::EditPlan
+            | A::AddEvent
+            | A::EditEvent
+            | A::MoveEvent
+            | A::RebaseEvent
+            | A::SetEventStatus
+            | A::AdoptSubmissionRule
+            | A::RecordSubmission
+            | A::DraftReminder => {
                 return None;
             }
         })

@@ -7,6 +7,7 @@ mod loaders;
 mod meeting_loaders;
 pub mod meetings;
 pub mod mutation;
+pub mod plans;
 mod query;
 pub mod registry;
 mod scalars;
@@ -22,7 +23,12 @@ pub use query::Query as DraftQuery;
 /// registry, and meetings and decisions.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Query")]
-pub struct Query(DraftQuery, registry::RegistryQuery, meetings::MeetingsQuery);
+pub struct Query(
+    DraftQuery,
+    registry::RegistryQuery,
+    meetings::MeetingsQuery,
+    plans::PlansQuery,
+);
 
 /// Everything that can be changed: drafts and their comments, the note
 /// registry, and meetings and decisions.
@@ -32,6 +38,7 @@ pub struct RootMutation(
     Mutation,
     registry::RegistryMutation,
     meetings::MeetingsMutation,
+    plans::PlansMutation,
 );
 
 /// Accord's schema type.

@@ -41,6 +41,16 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("removeAgendaItem", Action::RemoveAgendaItem),
     ("recordDecision", Action::RecordDecision),
     ("editDecision", Action::EditDecision),
+    ("createPlan", Action::CreatePlan),
+    ("editPlan", Action::EditPlan),
+    ("addEvent", Action::AddEvent),
+    ("editEvent", Action::EditEvent),
+    ("moveEvent", Action::MoveEvent),
+    ("rebaseEvent", Action::RebaseEvent),
+    ("setEventStatus", Action::SetEventStatus),
+    ("adoptSubmissionRule", Action::AdoptSubmissionRule),
+    ("recordSubmission", Action::RecordSubmission),
+    ("draftReminder", Action::DraftReminder),
 ];
 
 /// A text in one language.
