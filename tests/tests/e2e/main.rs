@@ -17,6 +17,7 @@ mod lifecycle;
 mod limits;
 mod meetings;
 mod permissions;
+mod plans;
 mod registry;
 mod tokens;
 mod visibility;
