@@ -166,12 +166,12 @@ pub fn due_date(rule: &SubmissionRule, dates: EventDates) -> NaiveDate {
 
 /// The rule for `kind` in force on `on`: the one with the latest
 /// `in_force_from` not after `on`.
-pub fn rule_in_force<'a, R>(
-    rules: &'a [R],
+pub fn rule_in_force<R>(
+    rules: &[R],
     kind: DocumentKind,
     on: NaiveDate,
     rule: impl Fn(&R) -> &SubmissionRule,
-) -> Option<&'a R> {
+) -> Option<&R> {
     rules
         .iter()
         .filter(|r| rule(r).kind == kind && rule(r).in_force_from <= on)
