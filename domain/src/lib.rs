@@ -8,6 +8,7 @@
 mod macros;
 
 mod content;
+mod deadlines;
 mod diff;
 mod draft;
 mod error;
@@ -17,6 +18,10 @@ mod org;
 mod text;
 
 pub use content::{Anchor, Content, ContentHash, Item, MAX_ITEMS, MAX_TEXT_CHARS};
+pub use deadlines::{
+    DEFAULT_DUE_SOON_DAYS, DocumentKind, DocumentStatus, EventDates, EventStatus, MAX_OFFSET_DAYS,
+    RuleAnchor, SubmissionRule, due_date, is_required, rule_in_force, status,
+};
 pub use diff::{ChangeKind, ItemChange, diff};
 pub use draft::{CommentKind, CommentStatus, DraftState, ProposalOperation, ProposalResolution};
 pub use error::{DomainError, Result};

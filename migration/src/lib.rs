@@ -11,6 +11,7 @@ mod m20261123_000002_reference_data;
 mod m20261123_000003_note_registry;
 mod m20261123_000004_reference_order;
 mod m20261123_000005_meetings;
+mod m20261123_000006_plans;
 mod m20261123_000007_files;
 mod m20261123_000008_draft_counts;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_note_registry::Migration),
             Box::new(m20261123_000004_reference_order::Migration),
             Box::new(m20261123_000005_meetings::Migration),
+            Box::new(m20261123_000006_plans::Migration),
             Box::new(m20261123_000007_files::Migration),
             Box::new(m20261123_000008_draft_counts::Migration),
         ]

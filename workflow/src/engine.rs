@@ -30,6 +30,10 @@ use crate::error::{Result, WorkflowError};
 use crate::meetings::{AgendaSubject, Approved, NewDecision, NewMeeting};
 use crate::notes::NewNote;
 use crate::permissions::{self, Action, DraftFacts, Refusal, Relation};
+use crate::plans::{
+    EventDetails, EventMove, EventRebase, EventStatusChange, NewEvent, NewPlan, NewRule,
+    NewSubmission, PlanChange, ReminderRequest,
+};
 use crate::store::{Store, WriteTx, expect_one};
 
 /// The longest comment, reply or change summary, in characters.
@@ -231,6 +235,26 @@ pub enum Command {
         /// The new text; `None` removes it.
         text: Option<Texts>,
     },
+    /// Start the Plan of Implementation of a year.
+    CreatePlan(NewPlan),
+    /// Change a plan's title or approving decision.
+    EditPlan(PlanChange),
+    /// Add an event to a plan.
+    AddEvent(NewEvent),
+    /// Change an event's venue or notes.
+    EditEvent(EventDetails),
+    /// Move an event to new dates, keeping its rules.
+    MoveEvent(EventMove),
+    /// Recompute an event's due dates under the rules in force today.
+    RebaseEvent(EventRebase),
+    /// Mark an event postponed, held or cancelled.
+    SetEventStatus(EventStatusChange),
+    /// Record a submission rule adopted by a decision.
+    AdoptSubmissionRule(NewRule),
+    /// Record a document received for an event.
+    RecordSubmission(NewSubmission),
+    /// Write an unsent reminder note about missing documents.
+    DraftReminder(ReminderRequest),
 }
 
 impl Command {
@@ -259,6 +283,16 @@ impl Command {
             Command::RemoveAgendaItem { .. } => Action::RemoveAgendaItem,
             Command::RecordDecision(_) => Action::RecordDecision,
             Command::EditDecision { .. } => Action::EditDecision,
+            Command::CreatePlan(_) => Action::CreatePlan,
+            Command::EditPlan(_) => Action::EditPlan,
+            Command::AddEvent(_) => Action::AddEvent,
+            Command::EditEvent(_) => Action::EditEvent,
+            Command::MoveEvent(_) => Action::MoveEvent,
+            Command::RebaseEvent(_) => Action::RebaseEvent,
+            Command::SetEventStatus(_) => Action::SetEventStatus,
+            Command::AdoptSubmissionRule(_) => Action::AdoptSubmissionRule,
+            Command::RecordSubmission(_) => Action::RecordSubmission,
+            Command::DraftReminder(_) => Action::DraftReminder,
         }
     }
 }
@@ -311,6 +345,28 @@ pub enum Outcome {
     Decision {
         /// The decision's id.
         decision_id: String,
+    },
+    /// A plan was created or changed.
+    Plan {
+        /// The plan's id.
+        plan_id: String,
+    },
+    /// An event was added or changed.
+    Event {
+        /// The event's id.
+        event_id: String,
+    },
+    /// A submission rule was adopted.
+    Rule {
+        /// The rule's id.
+        rule_id: String,
+    },
+    /// A submission was recorded.
+    Submission {
+        /// The submission's id.
+        submission_id: String,
+        /// Its event's id.
+        event_id: String,
     },
 }
 
@@ -503,6 +559,16 @@ impl Engine {
                 self.edit_decision(actor, &decision_id, revision, title, text)
                     .await
             }
+            Command::CreatePlan(new) => self.create_plan(actor, new).await,
+            Command::EditPlan(change) => self.edit_plan(actor, change).await,
+            Command::AddEvent(new) => self.add_event(actor, new).await,
+            Command::EditEvent(change) => self.edit_event(actor, change).await,
+            Command::MoveEvent(change) => self.move_event(actor, change).await,
+            Command::RebaseEvent(change) => self.rebase_event(actor, change).await,
+            Command::SetEventStatus(change) => self.set_event_status(actor, change).await,
+            Command::AdoptSubmissionRule(new) => self.adopt_rule(actor, new).await,
+            Command::RecordSubmission(new) => self.record_submission(actor, new).await,
+            Command::DraftReminder(request) => self.draft_reminder(actor, request).await,
         };
         if let Err(error) = &result {
             tracing::debug!(action = action.as_str(), actor = actor.sub(), %error, "command refused");

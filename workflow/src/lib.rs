@@ -9,6 +9,8 @@
 //! - [`notes`] and [`registry`]: the note registry (writing, editing and
 //!   issuing notes verbales; reading, searching and rendering them).
 //! - [`meetings`]: meetings of bodies, their agendas and decisions.
+//! - [`plans`]: Plans of Implementation, their events, submission rules,
+//!   due dates, submissions and reminder notes.
 //! - [`paging`]: cursor pagination shared by the listings.
 //! - [`store`]: the database handle and write transactions.
 //! - [`blobs`]: stored files, content-addressed by SHA-256.
@@ -28,6 +30,7 @@ pub mod meetings;
 pub mod notes;
 pub mod paging;
 pub mod permissions;
+pub mod plans;
 pub mod read;
 pub mod registry;
 pub mod store;

@@ -61,11 +61,31 @@ pub enum Action {
     /// Store a document (a concept paper, programme or report) in the file
     /// store, to be attached to a submission.
     UploadFile,
+    /// Start the Plan of Implementation of a year.
+    CreatePlan,
+    /// Change a plan's title or approving decision.
+    EditPlan,
+    /// Add an event to a plan; its due dates are set from the rules in force.
+    AddEvent,
+    /// Change an event's practical details (venue and notes).
+    EditEvent,
+    /// Move an event to new dates; its due dates follow, under the same rules.
+    MoveEvent,
+    /// Recompute an event's due dates under the rules in force today.
+    RebaseEvent,
+    /// Mark an event postponed (with new dates), held or cancelled.
+    SetEventStatus,
+    /// Record a decision's submission rule in force from a date.
+    AdoptSubmissionRule,
+    /// Record a document received for an event.
+    RecordSubmission,
+    /// Write an unsent reminder note listing the documents missing for a period.
+    DraftReminder,
 }
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 33] = [
         Action::CreateDraft,
         Action::Revise,
         Action::Circulate,
@@ -89,7 +109,36 @@ impl Action {
         Action::RecordDecision,
         Action::EditDecision,
         Action::UploadFile,
+        Action::CreatePlan,
+        Action::EditPlan,
+        Action::AddEvent,
+        Action::EditEvent,
+        Action::MoveEvent,
+        Action::RebaseEvent,
+        Action::SetEventStatus,
+        Action::AdoptSubmissionRule,
+        Action::RecordSubmission,
+        Action::DraftReminder,
     ];
+
+    /// The actions on Plans of Implementation, their events, submission
+    /// rules and submissions.
+    pub const ON_PLANS: [Action; 10] = [
+        Action::CreatePlan,
+        Action::EditPlan,
+        Action::AddEvent,
+        Action::EditEvent,
+        Action::MoveEvent,
+        Action::RebaseEvent,
+        Action::SetEventStatus,
+        Action::AdoptSubmissionRule,
+        Action::RecordSubmission,
+        Action::DraftReminder,
+    ];
+
+    /// The actions on plans that a delegate of an event's organising member
+    /// state may also do, for that event only.
+    pub const BY_ORGANISERS: [Action; 2] = [Action::EditEvent, Action::RecordSubmission];
 
     /// The actions that keep the record of meetings and decisions.
     pub const ON_MEETINGS: [Action; 7] = [
@@ -150,6 +199,16 @@ impl Action {
             Action::RecordDecision => "RECORD_DECISION",
             Action::EditDecision => "EDIT_DECISION",
             Action::UploadFile => "UPLOAD_FILE",
+            Action::CreatePlan => "CREATE_PLAN",
+            Action::EditPlan => "EDIT_PLAN",
+            Action::AddEvent => "ADD_EVENT",
+            Action::EditEvent => "EDIT_EVENT",
+            Action::MoveEvent => "MOVE_EVENT",
+            Action::RebaseEvent => "REBASE_EVENT",
+            Action::SetEventStatus => "SET_EVENT_STATUS",
+            Action::AdoptSubmissionRule => "ADOPT_SUBMISSION_RULE",
+            Action::RecordSubmission => "RECORD_SUBMISSION",
+            Action::DraftReminder => "DRAFT_REMINDER",
         }
     }
 
@@ -166,6 +225,13 @@ impl Action {
                 | Action::IssueNote
                 | Action::UploadFile
         ) || self.keeps_meetings()
+            || self.on_plans()
+    }
+
+    /// Whether the action concerns plans, events, rules or submissions
+    /// (decided by [`decide_on_plan`]).
+    pub fn on_plans(self) -> bool {
+        Action::ON_PLANS.contains(&self)
     }
 
     /// Whether the action keeps the record of meetings and decisions.
@@ -327,6 +393,7 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
             Action::UploadFile => Err(forbidden(
                 "only the Secretariat and member-state delegates upload documents",
             )),
+            action if action.on_plans() => decide_on_plan(actor, action, None),
             action if action.keeps_meetings() && is_secretariat(actor) => Ok(()),
             action if action.keeps_meetings() => Err(forbidden(
                 "only the Secretariat records meetings, agendas and decisions",
@@ -353,7 +420,17 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
         | Action::RemoveAgendaItem
         | Action::RecordDecision
         | Action::EditDecision
-        | Action::UploadFile => Err(forbidden("this action does not apply to a draft")),
+        | Action::UploadFile
+        | Action::CreatePlan
+        | Action::EditPlan
+        | Action::AddEvent
+        | Action::EditEvent
+        | Action::MoveEvent
+        | Action::RebaseEvent
+        | Action::SetEventStatus
+        | Action::AdoptSubmissionRule
+        | Action::RecordSubmission
+        | Action::DraftReminder => Err(forbidden("this action does not apply to a draft")),
         Action::Revise => {
             require(home, "only the Secretariat revises drafts")?;
             in_states(state, &[Drafting, Circulated, SwgDiscussion], "revised")
@@ -421,6 +498,46 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
                 "have proposals resolved",
             )
         }
+    }
+}
+
+/// What the rules need to know about an event: whether the viewer's
+/// organisation is one of its organising member states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventFacts {
+    /// The viewer's organisation organises the event.
+    pub organiser: bool,
+}
+
+/// The permission rules of plans ([`Action::ON_PLANS`]): the Secretariat
+/// manages plans, events, rules and reminders; a delegate of a member
+/// state organising an event may also change its practical details and
+/// record its submissions ([`Action::BY_ORGANISERS`]). `event` is `None`
+/// for actions naming no event. Everyone else is `FORBIDDEN`: plans and
+/// events are read by everyone authenticated, so nothing is hidden.
+pub fn decide_on_plan(
+    actor: &Actor,
+    action: Action,
+    event: Option<&EventFacts>,
+) -> Result<(), Refusal> {
+    if !action.on_plans() {
+        return Err(forbidden("this action does not concern plans"));
+    }
+    if is_secretariat(actor) {
+        return Ok(());
+    }
+    let organiser = event.is_some_and(|e| e.organiser)
+        && actor.org_kind() == OrgKind::MemberState
+        && actor.has(Role::Delegate);
+    if organiser && Action::BY_ORGANISERS.contains(&action) {
+        return Ok(());
+    }
+    if Action::BY_ORGANISERS.contains(&action) {
+        Err(forbidden(
+            "only the Secretariat and delegates of the organising member states do this",
+        ))
+    } else {
+        Err(forbidden("only the Secretariat manages the plan"))
     }
 }
 
@@ -505,6 +622,14 @@ const SECRETARIAT: &[(Role, Relation)] = &[(Role::Secretariat, Relation::HomeSec
 const COMMENTERS: &[(Role, Relation)] = &[
     (Role::Secretariat, Relation::HomeSecretariat),
     (Role::Counterpart, Relation::PartyCounterpart),
+    (Role::Delegate, Relation::MemberState),
+];
+/// For the plan actions of [`Action::BY_ORGANISERS`]: the Secretariat, and
+/// a delegate of a member state that organises the event in question (a
+/// delegate of another member state is `FORBIDDEN`; see
+/// [`expected_on_plan`]).
+const ORGANISERS: &[(Role, Relation)] = &[
+    (Role::Secretariat, Relation::HomeSecretariat),
     (Role::Delegate, Relation::MemberState),
 ];
 const OPEN: &[DraftState] = &[DraftState::Circulated, DraftState::SwgDiscussion];
@@ -643,6 +768,56 @@ pub const TABLE: &[Rule] = &[
         ],
         states: &[],
     },
+    Rule {
+        action: Action::CreatePlan,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::EditPlan,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::AddEvent,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::EditEvent,
+        who: ORGANISERS,
+        states: &[],
+    },
+    Rule {
+        action: Action::MoveEvent,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::RebaseEvent,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::SetEventStatus,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::AdoptSubmissionRule,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::RecordSubmission,
+        who: ORGANISERS,
+        states: &[],
+    },
+    Rule {
+        action: Action::DraftReminder,
+        who: SECRETARIAT,
+        states: &[],
+    },
 ];
 
 /// The table's row for `action`, if any.
@@ -703,6 +878,23 @@ pub fn expected(
     }
 }
 
+/// The outcome the table prescribes for a plan action by `role` in
+/// `relation`, whose organisation organises the event (`organiser`) or
+/// not. A member state in the row's `who` stands for the organising
+/// member states only.
+pub fn expected_on_plan(role: Role, action: Action, relation: Relation, organiser: bool) -> Expect {
+    let Some(rule) = rule(action) else {
+        return Expect::Forbidden;
+    };
+    let permitted =
+        rule.who.contains(&(role, relation)) && (relation != Relation::MemberState || organiser);
+    if permitted {
+        Expect::Allowed
+    } else {
+        Expect::Forbidden
+    }
+}
+
 /// Every (role, relation) pair an authenticated person can be in: the role
 /// must fit the kind of organisation the relation implies.
 pub fn valid_pairs() -> impl Iterator<Item = (Role, Relation)> {
@@ -760,6 +952,19 @@ mod tests {
         for (role, relation) in valid_pairs() {
             let who = actor(role, relation);
             for action in Action::ALL {
+                if action.on_plans() {
+                    for organiser in [false, true] {
+                        let facts = EventFacts { organiser };
+                        let got = outcome(decide_on_plan(&who, action, Some(&facts)));
+                        assert_eq!(
+                            got,
+                            expected_on_plan(role, action, relation, organiser),
+                            "{role:?} {relation:?} {action:?} organiser={organiser}"
+                        );
+                        cells += 1;
+                    }
+                    continue;
+                }
                 if action.is_draftless() {
                     let got = outcome(decide(&who, action, None));
                     assert_eq!(

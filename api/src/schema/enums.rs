@@ -176,7 +176,17 @@ impl DraftAction {
             | A::RemoveAgendaItem
             | A::RecordDecision
             | A::EditDecision
-            | A::UploadFile => {
+            | A::UploadFile
+            | A::CreatePlan
+            | A::EditPlan
+            | A::AddEvent
+            | A::EditEvent
+            | A::MoveEvent
+            | A::RebaseEvent
+            | A::SetEventStatus
+            | A::AdoptSubmissionRule
+            | A::RecordSubmission
+            | A::DraftReminder => {
                 return None;
             }
         })

@@ -458,14 +458,14 @@ pub struct DecisionFilter {
     pub approves_draft: Option<ID>,
 }
 
-fn page_info<T>(page: &Page<T>) -> PageInfo {
+pub(crate) fn page_info<T>(page: &Page<T>) -> PageInfo {
     PageInfo {
         has_next_page: page.has_next_page,
         end_cursor: page.end_cursor.clone(),
     }
 }
 
-fn page_size(first: Option<i32>) -> u64 {
+pub(crate) fn page_size(first: Option<i32>) -> u64 {
     u64::try_from(first.unwrap_or(DEFAULT_PAGE)).unwrap_or(0)
 }
 

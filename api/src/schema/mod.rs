@@ -8,6 +8,7 @@ mod loaders;
 mod meeting_loaders;
 pub mod meetings;
 pub mod mutation;
+pub mod plans;
 mod query;
 pub mod registry;
 mod scalars;
@@ -23,7 +24,12 @@ pub use query::Query as DraftQuery;
 /// registry, and meetings and decisions.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Query")]
-pub struct Query(DraftQuery, registry::RegistryQuery, meetings::MeetingsQuery);
+pub struct Query(
+    DraftQuery,
+    registry::RegistryQuery,
+    meetings::MeetingsQuery,
+    plans::PlansQuery,
+);
 
 /// Everything that can be changed: drafts and their comments, the note
 /// registry, and meetings and decisions.
@@ -34,6 +40,7 @@ pub struct RootMutation(
     registry::RegistryMutation,
     meetings::MeetingsMutation,
     files::FilesMutation,
+    plans::PlansMutation,
 );
 
 /// Accord's schema type.

@@ -42,6 +42,16 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("recordDecision", Action::RecordDecision),
     ("editDecision", Action::EditDecision),
     ("uploadFile", Action::UploadFile),
+    ("createPlan", Action::CreatePlan),
+    ("editPlan", Action::EditPlan),
+    ("addEvent", Action::AddEvent),
+    ("editEvent", Action::EditEvent),
+    ("moveEvent", Action::MoveEvent),
+    ("rebaseEvent", Action::RebaseEvent),
+    ("setEventStatus", Action::SetEventStatus),
+    ("adoptSubmissionRule", Action::AdoptSubmissionRule),
+    ("recordSubmission", Action::RecordSubmission),
+    ("draftReminder", Action::DraftReminder),
 ];
 
 /// A text in one language.

@@ -522,7 +522,7 @@ fn input_is_empty(error: &async_graphql::Error) -> bool {
         .contains("the list of texts must not be empty")
 }
 
-async fn note_of(ctx: &Context<'_>, outcome: Outcome) -> Result<NotePayload> {
+pub(crate) async fn note_of(ctx: &Context<'_>, outcome: Outcome) -> Result<NotePayload> {
     match outcome {
         Outcome::Note { note_id } => Ok(NotePayload {
             note: Note::new(reader(ctx)?.note(&note_id).await.gql()?),

@@ -18,6 +18,7 @@ mod lifecycle;
 mod limits;
 mod meetings;
 mod permissions;
+mod plans;
 mod registry;
 mod tokens;
 mod visibility;
