@@ -52,28 +52,48 @@ const SQLITE_TRIGGERS: [&str; 3] = [
     END",
 ];
 
-/// PostgreSQL: one function for the three events.
-const POSTGRES_TRIGGERS: [&str; 2] = [
-    "CREATE FUNCTION drafts_count() RETURNS trigger LANGUAGE plpgsql AS $$
+/// PostgreSQL: statement-level triggers over the transition tables, so a
+/// bulk insert or update writes each count once, not once per row (and
+/// leaves no trail of dead count rows behind).
+const POSTGRES_TRIGGERS: [&str; 6] = [
+    "CREATE FUNCTION drafts_count_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP = 'UPDATE' AND OLD.state IS NOT DISTINCT FROM NEW.state
-            AND (OLD.circulated_version IS NULL) = (NEW.circulated_version IS NULL) THEN
-            RETURN NULL;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-            UPDATE draft_counts SET total = total - 1
-            WHERE state = OLD.state AND circulated = (OLD.circulated_version IS NOT NULL);
-        END IF;
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-            INSERT INTO draft_counts (state, circulated, total)
-            VALUES (NEW.state, NEW.circulated_version IS NOT NULL, 1)
-            ON CONFLICT (state, circulated) DO UPDATE SET total = draft_counts.total + 1;
-        END IF;
+        INSERT INTO draft_counts (state, circulated, total)
+        SELECT state, circulated_version IS NOT NULL, COUNT(*) FROM new_rows
+        GROUP BY state, circulated_version IS NOT NULL
+        ON CONFLICT (state, circulated) DO UPDATE SET total = draft_counts.total + EXCLUDED.total;
         RETURN NULL;
     END
     $$",
-    "CREATE TRIGGER drafts_count AFTER INSERT OR DELETE OR UPDATE OF state, circulated_version
-    ON drafts FOR EACH ROW EXECUTE FUNCTION drafts_count()",
+    "CREATE FUNCTION drafts_count_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO draft_counts (state, circulated, total)
+        SELECT state, circulated, SUM(delta) FROM (
+            SELECT state, circulated_version IS NOT NULL AS circulated, 1 AS delta FROM new_rows
+            UNION ALL
+            SELECT state, circulated_version IS NOT NULL, -1 FROM old_rows
+        ) AS changes
+        GROUP BY state, circulated HAVING SUM(delta) <> 0
+        ON CONFLICT (state, circulated) DO UPDATE SET total = draft_counts.total + EXCLUDED.total;
+        RETURN NULL;
+    END
+    $$",
+    "CREATE FUNCTION drafts_count_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE draft_counts SET total = draft_counts.total - gone.n
+        FROM (SELECT state, circulated_version IS NOT NULL AS circulated, COUNT(*) AS n
+              FROM old_rows GROUP BY state, circulated_version IS NOT NULL) AS gone
+        WHERE draft_counts.state = gone.state AND draft_counts.circulated = gone.circulated;
+        RETURN NULL;
+    END
+    $$",
+    "CREATE TRIGGER drafts_count_insert AFTER INSERT ON drafts
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION drafts_count_inserted()",
+    "CREATE TRIGGER drafts_count_update AFTER UPDATE ON drafts
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION drafts_count_updated()",
+    "CREATE TRIGGER drafts_count_delete AFTER DELETE ON drafts
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION drafts_count_deleted()",
 ];
 
 #[async_trait::async_trait]
@@ -97,8 +117,12 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         let statements: &[&str] = match manager.get_database_backend() {
             DatabaseBackend::Postgres => &[
-                "DROP TRIGGER drafts_count ON drafts",
-                "DROP FUNCTION drafts_count()",
+                "DROP TRIGGER drafts_count_insert ON drafts",
+                "DROP TRIGGER drafts_count_update ON drafts",
+                "DROP TRIGGER drafts_count_delete ON drafts",
+                "DROP FUNCTION drafts_count_inserted()",
+                "DROP FUNCTION drafts_count_updated()",
+                "DROP FUNCTION drafts_count_deleted()",
             ],
             _ => &[
                 "DROP TRIGGER drafts_count_insert",
