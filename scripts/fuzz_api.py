@@ -183,6 +183,11 @@ def register_scalars(ids: list[str]) -> None:
     schemathesis.graphql.scalar(
         "Date", st.one_of(st.dates().map(str), st.text(max_size=12)).map(nodes.String)
     )
+    # A JSON request cannot carry a file; whatever stands in an `Upload`
+    # argument must be refused cleanly (4xx or a GraphQL error, never 5xx).
+    schemathesis.graphql.scalar(
+        "Upload", st.one_of(st.just("0"), st.text(max_size=20)).map(nodes.String)
+    )
 
 
 class Failures:
