@@ -245,6 +245,15 @@ impl TestApp {
             .expect("connect to the test database")
     }
 
+    /// How many entries the audit log holds.
+    pub async fn audit_entries(&self) -> u64 {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        accord_workflow::entity::audit_log::Entity::find()
+            .count(&self.db().await)
+            .await
+            .expect("count the audit log")
+    }
+
     /// A token for a person, valid for an hour.
     pub fn token(&self, sub: &str, name: &str, org: &str, roles: &[&str]) -> Token {
         mint_hs256(

@@ -101,13 +101,6 @@ async fn audit_count(app: &TestApp, action: &str) -> u64 {
         .unwrap()
 }
 
-async fn audit_total(app: &TestApp) -> u64 {
-    audit_log::Entity::find()
-        .count(&app.db().await)
-        .await
-        .unwrap()
-}
-
 async fn lifecycle(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
@@ -330,7 +323,7 @@ async fn permissions(backend: Backend) {
         "/recordDecision/decision/id",
     );
     let before = snapshot(&app, &soc_id, &decision_id).await;
-    let audit_before = audit_total(&app).await;
+    let audit_before = app.audit_entries().await;
 
     let mut checked = 0;
     for (role, relation) in valid_pairs() {
@@ -363,7 +356,7 @@ async fn permissions(backend: Backend) {
         before,
         "a refused mutation changed something"
     );
-    assert_eq!(audit_total(&app).await, audit_before);
+    assert_eq!(app.audit_entries().await, audit_before);
 
     // The Secretariat may do each of them.
     for action in Action::ON_MEETINGS {
@@ -392,7 +385,7 @@ async fn bad_input(backend: Backend) {
     )
     .await;
     let before = meeting(&app, &secretariat, &swg_id).await;
-    let audit_before = audit_total(&app).await;
+    let audit_before = app.audit_entries().await;
     let cases: Vec<(String, Value, &str)> = vec![
         (
             schedule_doc(),
@@ -483,7 +476,7 @@ async fn bad_input(backend: Backend) {
     }
     assert_eq!(meeting(&app, &secretariat, &swg_id).await, before);
     assert_eq!(
-        audit_total(&app).await,
+        app.audit_entries().await,
         audit_before,
         "a refusal wrote to the audit log"
     );

@@ -3,9 +3,7 @@
 //! from the permission table), bad input, concurrent submissions, and the
 //! reminder note for February 2024.
 
-use accord_workflow::entity::audit_log;
 use accord_workflow::permissions::{Action, Expect, Relation, expected_on_plan, valid_pairs};
-use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, all_at_once, error_code, ok, spawn_app, str_at};
@@ -87,13 +85,6 @@ async fn status_on(app: &TestApp, event: &str, kind: &str, day: &str) -> String 
         .iter()
         .find(|d| d["document"]["kind"] == kind)
         .map(|d| d["document"]["status"].as_str().unwrap().to_owned())
-        .unwrap()
-}
-
-async fn audit_total(app: &TestApp) -> u64 {
-    audit_log::Entity::find()
-        .count(&app.db().await)
-        .await
         .unwrap()
 }
 
@@ -342,7 +333,7 @@ async fn permissions(backend: Backend) {
     .await;
     let event_id = str_at(&event, "/id");
     let before = snapshot(&app, &event_id).await;
-    let audit_before = audit_total(&app).await;
+    let audit_before = app.audit_entries().await;
     let mut refused = 0;
     let mut allowed = Vec::new();
     for (role, relation) in valid_pairs() {
@@ -379,7 +370,7 @@ async fn permissions(backend: Backend) {
         before,
         "a refused mutation changed something"
     );
-    assert_eq!(audit_total(&app).await, audit_before);
+    assert_eq!(app.audit_entries().await, audit_before);
     // Every allowed cell succeeds (the Secretariat's last, as it holds the event).
     allowed.sort_by_key(|(_, action)| *action == Action::SetEventStatus);
     for (token, action) in allowed {
@@ -410,7 +401,7 @@ async fn bad_input(backend: Backend) {
     .await;
     let event_id = str_at(&event, "/id");
     let before = snapshot(&app, &event_id).await;
-    let audit_before = audit_total(&app).await;
+    let audit_before = app.audit_entries().await;
     let s = app.secretariat();
     let cases: Vec<(&str, &str, Value, &str)> = vec![
         (
@@ -501,7 +492,7 @@ async fn bad_input(backend: Backend) {
         before,
         "a refused mutation changed something"
     );
-    assert_eq!(audit_total(&app).await, audit_before);
+    assert_eq!(app.audit_entries().await, audit_before);
 }
 
 async fn concurrent_submissions(backend: Backend) {
