@@ -26,16 +26,28 @@
 //! SOC/2023-III/DEC/3; the SWG of 25 June 2024 and the SOC of 27 June 2024
 //! (session 2024-II), whose agendas carry the Action Plan as PAR/713
 //! announces, the SWG's also the Concept Paper on the Youth Forum.
+//!
+//! The Plan of Implementation of CBMs for 2024 that SOC/2023-III/DEC/2
+//! approved: twelve events from February (those SOC/19 reminds of) to
+//! December 2024, listed as data in [`EVENTS_2024`], with the documents
+//! received on time, late or not at all, and events held, postponed and
+//! cancelled, so that on [`DEMO_AS_OF`] (27 June 2024, the SOC meeting) the
+//! dashboards show every document and event status.
 
 use std::sync::{Arc, Mutex};
 
+use accord_domain::DocumentKind::{
+    ConceptPaper as CP, PostEventReport as REPORT, TentativeProgramme as TP,
+};
 use accord_domain::{
-    Addressees, Anchor, Content, DecisionNumber, Item, Lang, NoteNumber, NotePurpose, NoteSeries,
-    OrgCode, OrgKind, ProposalOperation, ProposalResolution, Role, Texts,
+    Addressees, Anchor, Content, DecisionNumber, DocumentKind, EventDates, EventStatus, Item, Lang,
+    NoteNumber, NotePurpose, NoteSeries, OrgCode, OrgKind, ProposalOperation, ProposalResolution,
+    Role, Texts,
 };
 use accord_workflow::engine::Clock;
 use accord_workflow::entity::draft;
 use accord_workflow::meetings::{AgendaSubject, ApprovalKind, Approved, NewDecision, NewMeeting};
+use accord_workflow::plans::{EventStatusChange, NewEvent, NewPlan, NewSubmission};
 use accord_workflow::{
     Actor, Command, Engine, NewComment, NewDraft, NewNote, Outcome, Proposal, Store,
 };
@@ -540,7 +552,7 @@ impl Demo {
         )
         .await?;
         self.at(2023, 12, 12, 2)?;
-        self.exec(
+        let dec_2 = self.exec(
             officer,
             Command::RecordDecision(NewDecision {
                 meeting_id: soc_2023_iii,
@@ -563,6 +575,9 @@ impl Demo {
             "recording decision SOC/2023-III/DEC/2 on the Plan of Implementation for 2024",
         )
         .await?;
+        let Outcome::Decision { decision_id: dec_2 } = dec_2 else {
+            return Err(anyhow!("recording SOC/2023-III/DEC/2 gave {dec_2:?}"));
+        };
         self.at(2023, 12, 12, 3)?;
         let agreed = self
             .exec(
@@ -596,6 +611,11 @@ impl Demo {
             "giving decision SOC/2023-III/DEC/3 its title and text",
         )
         .await?;
+
+        // 13 December 2023: the Secretariat enters the plan SOC/2023-III/DEC/2
+        // approved and its events; their due dates follow the 2021
+        // Guidelines in force that day.
+        let events = self.plan_2024(officer, dec_2).await?;
 
         // 20 December 2023: CICA's Secretary General signs; SCO has not yet.
         self.at(2023, 12, 20, 0)?;
@@ -887,6 +907,11 @@ impl Demo {
             )
             .await?;
 
+        // 26 June 2024, the eve of the SOC: the Secretariat brings the
+        // plan's register up to date (documents with their days of
+        // receipt, events held, postponed and cancelled).
+        self.register_2024(officer, &events).await?;
+
         Ok(vec![
             (plan, PLAN_TITLE_EN),
             (statement, STATEMENT_TITLE_EN),
@@ -895,6 +920,297 @@ impl Demo {
             (regulations, REGULATIONS_TITLE_EN),
         ])
     }
+}
+
+/// The demo's day for the plan dashboards: the SOC meeting of 27 June 2024.
+/// On that day the demo's 2024 plan shows every document status (the
+/// README's example queries use it).
+pub const DEMO_AS_OF: (i32, u32, u32) = (2024, 6, 27);
+
+/// A day as data: (year, month, day).
+type Ymd = (i32, u32, u32);
+
+/// What became of an event by 26 June 2024.
+enum Fate {
+    /// Still as planned.
+    Planned,
+    /// Took place.
+    Held,
+    /// Postponed to new first and last days, for a reason.
+    Postponed(Ymd, Ymd, &'static str),
+    /// Cancelled, for a reason.
+    Cancelled(&'static str),
+}
+
+/// An event of the demo's Plan of Implementation for 2024.
+struct DemoEvent {
+    title: &'static str,
+    organisers: &'static [&'static str],
+    start: Ymd,
+    end: Ymd,
+    venue: &'static str,
+    cbm_area: &'static str,
+    /// Documents received, with their day of receipt.
+    received: &'static [(DocumentKind, Ymd)],
+    fate: Fate,
+}
+
+const MILITARY: &str = "Military-political dimension";
+const THREATS: &str = "New challenges and threats";
+const ECONOMIC: &str = "Economic dimension";
+const ENVIRONMENT: &str = "Environmental dimension";
+const HUMAN: &str = "Human dimension";
+
+/// The events of the plan, in the order the Secretariat enters them. Under
+/// the 2021 Guidelines the concept paper is due 60 days before the start,
+/// the tentative programme 45 days before, the report 30 days after the
+/// end; the comments give each document's status on [`DEMO_AS_OF`].
+const EVENTS_2024: &[DemoEvent] = &[
+    // The February events SOC/19 reminds of.
+    DemoEvent {
+        title: "Seminar on confidence building measures in the military-political dimension",
+        organisers: &["KAZ"],
+        start: (2024, 2, 20),
+        end: (2024, 2, 21),
+        venue: "Astana",
+        cbm_area: MILITARY,
+        // All three on time (due 22 Dec, 6 Jan, 22 Mar).
+        received: &[
+            (CP, (2023, 12, 18)),
+            (TP, (2024, 1, 5)),
+            (REPORT, (2024, 3, 14)),
+        ],
+        fate: Fate::Held,
+    },
+    DemoEvent {
+        title: "Workshop on countering the financing of terrorism",
+        organisers: &["RUS", "CHN"],
+        start: (2024, 2, 27),
+        end: (2024, 2, 28),
+        venue: "Moscow",
+        cbm_area: THREATS,
+        // Concept paper and programme late (due 29 Dec, 13 Jan); the
+        // report (due 29 Mar) overdue.
+        received: &[(CP, (2024, 1, 15)), (TP, (2024, 1, 30))],
+        fate: Fate::Held,
+    },
+    DemoEvent {
+        title: "Conference on sustainable tourism in Asia",
+        organisers: &["TUR"],
+        start: (2024, 4, 16),
+        end: (2024, 4, 17),
+        venue: "Antalya",
+        cbm_area: ECONOMIC,
+        // Concept paper on time (due 16 Feb), programme overdue (due 2
+        // Mar), report late (due 17 May).
+        received: &[(CP, (2024, 2, 12)), (REPORT, (2024, 6, 3))],
+        fate: Fate::Held,
+    },
+    DemoEvent {
+        title: "Expert meeting on countering illicit drug trafficking",
+        organisers: &["TJK", "UZB"],
+        start: (2024, 5, 21),
+        end: (2024, 5, 22),
+        venue: "Dushanbe",
+        cbm_area: THREATS,
+        // On time (due 22 Mar, 6 Apr); the report (due 21 Jun) overdue.
+        received: &[(CP, (2024, 3, 20)), (TP, (2024, 4, 5))],
+        fate: Fate::Held,
+    },
+    DemoEvent {
+        title: "Training course on information and communication technologies security",
+        organisers: &["IND"],
+        start: (2024, 6, 10),
+        end: (2024, 6, 11),
+        venue: "New Delhi",
+        cbm_area: THREATS,
+        // Concept paper on time (due 11 Apr), programme late (due 26 Apr),
+        // report due soon (11 Jul).
+        received: &[(CP, (2024, 4, 10)), (TP, (2024, 5, 2))],
+        fate: Fate::Held,
+    },
+    DemoEvent {
+        title: "Seminar on the rational use of water resources",
+        organisers: &["UZB"],
+        start: (2024, 7, 9),
+        end: (2024, 7, 10),
+        venue: "Tashkent",
+        cbm_area: ENVIRONMENT,
+        // Concept paper on time (due 10 May), programme overdue (due 25
+        // May), report not yet due.
+        received: &[(CP, (2024, 5, 8))],
+        fate: Fate::Planned,
+    },
+    DemoEvent {
+        title: "Business forum of the CICA member states",
+        organisers: &["KOR", "THA"],
+        start: (2024, 8, 20),
+        end: (2024, 8, 21),
+        venue: "Seoul",
+        cbm_area: ECONOMIC,
+        // Concept paper overdue (due 21 Jun), programme due soon (6 Jul).
+        received: &[],
+        fate: Fate::Planned,
+    },
+    DemoEvent {
+        title: "Workshop on disaster risk reduction",
+        organisers: &["MNG"],
+        start: (2024, 9, 3),
+        end: (2024, 9, 4),
+        venue: "Ulaanbaatar",
+        cbm_area: ENVIRONMENT,
+        // Concept paper due soon (5 Jul), the rest not yet due.
+        received: &[],
+        fate: Fate::Planned,
+    },
+    DemoEvent {
+        title: "Round table on the development of digital economy",
+        organisers: &["AZE"],
+        start: (2024, 7, 23),
+        end: (2024, 7, 24),
+        venue: "Baku",
+        cbm_area: ECONOMIC,
+        // Concept paper on time (due 24 May); the programme, overdue
+        // under the old dates (8 Jun), is not yet due under the new ones
+        // (17 Aug).
+        received: &[(CP, (2024, 5, 20))],
+        fate: Fate::Postponed(
+            (2024, 10, 1),
+            (2024, 10, 2),
+            "Postponed at the request of the organising member state.",
+        ),
+    },
+    DemoEvent {
+        title: "Conference on energy security in Asia",
+        organisers: &["QAT"],
+        start: (2024, 10, 15),
+        end: (2024, 10, 16),
+        venue: "Doha",
+        cbm_area: ECONOMIC,
+        // Nothing is due for a cancelled event.
+        received: &[],
+        fate: Fate::Cancelled("The organising member state withdrew the event."),
+    },
+    DemoEvent {
+        title: "Seminar on combating trafficking in human beings",
+        organisers: &["CHN"],
+        start: (2024, 11, 12),
+        end: (2024, 11, 13),
+        venue: "Beijing",
+        cbm_area: HUMAN,
+        received: &[],
+        fate: Fate::Planned,
+    },
+    DemoEvent {
+        title: "Conference on the dialogue among civilizations",
+        organisers: &["KAZ", "KGZ"],
+        start: (2024, 12, 3),
+        end: (2024, 12, 4),
+        venue: "Almaty",
+        cbm_area: HUMAN,
+        received: &[],
+        fate: Fate::Planned,
+    },
+];
+
+impl Demo {
+    /// 13 December 2023: creates the plan of 2024 approved by `decision_id`
+    /// and adds [`EVENTS_2024`]; returns the events' ids in that order.
+    async fn plan_2024(&self, officer: &Actor, decision_id: String) -> anyhow::Result<Vec<String>> {
+        self.at(2023, 12, 13, 0)?;
+        let plan_id = match self
+            .exec(
+                officer,
+                Command::CreatePlan(NewPlan {
+                    year: 2024,
+                    title: plan_of_implementation()?,
+                    decision_id: Some(decision_id),
+                }),
+                "creating the Plan of Implementation for 2024",
+            )
+            .await?
+        {
+            Outcome::Plan { plan_id } => plan_id,
+            other => return Err(anyhow!("creating the plan for 2024 gave {other:?}")),
+        };
+        let mut ids = Vec::with_capacity(EVENTS_2024.len());
+        for (minute, event) in (1..).zip(EVENTS_2024) {
+            self.at(2023, 12, 13, minute)?;
+            let what = format!("adding the event {:?} to the plan for 2024", event.title);
+            let outcome = self
+                .exec(
+                    officer,
+                    Command::AddEvent(NewEvent {
+                        plan_id: plan_id.clone(),
+                        title: english(event.title)?,
+                        organisers: orgs(event.organisers)?,
+                        dates: dates(event.start, event.end)?,
+                        venue: Some(event.venue.to_owned()),
+                        cbm_area: Some(event.cbm_area.to_owned()),
+                    }),
+                    &what,
+                )
+                .await?;
+            match outcome {
+                Outcome::Event { event_id } => ids.push(event_id),
+                other => return Err(anyhow!("{what}: unexpected outcome {other:?}")),
+            }
+        }
+        Ok(ids)
+    }
+
+    /// 26 June 2024: records the documents received (with their days of
+    /// receipt) and what became of each event; `ids` are the events of
+    /// [`EVENTS_2024`] in order.
+    async fn register_2024(&self, officer: &Actor, ids: &[String]) -> anyhow::Result<()> {
+        let mut minute = 0;
+        for (event, id) in EVENTS_2024.iter().zip(ids) {
+            for &(kind, (y, m, d)) in event.received {
+                self.at(2024, 6, 26, minute)?;
+                minute += 1;
+                self.exec(
+                    officer,
+                    Command::RecordSubmission(NewSubmission {
+                        event_id: id.clone(),
+                        kind,
+                        received_on: Some(day(y, m, d)?),
+                        file: None,
+                        remarks: Some("Received by note verbale.".to_owned()),
+                    }),
+                    &format!("recording the {} of {:?}", kind.as_str(), event.title),
+                )
+                .await?;
+            }
+            let (status, new_dates, reason) = match event.fate {
+                Fate::Planned => continue,
+                Fate::Held => (EventStatus::Held, None, None),
+                Fate::Postponed(start, end, reason) => (
+                    EventStatus::Postponed,
+                    Some(dates(start, end)?),
+                    Some(reason.to_owned()),
+                ),
+                Fate::Cancelled(reason) => (EventStatus::Cancelled, None, Some(reason.to_owned())),
+            };
+            self.at(2024, 6, 26, minute)?;
+            minute += 1;
+            self.exec(
+                officer,
+                Command::SetEventStatus(EventStatusChange {
+                    event_id: id.clone(),
+                    status,
+                    dates: new_dates,
+                    reason,
+                }),
+                &format!("marking {:?} {}", event.title, status.as_str()),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+}
+
+fn dates((y1, m1, d1): Ymd, (y2, m2, d2): Ymd) -> anyhow::Result<EventDates> {
+    Ok(EventDates::new(day(y1, m1, d1)?, day(y2, m2, d2)?)?)
 }
 
 const PLAN_TITLE_EN: &str = "Action Plan for 2024-2029 for the Implementation of the 2014 Memorandum of Understanding between the Secretariat of the Conference on Interaction and Confidence Building Measures in Asia and the Secretariat of the Shanghai Cooperation Organisation";
@@ -1216,12 +1532,14 @@ fn day(y: i32, m: u32, d: u32) -> anyhow::Result<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use accord_domain::ContentHash;
+    use accord_domain::{DEFAULT_DUE_SOON_DAYS, DocumentStatus};
     use accord_migration::{Migrator, MigratorTrait};
     use accord_workflow::StoreConfig;
     use accord_workflow::audit::{self, Verdict};
     use accord_workflow::entity::{
         comment, decision, meeting, note, note_reference, signature, version,
     };
+    use accord_workflow::plans::DueFilter;
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 
     use super::*;
@@ -1507,6 +1825,71 @@ mod tests {
 
         let statement = draft_titled(store, &summary, STATEMENT_TITLE_EN).await;
         assert!(notes_of(store, &statement.id).await.is_empty());
+
+        // The plan of 2024, approved by SOC/2023-III/DEC/2, shows every
+        // document status and every event status on the demo's day.
+        let reader = accord_workflow::Reader::new(store.clone(), Cast::new().unwrap().officer);
+        let (y, m, d) = DEMO_AS_OF;
+        let as_of = day(y, m, d).unwrap();
+        let plan = reader.plan_of_year(2024).await.unwrap();
+        assert_eq!(plan.decision_id.as_deref(), Some(dec_2.id.as_str()));
+        let due = reader
+            .due_documents(
+                &DueFilter {
+                    statuses: DocumentStatus::ALL.to_vec(),
+                    ..Default::default()
+                },
+                as_of,
+                DEFAULT_DUE_SOON_DAYS,
+            )
+            .await
+            .unwrap();
+        let count = |status: DocumentStatus| due.iter().filter(|d| d.status == status).count();
+        let counts: Vec<(DocumentStatus, usize)> = DocumentStatus::ALL
+            .into_iter()
+            .map(|status| (status, count(status)))
+            .collect();
+        assert!(counts.iter().all(|(_, n)| *n > 0), "{counts:?}");
+        assert_eq!(count(DocumentStatus::SubmittedOnTime), 9, "{counts:?}");
+        assert_eq!(count(DocumentStatus::SubmittedLate), 4, "{counts:?}");
+        assert_eq!(count(DocumentStatus::Overdue), 5, "{counts:?}");
+        assert_eq!(count(DocumentStatus::DueSoon), 3, "{counts:?}");
+        assert_eq!(count(DocumentStatus::NotYetDue), 12, "{counts:?}");
+        let compliance = reader
+            .plan_compliance(2024, as_of, DEFAULT_DUE_SOON_DAYS)
+            .await
+            .unwrap();
+        let total = &compliance.total;
+        assert_eq!(
+            (total.on_time, total.late, total.missing, total.pending),
+            (9, 4, 5, 15)
+        );
+        let events = reader.plan_events(&plan.id).await.unwrap();
+        assert_eq!(events.len(), EVENTS_2024.len());
+        for status in EventStatus::ALL {
+            assert!(
+                events.iter().any(|e| e.status == status),
+                "no event {status:?}"
+            );
+        }
+        assert!(events.iter().any(|e| e.organisers.len() == 2));
+        assert!(
+            events
+                .iter()
+                .filter(|e| e.start.format("%Y-%m").to_string() == "2024-02")
+                .count()
+                >= 2
+        );
+        let postponed = events
+            .iter()
+            .find(|e| e.status == EventStatus::Postponed)
+            .unwrap();
+        assert_eq!(postponed.start, day(2024, 10, 1).unwrap());
+        assert!(
+            events
+                .iter()
+                .all(|e| e.venue.is_some() && e.cbm_area.is_some())
+        );
 
         // The audit log holds, and a second load does nothing.
         assert!(matches!(
