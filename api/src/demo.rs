@@ -1174,7 +1174,7 @@ impl Demo {
                         event_id: id.clone(),
                         kind,
                         received_on: Some(day(y, m, d)?),
-                        file: None,
+                        upload_id: None,
                         remarks: Some("Received by note verbale.".to_owned()),
                     }),
                     &format!("recording the {} of {:?}", kind.as_str(), event.title),

@@ -14,6 +14,7 @@ mod m20261123_000005_meetings;
 mod m20261123_000006_plans;
 mod m20261123_000007_files;
 mod m20261123_000008_draft_counts;
+mod m20261123_000009_submission_uploads;
 
 /// The ordered list of Accord's migrations.
 #[derive(Debug)]
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_plans::Migration),
             Box::new(m20261123_000007_files::Migration),
             Box::new(m20261123_000008_draft_counts::Migration),
+            Box::new(m20261123_000009_submission_uploads::Migration),
         ]
     }
 }

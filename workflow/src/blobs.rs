@@ -290,6 +290,8 @@ pub struct StoredFile {
     pub file_name: String,
     /// Who uploaded it (the token's subject).
     pub uploaded_by: String,
+    /// The uploader's organisation.
+    pub uploaded_by_org: String,
     /// When.
     pub uploaded_at: DateTime<Utc>,
 }
@@ -381,6 +383,7 @@ pub async fn upload(
         content_type: kind.mime().to_owned(),
         file_name,
         uploaded_by: actor.sub().to_owned(),
+        uploaded_by_org: actor.org().to_string(),
         uploaded_at: at,
     })
 }
@@ -443,6 +446,7 @@ pub async fn find_upload<C: sea_orm::ConnectionTrait>(
         content_type: row.content_type,
         file_name: row.file_name,
         uploaded_by: row.uploaded_by,
+        uploaded_by_org: row.uploaded_by_org,
         uploaded_at,
     }))
 }

@@ -166,8 +166,8 @@ pub struct NewSubmission {
     pub kind: DocumentKind,
     /// The day it was received (Astana); today when `None`.
     pub received_on: Option<NaiveDate>,
-    /// The stored file, when one came with it.
-    pub file: Option<StoredFile>,
+    /// The upload (`uploadFile`) the document's file came from, if any.
+    pub upload_id: Option<String>,
     /// Free remarks, e.g. "received by note verbale No. 12".
     pub remarks: Option<String>,
 }
@@ -835,9 +835,6 @@ impl Engine {
         new: NewSubmission,
     ) -> Result<Outcome> {
         let remarks = optional_text("remarks", new.remarks.as_deref())?;
-        if let Some(file) = &new.file {
-            check_file(file)?;
-        }
         let now = self.now();
         let today = astana_date(now);
         let received_on = new.received_on.unwrap_or(today);
@@ -863,8 +860,17 @@ impl Engine {
             .one(tx.conn())
             .await?
             .map_or(0, |s| s.revision);
+        let upload = match new.upload_id.as_deref() {
+            Some(upload_id) => Some(attachable_upload(tx.conn(), actor, upload_id).await?),
+            None => None,
+        };
         let id = uuid::Uuid::now_v7().to_string();
-        let file = new.file.clone();
+        let file = upload.as_ref().map(|u| StoredFile {
+            sha256: u.sha256.clone(),
+            size: u.size,
+            content_type: u.content_type.clone(),
+            file_name: u.file_name.clone(),
+        });
         submission::Entity::insert(submission::ActiveModel {
             id: Set(id.clone()),
             event_id: Set(row.id.clone()),
@@ -878,6 +884,7 @@ impl Engine {
             content_type: Set(file.as_ref().map(|f| f.content_type.clone())),
             file_name: Set(file.as_ref().map(|f| f.file_name.clone())),
             remarks: Set(remarks.clone()),
+            upload_id: Set(upload.as_ref().map(|u| u.id.clone())),
             created_at: Set(now),
         })
         .exec_without_returning(tx.conn())
@@ -894,6 +901,7 @@ impl Engine {
                 "kind": new.kind,
                 "revision": last + 1,
                 "receivedOn": received_on,
+                "upload": upload.as_ref().map(|u| &u.id),
                 "sha256": file.as_ref().map(|f| &f.sha256),
                 "remarks": remarks,
             }),
@@ -1176,23 +1184,25 @@ fn optional_text(field: &'static str, given: Option<&str>) -> Result<Option<Stri
     given.map(|g| required_text(field, g)).transpose()
 }
 
-fn check_file(file: &StoredFile) -> Result<()> {
-    let hex = file.sha256.len() == 64
-        && file
-            .sha256
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if !hex {
-        return Err(WorkflowError::bad_input(
-            "sha256 must be 64 lower-case hex digits",
-        ));
+/// The upload `id`, if the actor may attach it to a submission: an upload
+/// made by the actor's own organisation, or any upload when the actor is the
+/// Secretariat (which records documents received by other means). An
+/// unknown id is bad input; another organisation's upload is forbidden.
+async fn attachable_upload<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: &str,
+) -> Result<crate::blobs::StoredFile> {
+    let Some(upload) = crate::blobs::find_upload(conn, id).await? else {
+        return Err(WorkflowError::bad_input(format!("no upload {id}")));
+    };
+    let own = upload.uploaded_by_org == actor.org().as_str();
+    if !own && actor.org_kind() != OrgKind::Secretariat {
+        return Err(WorkflowError::Forbidden(format!(
+            "upload {id} was made by another organisation"
+        )));
     }
-    if file.size < 0 {
-        return Err(WorkflowError::bad_input("a file's size cannot be negative"));
-    }
-    required_text("content type", &file.content_type)?;
-    required_text("file name", &file.file_name)?;
-    Ok(())
+    Ok(upload)
 }
 
 async fn known_decision<C: ConnectionTrait>(conn: &C, id: &str) -> Result<()> {

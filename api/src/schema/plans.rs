@@ -13,7 +13,7 @@ use accord_domain::{EventDates, NoteSeries, OrgCode, SubmissionRule};
 use accord_workflow::plans::{
     self as wf, Compliance, DueFilter as DueWhere, EventDetails, EventFilter as EventWhere,
     EventMove, EventRebase, EventRecord, EventStatusChange, NewEvent, NewPlan, NewRule,
-    NewSubmission, PlanChange, PlanRecord, ReminderRequest, RuleRecord, StoredFile, Tally,
+    NewSubmission, PlanChange, PlanRecord, ReminderRequest, RuleRecord, Tally,
 };
 use accord_workflow::{Command, Outcome};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
@@ -264,6 +264,7 @@ impl Event {
                 size: s.file.as_ref().map(|f| f.size),
                 content_type: s.file.as_ref().map(|f| f.content_type.clone()),
                 file_name: s.file.as_ref().map(|f| f.file_name.clone()),
+                download_path: s.file.as_ref().map(|f| format!("/files/{}", f.sha256)),
                 remarks: s.remarks.clone(),
             })
             .collect()
@@ -328,6 +329,9 @@ pub struct Submission {
     pub content_type: Option<String>,
     /// The file's name.
     pub file_name: Option<String>,
+    /// Where any signed-in user downloads the file (`GET`, with the same
+    /// bearer token): `/files/<sha256>`.
+    pub download_path: Option<String>,
     /// Remarks, e.g. how it was received.
     pub remarks: Option<String>,
 }
@@ -754,19 +758,6 @@ pub struct AdoptSubmissionRuleInput {
     pub title: Option<Vec<LocalizedTextInput>>,
 }
 
-/// A file in the content-addressed store.
-#[derive(InputObject, Debug, Clone)]
-pub struct StoredFileInput {
-    /// SHA-256, 64 lower-case hex digits.
-    pub sha256: String,
-    /// Size in bytes.
-    pub size: i64,
-    /// Content type.
-    pub content_type: String,
-    /// File name.
-    pub file_name: String,
-}
-
 /// A document received for an event.
 #[derive(InputObject, Debug, Clone)]
 pub struct RecordSubmissionInput {
@@ -776,8 +767,10 @@ pub struct RecordSubmissionInput {
     pub kind: DocumentKind,
     /// The day received (Asia/Almaty); today when omitted.
     pub received_on: Option<Date>,
-    /// The stored file, if any.
-    pub file: Option<StoredFileInput>,
+    /// The upload (from `uploadFile`) holding the document, if any: one
+    /// made by the caller's organisation, or any when the caller is the
+    /// Secretariat.
+    pub upload_id: Option<ID>,
     /// Remarks, e.g. "received by note verbale".
     pub remarks: Option<String>,
 }
@@ -996,12 +989,7 @@ impl PlansMutation {
             event_id: input.event_id.to_string(),
             kind: input.kind.into(),
             received_on: input.received_on.map(|d| d.0),
-            file: input.file.map(|f| StoredFile {
-                sha256: f.sha256,
-                size: f.size,
-                content_type: f.content_type,
-                file_name: f.file_name,
-            }),
+            upload_id: input.upload_id.map(|id| id.to_string()),
             remarks: input.remarks,
         });
         match run(ctx, command).await? {

@@ -22,7 +22,7 @@ on_both_backends!(
 );
 
 /// The first bytes of a real PDF.
-const PDF: &[u8] =
+pub(crate) const PDF: &[u8] =
     b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n";
 
 const UPLOAD: &str = "mutation ($file: Upload!) { uploadFile(file: $file) { id sha256 size contentType fileName downloadPath } }";
@@ -56,7 +56,7 @@ fn multipart(operations: &Value, map: &Value, files: &[(&str, &str, &str, &[u8])
 }
 
 /// One file sent to `uploadFile`.
-fn one_file(file_name: &str, content_type: &str, bytes: &[u8]) -> Vec<u8> {
+pub(crate) fn one_file(file_name: &str, content_type: &str, bytes: &[u8]) -> Vec<u8> {
     multipart(
         &json!({ "query": UPLOAD, "variables": { "file": null } }),
         &json!({ "0": ["variables.file"] }),
@@ -65,7 +65,7 @@ fn one_file(file_name: &str, content_type: &str, bytes: &[u8]) -> Vec<u8> {
 }
 
 /// `POST /graphql` as multipart, with the upload header when `csrf`.
-async fn post_multipart(
+pub(crate) async fn post_multipart(
     app: &TestApp,
     token: Option<&str>,
     csrf: bool,

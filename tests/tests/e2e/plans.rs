@@ -3,9 +3,13 @@
 //! from the permission table), bad input, concurrent submissions, and the
 //! reminder note for February 2024.
 
+use accord_workflow::entity::submission;
 use accord_workflow::permissions::{Action, Expect, Relation, expected_on_plan, valid_pairs};
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
+use crate::files::{PDF, one_file, post_multipart};
 use crate::helpers::{Backend, TestApp, all_at_once, error_code, ok, spawn_app, str_at};
 use crate::on_both_backends;
 
@@ -13,6 +17,7 @@ on_both_backends!(deadlines => a_rule_change_and_a_moved_event_give_the_right_du
 on_both_backends!(permissions => plan_permissions_follow_the_table_sqlite, plan_permissions_follow_the_table_postgres);
 on_both_backends!(bad_input => malformed_plan_input_is_refused_and_changes_nothing_sqlite, malformed_plan_input_is_refused_and_changes_nothing_postgres);
 on_both_backends!(concurrent_submissions => concurrent_submissions_get_distinct_revisions_sqlite, concurrent_submissions_get_distinct_revisions_postgres);
+on_both_backends!(attached_upload => an_organisers_upload_is_attached_and_every_state_downloads_it_sqlite, an_organisers_upload_is_attached_and_every_state_downloads_it_postgres);
 on_both_backends!(reminder => the_february_2024_reminder_lists_the_events_and_missing_documents_sqlite, the_february_2024_reminder_lists_the_events_and_missing_documents_postgres);
 
 const EVENT_FIELDS: &str = "id position organisers startDate endDate venue notes status
@@ -457,7 +462,7 @@ async fn bad_input(backend: Backend) {
     }
     for (input, code) in [
         (
-            json!({ "eventId": event_id, "kind": "CONCEPT_PAPER", "file": { "sha256": "XYZ", "size": 1, "contentType": "application/pdf", "fileName": "a.pdf" } }),
+            json!({ "eventId": event_id, "kind": "CONCEPT_PAPER", "uploadId": "00000000-0000-0000-0000-000000000000" }),
             "BAD_USER_INPUT",
         ),
         (
@@ -599,4 +604,91 @@ async fn reminder(backend: Backend) {
         ru.contains("концепция мероприятия – до 22 декабря 2023 года"),
         "{ru}"
     );
+}
+
+/// The `id` of a PDF uploaded by `token`.
+async fn upload_pdf(app: &TestApp, token: &str, name: &str) -> String {
+    let (status, body) = post_multipart(
+        app,
+        Some(token),
+        true,
+        one_file(name, "application/pdf", PDF),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    str_at(&body, "/data/uploadFile/id")
+}
+
+async fn attached_upload(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let plan = create_plan(&app, 2024).await;
+    let event = add_event(
+        &app,
+        &plan,
+        "Seminar on energy security",
+        &["KAZ"],
+        "2024-02-20",
+        "2024-02-21",
+    )
+    .await;
+    let event_id = str_at(&event, "/id");
+    let record = "mutation($input: RecordSubmissionInput!) { recordSubmission(input: $input) { submissionId } }";
+    let submissions = "query($id: ID!) { event(id: $id) { submissions { revision sha256 fileName contentType size downloadPath } } }";
+    let kaz = app.delegate("KAZ");
+
+    // Another organisation's upload, and an unknown one, are refused and
+    // record nothing.
+    let chinese = upload_pdf(&app, &app.delegate("CHN"), "Chinese paper.pdf").await;
+    for (upload_id, code) in [
+        (chinese.as_str(), "FORBIDDEN"),
+        ("00000000-0000-0000-0000-000000000000", "BAD_USER_INPUT"),
+        ("not an id", "BAD_USER_INPUT"),
+    ] {
+        let body = app
+            .gql(&kaz, record, json!({ "input": { "eventId": event_id, "kind": "CONCEPT_PAPER", "receivedOn": "2024-01-05", "uploadId": upload_id } }))
+            .await;
+        assert_eq!(
+            error_code(&body).as_deref(),
+            Some(code),
+            "{upload_id}: {body}"
+        );
+    }
+    let body = app.gql(&kaz, submissions, json!({ "id": event_id })).await;
+    assert_eq!(
+        ok(&body, "event")["event"]["submissions"],
+        json!([]),
+        "{body}"
+    );
+
+    // The organiser's own upload is attached and shown with the submission.
+    let upload = upload_pdf(&app, &kaz, "Concept paper.pdf").await;
+    let body = app
+        .gql(&kaz, record, json!({ "input": { "eventId": event_id, "kind": "CONCEPT_PAPER", "receivedOn": "2024-01-05", "uploadId": upload } }))
+        .await;
+    ok(&body, "recordSubmission");
+    let sha256 = hex::encode(Sha256::digest(PDF));
+    let body = app
+        .gql(&app.delegate("IND"), submissions, json!({ "id": event_id }))
+        .await;
+    assert_eq!(
+        ok(&body, "event")["event"]["submissions"],
+        json!([{ "revision": 1, "sha256": sha256, "fileName": "Concept paper.pdf", "contentType": "application/pdf", "size": PDF.len(), "downloadPath": format!("/files/{sha256}") }]),
+        "{body}"
+    );
+    let db = app.db().await;
+    let row = submission::Entity::find().one(&db).await.unwrap().unwrap();
+    assert_eq!(row.upload_id.as_deref(), Some(upload.as_str()));
+
+    // Another member state's delegate downloads it intact.
+    let response = app
+        .client
+        .get(format!("{}/files/{sha256}", app.base))
+        .bearer_auth(app.delegate("IND"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.bytes().await.unwrap().as_ref(), PDF);
 }

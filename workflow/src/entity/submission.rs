@@ -19,6 +19,8 @@ pub struct Model {
     pub content_type: Option<String>,
     pub file_name: Option<String>,
     pub remarks: Option<String>,
+    /// The upload the file came from (`uploads.id`), when one did.
+    pub upload_id: Option<String>,
     pub created_at: DateTimeUtc,
 }
 
