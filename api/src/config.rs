@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use accord_domain::NoteSeries;
 use anyhow::{Context, bail};
 
 use crate::auth::{AuthConfig, MIN_HS256_SECRET_BYTES};
@@ -81,6 +82,10 @@ pub struct Settings {
     /// sharing a database. Default: a random one per start.
     #[arg(long, env = "ACCORD_INSTANCE_ID")]
     pub instance_id: Option<String>,
+    /// The note series of the monthly reminder the background job drafts
+    /// (see `accord_workflow::reminders`).
+    #[arg(long, env = "ACCORD_REMINDER_SERIES", default_value = "SOC", value_parser = NoteSeries::parse)]
+    pub reminder_series: NoteSeries,
 }
 
 impl Settings {
@@ -109,6 +114,7 @@ impl Settings {
                 .join(format!("accord-files-{}", uuid::Uuid::new_v4().simple())),
             job_interval_secs: 0,
             instance_id: None,
+            reminder_series: NoteSeries::soc(),
         }
     }
 

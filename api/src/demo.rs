@@ -636,7 +636,7 @@ impl Demo {
         self.exec(
             officer,
             Command::ContinueNoteSeries {
-                series: NoteSeries::parse("SOC")?,
+                series: NoteSeries::soc(),
                 year: 2024,
                 last_sequence: 18,
             },
@@ -1229,7 +1229,7 @@ const REGULATIONS_TITLE_EN: &str = "Draft Regulations on observers";
 /// come from the note registry's templates.
 fn soc_19() -> anyhow::Result<NewNote> {
     Ok(NewNote {
-        series: NoteSeries::parse("SOC")?,
+        series: NoteSeries::soc(),
         purpose: NotePurpose::Reminder,
         place: None,
         addressees: Addressees::AllMemberStates,

@@ -19,6 +19,7 @@ use accord_domain::{OrgCode, Role};
 use accord_migration::{Migrator, MigratorTrait};
 use accord_workflow::blobs::{self, BlobStore};
 use accord_workflow::jobs::{self, Scheduler};
+use accord_workflow::reminders;
 use accord_workflow::{Actor, Engine, Reader, Store, StoreConfig};
 use anyhow::Context as _;
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
@@ -114,6 +115,11 @@ pub fn scheduler(settings: &Settings, store: &Store) -> Option<Scheduler> {
         .unwrap_or_else(|| format!("accord-{}", uuid::Uuid::new_v4().simple()));
     let mut scheduler = Scheduler::new(store.clone(), instance);
     scheduler.register(jobs::VERIFY_AUDIT_CHAIN, every, jobs::verify_audit_chain);
+    scheduler.register(
+        reminders::MONTHLY_REMINDER,
+        every,
+        reminders::monthly_reminder(settings.reminder_series.clone()),
+    );
     Some(scheduler)
 }
 

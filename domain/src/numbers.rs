@@ -25,6 +25,13 @@ impl NoteSeries {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// `SOC`, the series of the Secretariat's notes to the Senior Officials
+    /// Committee's member states (SOC/19), in which reminders are drafted
+    /// unless configured otherwise.
+    pub fn soc() -> NoteSeries {
+        NoteSeries("SOC".to_owned())
+    }
 }
 
 impl fmt::Display for NoteSeries {

@@ -15,6 +15,7 @@ mod m20261123_000006_plans;
 mod m20261123_000007_files;
 mod m20261123_000008_draft_counts;
 mod m20261123_000009_submission_uploads;
+mod m20261129_000010_reminders_and_feeds;
 
 /// The ordered list of Accord's migrations.
 #[derive(Debug)]
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_files::Migration),
             Box::new(m20261123_000008_draft_counts::Migration),
             Box::new(m20261123_000009_submission_uploads::Migration),
+            Box::new(m20261129_000010_reminders_and_feeds::Migration),
         ]
     }
 }

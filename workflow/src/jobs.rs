@@ -190,7 +190,7 @@ fn millis(duration: Duration) -> i64 {
 /// What a job's run returns: a short summary, or why it failed.
 pub type JobFuture = Pin<Box<dyn Future<Output = Result<String>> + Send>>;
 
-type JobFn = Arc<dyn Fn(Store) -> JobFuture + Send + Sync>;
+type JobFn = Arc<dyn Fn(Store, DateTime<Utc>) -> JobFuture + Send + Sync>;
 
 struct Registered {
     name: String,
@@ -242,16 +242,17 @@ impl Scheduler {
     }
 
     /// Adds a job named `name` (unique; the lease row's key) to run every
-    /// `every`. Its error is logged and recorded as its outcome.
+    /// `every`, given the store and the tick's instant. Its error is logged
+    /// and recorded as its outcome.
     pub fn register<F, Fut>(&mut self, name: impl Into<String>, every: Duration, job: F)
     where
-        F: Fn(Store) -> Fut + Send + Sync + 'static,
+        F: Fn(Store, DateTime<Utc>) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<String>> + Send + 'static,
     {
         self.jobs.push(Registered {
             name: name.into(),
             every,
-            run: Arc::new(move |store| Box::pin(job(store))),
+            run: Arc::new(move |store, now| Box::pin(job(store, now))),
         });
     }
 
@@ -280,7 +281,7 @@ impl Scheduler {
                 }
             }
             // Run as a task of its own, so that a panic is caught here.
-            let outcome = match tokio::spawn((job.run)(self.store.clone())).await {
+            let outcome = match tokio::spawn((job.run)(self.store.clone(), now)).await {
                 Ok(Ok(summary)) => {
                     tracing::info!(job = %job.name, %summary, "job done");
                     format!("ok: {summary}")
@@ -361,7 +362,7 @@ impl SchedulerHandle {
 
 /// The job that walks the audit chain ([`audit::verify`]); a broken chain
 /// is logged as an error and recorded as the job's failure.
-pub async fn verify_audit_chain(store: Store) -> Result<String> {
+pub async fn verify_audit_chain(store: Store, _now: DateTime<Utc>) -> Result<String> {
     match audit::verify(store.db()).await? {
         Verdict::Intact { entries } => Ok(format!("audit log intact: {entries} entries")),
         Verdict::Broken { seq, reason } => {
@@ -479,7 +480,7 @@ mod tests {
         let scheduler = |store: Store, instance: &str| {
             let mut scheduler = Scheduler::new(store, instance);
             let runs = Arc::clone(&runs);
-            scheduler.register("count", every, move |_store| {
+            scheduler.register("count", every, move |_store, _now| {
                 let runs = Arc::clone(&runs);
                 async move {
                     // Long enough for the other instance to ask meanwhile.
@@ -532,10 +533,10 @@ mod tests {
         let (store, _) = two_instances(&sqlite_url()).await;
         let mut scheduler = Scheduler::new(store.clone(), "solo");
         let every = Duration::from_secs(60);
-        scheduler.register("fails", every, |_store| async {
+        scheduler.register("fails", every, |_store, _now| async {
             Err(WorkflowError::Rejected("nothing to do".into()))
         });
-        scheduler.register("panics", every, |_store| async {
+        scheduler.register("panics", every, |_store, _now| async {
             panic!("a bug");
         });
         scheduler.register(VERIFY_AUDIT_CHAIN, every, verify_audit_chain);
@@ -567,7 +568,7 @@ mod tests {
             .await
             .unwrap();
         assert!(matches!(
-            verify_audit_chain(store).await,
+            verify_audit_chain(store, at(0)).await,
             Err(WorkflowError::Corrupt(_))
         ));
     }
@@ -578,7 +579,7 @@ mod tests {
         let runs = Arc::new(AtomicUsize::new(0));
         let mut scheduler = Scheduler::new(store.clone(), "solo");
         let counter = Arc::clone(&runs);
-        scheduler.register("count", Duration::from_secs(3600), move |_store| {
+        scheduler.register("count", Duration::from_secs(3600), move |_store, _now| {
             let counter = Arc::clone(&counter);
             async move {
                 counter.fetch_add(1, Ordering::SeqCst);

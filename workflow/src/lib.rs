@@ -15,6 +15,7 @@
 //! - [`store`]: the database handle and write transactions.
 //! - [`blobs`]: stored files, content-addressed by SHA-256.
 //! - [`jobs`]: background jobs run by one instance at a time under a lease.
+//! - [`reminders`]: the monthly reminder note, drafted once per period.
 //!
 //! This crate knows nothing of GraphQL, HTTP or JWT.
 
@@ -33,6 +34,7 @@ pub mod permissions;
 pub mod plans;
 pub mod read;
 pub mod registry;
+pub mod reminders;
 pub mod store;
 #[cfg(test)]
 mod testing;

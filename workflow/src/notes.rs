@@ -350,7 +350,7 @@ pub(crate) async fn find<C: ConnectionTrait>(conn: &C, id: &str) -> Result<Optio
 }
 
 /// A note checked for writing: the unsent row and its resolved parts.
-struct Checked {
+pub(crate) struct Checked {
     reference_ids: Vec<String>,
     place: String,
 }
@@ -358,12 +358,32 @@ struct Checked {
 impl Engine {
     /// Writes a new, unsent note (Secretariat).
     pub(crate) async fn create_note(&self, actor: &Actor, new: NewNote) -> Result<Outcome> {
+        let checked = self.check_new_note(actor, &new).await?;
+        let mut tx = self.store().begin_write().await?;
+        let id = self.insert_note(&mut tx, actor, &new, &checked).await?;
+        tx.commit().await?;
+        Ok(Outcome::Note { note_id: id })
+    }
+
+    /// Checks that `actor` may write `new` and that it is well formed, for
+    /// [`Engine::insert_note`].
+    pub(crate) async fn check_new_note(&self, actor: &Actor, new: &NewNote) -> Result<Checked> {
         check(actor, Action::CreateNote, None)?;
-        let checked = self.check_note(&new).await?;
+        self.check_note(new).await
+    }
+
+    /// Inserts the unsent note `new`, checked by [`Engine::check_new_note`],
+    /// with its audit record, in `tx`; returns its id.
+    pub(crate) async fn insert_note(
+        &self,
+        tx: &mut WriteTx,
+        actor: &Actor,
+        new: &NewNote,
+        checked: &Checked,
+    ) -> Result<String> {
         let now = self.now();
         let id = uuid::Uuid::now_v7().to_string();
         let (draft_id, version) = first_draft(&new.enclosures);
-        let mut tx = self.store().begin_write().await?;
         note_draft::Entity::insert(note_draft::ActiveModel {
             id: Set(id.clone()),
             series: Set(new.series.to_string()),
@@ -395,14 +415,13 @@ impl Engine {
                 entity_type: "note",
                 entity_id: id.clone(),
                 to_state: None,
-                after: Some(note_json(&new, &checked)),
+                after: Some(note_json(new, checked)),
                 ..AuditRecord::default()
             },
             now,
         )
         .await?;
-        tx.commit().await?;
-        Ok(Outcome::Note { note_id: id })
+        Ok(id)
     }
 
     /// Replaces the content of an unsent note, if it is still at `revision`.

@@ -925,6 +925,17 @@ impl Engine {
         request: ReminderRequest,
     ) -> Result<Outcome> {
         check_plan(actor, Action::DraftReminder, None)?;
+        let reminder = self.compose_reminder(actor, &request).await?;
+        self.create_note(actor, reminder.note).await
+    }
+
+    /// The reminder note for `request`, written as of now, and how many
+    /// documents it lists as missing.
+    pub(crate) async fn compose_reminder(
+        &self,
+        actor: &Actor,
+        request: &ReminderRequest,
+    ) -> Result<Reminder> {
         if request.from > request.to {
             return Err(WorkflowError::bad_input(format!(
                 "from {} is after to {}",
@@ -945,11 +956,12 @@ impl Engine {
             .into_iter()
             .filter(|e| e.start >= request.from && e.status != EventStatus::Cancelled)
             .collect();
-        let names: HashMap<String, String> = organization::Entity::find()
-            .all(self.store().db())
+        let names: HashMap<String, String> = self
+            .store()
+            .organizations()
             .await?
-            .into_iter()
-            .map(|o| (o.code, o.name))
+            .iter()
+            .map(|o| (o.code.clone(), o.name.clone()))
             .collect();
         let plan_decision = reminder_context(self.store().db(), &events).await?;
         let mut subject = Vec::new();
@@ -958,21 +970,40 @@ impl Engine {
             subject.push((lang, reminder_subject(lang, request.from, request.to)));
             body.push((
                 lang,
-                reminder_body(lang, &events, &names, plan_decision.as_ref(), &request),
+                reminder_body(lang, &events, &names, plan_decision.as_ref(), request),
             ));
         }
-        let note = NewNote {
-            series: request.series,
-            purpose: NotePurpose::Reminder,
-            place: None,
-            addressees: Addressees::AllMemberStates,
-            subject: Texts::from_pairs(subject)?,
-            body: Texts::from_pairs(body)?,
-            references: Vec::new(),
-            enclosures: Vec::new(),
-        };
-        self.create_note(actor, note).await
+        let missing = events
+            .iter()
+            .flat_map(|e| &e.documents)
+            .filter(|d| d.first_received_on.is_none())
+            .count();
+        Ok(Reminder {
+            note: NewNote {
+                series: request.series.clone(),
+                purpose: NotePurpose::Reminder,
+                place: None,
+                addressees: Addressees::AllMemberStates,
+                subject: Texts::from_pairs(subject)?,
+                body: Texts::from_pairs(body)?,
+                references: Vec::new(),
+                enclosures: Vec::new(),
+            },
+            events: events.len(),
+            missing,
+        })
     }
+}
+
+/// A reminder note composed for a period.
+#[derive(Debug, Clone)]
+pub(crate) struct Reminder {
+    /// The unsent note.
+    pub(crate) note: NewNote,
+    /// How many events of the period it covers.
+    pub(crate) events: usize,
+    /// How many of their documents it lists as not received.
+    pub(crate) missing: usize,
 }
 
 /// Which rules an event's due dates are computed from.

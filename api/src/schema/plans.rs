@@ -1014,7 +1014,10 @@ impl PlansMutation {
         period: PeriodInput,
         series: Option<String>,
     ) -> Result<NotePayload> {
-        let series = NoteSeries::parse(series.as_deref().unwrap_or("SOC")).gql()?;
+        let series = match series {
+            Some(series) => NoteSeries::parse(&series).gql()?,
+            None => NoteSeries::soc(),
+        };
         let command = Command::DraftReminder(ReminderRequest {
             from: period.from.0,
             to: period.to.0,

@@ -20,5 +20,6 @@ mod meetings;
 mod permissions;
 mod plans;
 mod registry;
+mod reminders;
 mod tokens;
 mod visibility;

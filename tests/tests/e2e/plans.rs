@@ -25,7 +25,7 @@ const EVENT_FIELDS: &str = "id position organisers startDate endDate venue notes
     submissions { kind revision receivedOn }
     changes { kind reason }";
 
-fn en(text: &str) -> Value {
+pub(crate) fn en(text: &str) -> Value {
     json!([{ "lang": "EN", "text": text }])
 }
 
@@ -36,7 +36,7 @@ async fn mutate(app: &TestApp, token: &str, field: &str, input_type: &str, input
     app.gql(token, &doc, json!({ "input": input })).await
 }
 
-async fn create_plan(app: &TestApp, year: i32) -> String {
+pub(crate) async fn create_plan(app: &TestApp, year: i32) -> String {
     let body = app
         .gql(
             &app.secretariat(),
@@ -47,7 +47,7 @@ async fn create_plan(app: &TestApp, year: i32) -> String {
     str_at(&ok(&body, "createPlan"), "/createPlan/plan/id")
 }
 
-async fn add_event(
+pub(crate) async fn add_event(
     app: &TestApp,
     plan: &str,
     title: &str,

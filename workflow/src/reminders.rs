@@ -1,0 +1,255 @@
+//! The monthly reminder, drafted by a background job.
+//!
+//! Each month the Secretariat reminds the member states of the materials
+//! due for the next month's events (SOC/19 of 8 January 2024 was about
+//! February's). The job [`monthly_reminder`] runs on every scheduler tick;
+//! on the first tick of a month (in Astana) whose next month has events with
+//! documents not yet received, it drafts the reminder for that month as an
+//! unsent REMINDER note, written by the Secretariat's scheduler
+//! ([`system_actor`]), for an officer to review and issue.
+//!
+//! Once per period, whatever the number of instances or ticks: the
+//! `scheduled_reminders` row of the period is looked for and written in the
+//! same write transaction as the note and its audit record. Write
+//! transactions are serialised (the audit head is locked first), so a second
+//! run waits for the first to commit and then finds the row; the primary key
+//! on the period backs it. A period with nothing missing drafts nothing and
+//! is looked at again on the next tick, so an event added later is still
+//! reminded of.
+//!
+//! Statuses (due soon, overdue…) are computed when read, for the day read,
+//! so no job has to re-evaluate them; the job reports how many documents of
+//! the period are missing.
+
+use std::sync::Arc;
+
+use accord_domain::{NoteSeries, OrgCode, OrgKind, Role};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use sea_orm::{EntityTrait, Set};
+use serde_json::json;
+
+use crate::actor::Actor;
+use crate::audit::AuditRecord;
+use crate::clock::astana_date;
+use crate::engine::Engine;
+use crate::entity::scheduled_reminder;
+use crate::error::{Result, WorkflowError};
+use crate::jobs::JobFuture;
+use crate::plans::ReminderRequest;
+use crate::store::Store;
+
+/// The job's name (its lease row).
+pub const MONTHLY_REMINDER: &str = "monthly-reminder";
+
+/// The token subject of the scheduler acting for the Secretariat, as the
+/// audit log shows it.
+pub const SCHEDULER_SUB: &str = "accord-scheduler";
+
+/// The audit action of a scheduled reminder.
+const ACTION: &str = "SCHEDULE_REMINDER";
+
+/// What a run of the job did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Run {
+    /// Drafted the reminder for `period` as note `note_id`.
+    Drafted {
+        /// `YYYY-MM`.
+        period: String,
+        /// The unsent note.
+        note_id: String,
+        /// Documents listed as missing.
+        missing: usize,
+    },
+    /// The reminder for `period` was drafted before, as `note_id`.
+    AlreadyDrafted {
+        /// `YYYY-MM`.
+        period: String,
+        /// The note drafted then.
+        note_id: String,
+    },
+    /// No event of `period` misses a document: nothing to remind of yet.
+    NothingMissing {
+        /// `YYYY-MM`.
+        period: String,
+        /// Events of the period.
+        events: usize,
+    },
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Run::Drafted {
+                period,
+                note_id,
+                missing,
+            } => write!(
+                f,
+                "drafted the reminder for {period} ({missing} documents missing) as note {note_id}"
+            ),
+            Run::AlreadyDrafted { period, note_id } => {
+                write!(f, "the reminder for {period} was drafted as note {note_id}")
+            }
+            Run::NothingMissing { period, events } => write!(
+                f,
+                "nothing to remind of for {period} ({events} events, no document missing)"
+            ),
+        }
+    }
+}
+
+/// The month a reminder drafted on `today` covers: the next one, as its
+/// first and last days.
+pub fn period_after(today: NaiveDate) -> Result<(NaiveDate, NaiveDate)> {
+    let first = today
+        .with_day(1)
+        .and_then(|d| d.checked_add_months(Months::new(1)))
+        .ok_or_else(|| WorkflowError::bad_input(format!("no month follows {today}")))?;
+    let last = first
+        .checked_add_months(Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .ok_or_else(|| WorkflowError::bad_input(format!("no month follows {first}")))?;
+    Ok((first, last))
+}
+
+/// The Secretariat's scheduler as an actor: an officer of the home
+/// secretariat named by [`SCHEDULER_SUB`].
+pub async fn system_actor(store: &Store) -> Result<Actor> {
+    let orgs = store.organizations().await?;
+    let home = orgs
+        .iter()
+        .find(|o| o.kind == OrgKind::Secretariat.as_str())
+        .ok_or_else(|| WorkflowError::Corrupt("no secretariat is registered".into()))?;
+    Actor::new(
+        SCHEDULER_SUB,
+        "Scheduled reminders",
+        OrgCode::parse(&home.code)?,
+        OrgKind::Secretariat,
+        [Role::Secretariat],
+    )
+}
+
+/// Drafts, at `now`, the reminder for the next month's events in `series`
+/// unless it was drafted before or nothing is missing.
+pub async fn draft_for_next_month(
+    store: &Store,
+    series: &NoteSeries,
+    now: DateTime<Utc>,
+) -> Result<Run> {
+    let (from, to) = period_after(astana_date(now))?;
+    let period = from.format("%Y-%m").to_string();
+    let actor = system_actor(store).await?;
+    let engine = Engine::with_clock(store.clone(), Arc::new(move || now));
+    let request = ReminderRequest {
+        from,
+        to,
+        series: series.clone(),
+    };
+    // Composing reads only; the decision to write is taken below, under
+    // the write lock.
+    let reminder = engine.compose_reminder(&actor, &request).await?;
+    if reminder.missing == 0 {
+        return Ok(Run::NothingMissing {
+            period,
+            events: reminder.events,
+        });
+    }
+    let checked = engine.check_new_note(&actor, &reminder.note).await?;
+    let mut tx = store.begin_write().await?;
+    if let Some(done) = scheduled_reminder::Entity::find_by_id(period.clone())
+        .one(tx.conn())
+        .await?
+    {
+        // Nothing written: dropping the transaction rolls it back.
+        return Ok(Run::AlreadyDrafted {
+            period,
+            note_id: done.note_id,
+        });
+    }
+    let note_id = engine
+        .insert_note(&mut tx, &actor, &reminder.note, &checked)
+        .await?;
+    scheduled_reminder::Entity::insert(scheduled_reminder::ActiveModel {
+        period: Set(period.clone()),
+        note_id: Set(note_id.clone()),
+        drafted_at: Set(now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+    })
+    .exec_without_returning(tx.conn())
+    .await?;
+    tx.audit(
+        &actor,
+        AuditRecord {
+            action: ACTION.into(),
+            entity_type: "scheduled_reminder",
+            entity_id: period.clone(),
+            after: Some(json!({
+                "period": period,
+                "from": from,
+                "to": to,
+                "note": note_id,
+                "missing": reminder.missing,
+            })),
+            ..AuditRecord::default()
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Run::Drafted {
+        period,
+        note_id,
+        missing: reminder.missing,
+    })
+}
+
+/// The job: [`draft_for_next_month`] in `series` at each tick's instant.
+pub fn monthly_reminder(
+    series: NoteSeries,
+) -> impl Fn(Store, DateTime<Utc>) -> JobFuture + Send + Sync + 'static {
+    move |store, now| {
+        let series = series.clone();
+        Box::pin(async move {
+            draft_for_next_month(&store, &series, now)
+                .await
+                .map(|run| run.to_string())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_period_is_the_next_month() {
+        assert_eq!(
+            period_after(day(2024, 1, 8)).unwrap(),
+            (day(2024, 2, 1), day(2024, 2, 29))
+        );
+        assert_eq!(
+            period_after(day(2024, 12, 31)).unwrap(),
+            (day(2025, 1, 1), day(2025, 1, 31))
+        );
+        assert_eq!(
+            period_after(day(2025, 1, 31)).unwrap(),
+            (day(2025, 2, 1), day(2025, 2, 28))
+        );
+    }
+
+    #[test]
+    fn a_run_says_what_it_did() {
+        let run = Run::Drafted {
+            period: "2024-02".into(),
+            note_id: "n".into(),
+            missing: 3,
+        };
+        assert_eq!(
+            run.to_string(),
+            "drafted the reminder for 2024-02 (3 documents missing) as note n"
+        );
+    }
+}
