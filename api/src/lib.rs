@@ -3,6 +3,7 @@
 //! rules; those live in `workflow`.
 
 pub mod auth;
+mod calendar;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -128,6 +128,7 @@ pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
         .at("/files/:sha256", get(download))
+        .at("/calendar/:name", get(crate::calendar::feed))
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .data(state)
@@ -488,7 +489,7 @@ async fn graphql_multipart(
 }
 
 /// The response to a request whose token was refused.
-fn refusal(media: MediaType, denied: Denied) -> Response {
+pub(crate) fn refusal(media: MediaType, denied: Denied) -> Response {
     match denied {
         Denied::Unauthenticated(message) => error(
             media,
@@ -552,7 +553,7 @@ async fn download(
         .body(bytes)
 }
 
-fn internal_response(media: MediaType, detail: &dyn std::fmt::Display) -> Response {
+pub(crate) fn internal_response(media: MediaType, detail: &dyn std::fmt::Display) -> Response {
     let gql = crate::error::internal(detail);
     json_response(
         media,
@@ -746,7 +747,7 @@ fn is_request_error(response: &async_graphql::Response) -> bool {
 
 /// The media type of a GraphQL response, chosen by the request's `Accept`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum MediaType {
+pub(crate) enum MediaType {
     /// `application/json`: always 200 once the request reached GraphQL.
     Json,
     /// `application/graphql-response+json`: 400 for request errors.
@@ -759,7 +760,7 @@ impl MediaType {
     /// `*/*`); otherwise `application/json`, also without an `Accept`
     /// header and when nothing acceptable is listed (the spec allows
     /// answering in the default type instead of 406).
-    fn negotiate(headers: &HeaderMap) -> MediaType {
+    pub(crate) fn negotiate(headers: &HeaderMap) -> MediaType {
         let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
             return MediaType::Json;
         };
@@ -801,12 +802,12 @@ impl MediaType {
     }
 }
 
-enum Denied {
+pub(crate) enum Denied {
     Unauthenticated(String),
     Internal(String),
 }
 
-async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Actor, Denied> {
+pub(crate) async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Actor, Denied> {
     let unauthenticated =
         |e: AuthError| Denied::Unauthenticated(format!("authentication failed: {e}"));
     let value = headers
@@ -887,7 +888,7 @@ fn gql_error_json(error: &async_graphql::Error) -> Value {
     value
 }
 
-fn error(media: MediaType, status: StatusCode, code: Code, message: &str) -> Response {
+pub(crate) fn error(media: MediaType, status: StatusCode, code: Code, message: &str) -> Response {
     json_response(
         media,
         status,

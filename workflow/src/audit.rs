@@ -10,7 +10,7 @@
 //! is found too. [`verify`] walks the whole chain and names the first entry
 //! that does not hold.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -61,7 +61,7 @@ pub(crate) fn chain(
 ) -> audit_log::Model {
     let mut row = audit_log::Model {
         seq: link.seq + 1,
-        at: at.to_rfc3339_opts(SecondsFormat::Micros, true),
+        at: crate::clock::stamp(at),
         actor_sub: actor.sub().to_owned(),
         actor_name: actor.name().to_owned(),
         actor_org: actor.org().to_string(),

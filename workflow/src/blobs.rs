@@ -25,7 +25,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -330,7 +330,7 @@ pub async fn upload(
     // not.
     let sha256 = blobs.put(new.bytes).await?;
     let at = crate::clock::now();
-    let stamp = at.to_rfc3339_opts(SecondsFormat::Micros, true);
+    let stamp = crate::clock::stamp(at);
     let id = uuid::Uuid::now_v7().to_string();
     let mut tx = store.begin_write().await?;
     if blob::Entity::find_by_id(sha256.clone())
@@ -436,9 +436,7 @@ pub async fn find_upload<C: sea_orm::ConnectionTrait>(
         .await?
         .map(|b| b.size)
         .ok_or_else(|| WorkflowError::Corrupt(format!("upload {id} names no stored file")))?;
-    let uploaded_at = DateTime::parse_from_rfc3339(&row.uploaded_at)
-        .map_err(|error| WorkflowError::Corrupt(format!("upload {id}: {error}")))?
-        .with_timezone(&Utc);
+    let uploaded_at = crate::clock::parse_stamp(&row.uploaded_at, &format!("upload {id}"))?;
     Ok(Some(StoredFile {
         id: row.id,
         sha256: row.sha256,

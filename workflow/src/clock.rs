@@ -2,7 +2,9 @@
 //! databases store exactly), and calendar dates in Astana, where the
 //! Secretariat dates its notes.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SubsecRound, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, SubsecRound, Utc};
+
+use crate::error::{Result, WorkflowError};
 
 /// Astana's offset from UTC (UTC+5 since 1 March 2024).
 const ASTANA_OFFSET_SECS: i32 = 5 * 3600;
@@ -10,6 +12,20 @@ const ASTANA_OFFSET_SECS: i32 = 5 * 3600;
 /// The current instant, truncated to microseconds.
 pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
+}
+
+/// `instant` as the text columns store it: RFC 3339 in UTC, to the
+/// microsecond (`2024-06-13T06:00:00.000000Z`).
+pub fn stamp(instant: DateTime<Utc>) -> String {
+    instant.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// An instant read back from a text column written by [`stamp`]; `what`
+/// names the row for the error if the text is not one.
+pub fn parse_stamp(text: &str, what: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|instant| instant.with_timezone(&Utc))
+        .map_err(|error| WorkflowError::Corrupt(format!("{what}: {error}")))
 }
 
 /// The calendar date in Astana at `instant`.

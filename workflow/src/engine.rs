@@ -23,6 +23,7 @@ use serde_json::json;
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
+use crate::calendar::NewFeed;
 use crate::entity::{
     comment, draft, draft_signatory, item, note, note_counter, organization, signature, version,
 };
@@ -255,6 +256,13 @@ pub enum Command {
     RecordSubmission(NewSubmission),
     /// Write an unsent reminder note about missing documents.
     DraftReminder(ReminderRequest),
+    /// Make a calendar feed for oneself.
+    CreateCalendarFeed(NewFeed),
+    /// Revoke a calendar feed.
+    RevokeCalendarFeed {
+        /// The feed.
+        feed_id: String,
+    },
 }
 
 impl Command {
@@ -293,6 +301,8 @@ impl Command {
             Command::AdoptSubmissionRule(_) => Action::AdoptSubmissionRule,
             Command::RecordSubmission(_) => Action::RecordSubmission,
             Command::DraftReminder(_) => Action::DraftReminder,
+            Command::CreateCalendarFeed(_) => Action::CreateCalendarFeed,
+            Command::RevokeCalendarFeed { .. } => Action::RevokeCalendarFeed,
         }
     }
 }
@@ -367,6 +377,13 @@ pub enum Outcome {
         submission_id: String,
         /// Its event's id.
         event_id: String,
+    },
+    /// A calendar feed was made or revoked.
+    CalendarFeed {
+        /// The feed's id.
+        feed_id: String,
+        /// The feed's token, when it was just made (shown this once).
+        token: Option<String>,
     },
 }
 
@@ -569,6 +586,10 @@ impl Engine {
             Command::AdoptSubmissionRule(new) => self.adopt_rule(actor, new).await,
             Command::RecordSubmission(new) => self.record_submission(actor, new).await,
             Command::DraftReminder(request) => self.draft_reminder(actor, request).await,
+            Command::CreateCalendarFeed(new) => self.create_calendar_feed(actor, new).await,
+            Command::RevokeCalendarFeed { feed_id } => {
+                self.revoke_calendar_feed(actor, &feed_id).await
+            }
         };
         if let Err(error) = &result {
             tracing::debug!(action = action.as_str(), actor = actor.sub(), %error, "command refused");

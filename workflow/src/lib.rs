@@ -16,12 +16,14 @@
 //! - [`blobs`]: stored files, content-addressed by SHA-256.
 //! - [`jobs`]: background jobs run by one instance at a time under a lease.
 //! - [`reminders`]: the monthly reminder note, drafted once per period.
+//! - [`calendar`]: read-only calendar feed tokens and what a feed shows.
 //!
 //! This crate knows nothing of GraphQL, HTTP or JWT.
 
 pub mod actor;
 pub mod audit;
 pub mod blobs;
+pub mod calendar;
 pub mod clock;
 pub mod engine;
 pub mod entity;

@@ -81,11 +81,15 @@ pub enum Action {
     RecordSubmission,
     /// Write an unsent reminder note listing the documents missing for a period.
     DraftReminder,
+    /// Make a read-only iCalendar feed of events and due dates, for oneself.
+    CreateCalendarFeed,
+    /// Revoke a calendar feed: one's own, or anyone's for the Secretariat.
+    RevokeCalendarFeed,
 }
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 35] = [
         Action::CreateDraft,
         Action::Revise,
         Action::Circulate,
@@ -119,6 +123,8 @@ impl Action {
         Action::AdoptSubmissionRule,
         Action::RecordSubmission,
         Action::DraftReminder,
+        Action::CreateCalendarFeed,
+        Action::RevokeCalendarFeed,
     ];
 
     /// The actions on Plans of Implementation, their events, submission
@@ -209,6 +215,8 @@ impl Action {
             Action::AdoptSubmissionRule => "ADOPT_SUBMISSION_RULE",
             Action::RecordSubmission => "RECORD_SUBMISSION",
             Action::DraftReminder => "DRAFT_REMINDER",
+            Action::CreateCalendarFeed => "CREATE_CALENDAR_FEED",
+            Action::RevokeCalendarFeed => "REVOKE_CALENDAR_FEED",
         }
     }
 
@@ -224,6 +232,8 @@ impl Action {
                 | Action::EditNote
                 | Action::IssueNote
                 | Action::UploadFile
+                | Action::CreateCalendarFeed
+                | Action::RevokeCalendarFeed
         ) || self.keeps_meetings()
             || self.on_plans()
     }
@@ -393,6 +403,16 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
             Action::UploadFile => Err(forbidden(
                 "only the Secretariat and member-state delegates upload documents",
             )),
+            // A delegate revoking another person's feed is `NOT_FOUND`
+            // (the engine looks the feed up for the owner first).
+            Action::CreateCalendarFeed | Action::RevokeCalendarFeed
+                if is_secretariat(actor) || is_delegate(actor) =>
+            {
+                Ok(())
+            }
+            Action::CreateCalendarFeed | Action::RevokeCalendarFeed => Err(forbidden(
+                "only the Secretariat and member-state delegates keep calendar feeds",
+            )),
             action if action.on_plans() => decide_on_plan(actor, action, None),
             action if action.keeps_meetings() && is_secretariat(actor) => Ok(()),
             action if action.keeps_meetings() => Err(forbidden(
@@ -430,7 +450,9 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
         | Action::SetEventStatus
         | Action::AdoptSubmissionRule
         | Action::RecordSubmission
-        | Action::DraftReminder => Err(forbidden("this action does not apply to a draft")),
+        | Action::DraftReminder
+        | Action::CreateCalendarFeed
+        | Action::RevokeCalendarFeed => Err(forbidden("this action does not apply to a draft")),
         Action::Revise => {
             require(home, "only the Secretariat revises drafts")?;
             in_states(state, &[Drafting, Circulated, SwgDiscussion], "revised")
@@ -526,9 +548,7 @@ pub fn decide_on_plan(
     if is_secretariat(actor) {
         return Ok(());
     }
-    let organiser = event.is_some_and(|e| e.organiser)
-        && actor.org_kind() == OrgKind::MemberState
-        && actor.has(Role::Delegate);
+    let organiser = event.is_some_and(|e| e.organiser) && is_delegate(actor);
     if organiser && Action::BY_ORGANISERS.contains(&action) {
         return Ok(());
     }
@@ -629,6 +649,12 @@ const COMMENTERS: &[(Role, Relation)] = &[
 /// delegate of another member state is `FORBIDDEN`; see
 /// [`expected_on_plan`]).
 const ORGANISERS: &[(Role, Relation)] = &[
+    (Role::Secretariat, Relation::HomeSecretariat),
+    (Role::Delegate, Relation::MemberState),
+];
+/// The Secretariat and member-state delegates: who uploads documents and
+/// keeps calendar feeds.
+const SECRETARIAT_AND_DELEGATES: &[(Role, Relation)] = &[
     (Role::Secretariat, Relation::HomeSecretariat),
     (Role::Delegate, Relation::MemberState),
 ];
@@ -762,10 +788,7 @@ pub const TABLE: &[Rule] = &[
     },
     Rule {
         action: Action::UploadFile,
-        who: &[
-            (Role::Secretariat, Relation::HomeSecretariat),
-            (Role::Delegate, Relation::MemberState),
-        ],
+        who: SECRETARIAT_AND_DELEGATES,
         states: &[],
     },
     Rule {
@@ -816,6 +839,16 @@ pub const TABLE: &[Rule] = &[
     Rule {
         action: Action::DraftReminder,
         who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::CreateCalendarFeed,
+        who: SECRETARIAT_AND_DELEGATES,
+        states: &[],
+    },
+    Rule {
+        action: Action::RevokeCalendarFeed,
+        who: SECRETARIAT_AND_DELEGATES,
         states: &[],
     },
 ];

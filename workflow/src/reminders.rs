@@ -172,7 +172,7 @@ pub async fn draft_for_next_month(
     scheduled_reminder::Entity::insert(scheduled_reminder::ActiveModel {
         period: Set(period.clone()),
         note_id: Set(note_id.clone()),
-        drafted_at: Set(now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
+        drafted_at: Set(crate::clock::stamp(now)),
     })
     .exec_without_returning(tx.conn())
     .await?;

@@ -186,7 +186,9 @@ impl DraftAction {
             | A::SetEventStatus
             | A::AdoptSubmissionRule
             | A::RecordSubmission
-            | A::DraftReminder => {
+            | A::DraftReminder
+            | A::CreateCalendarFeed
+            | A::RevokeCalendarFeed => {
                 return None;
             }
         })

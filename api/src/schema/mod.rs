@@ -1,6 +1,7 @@
 //! The GraphQL schema: built by one function that the server and the tests
 //! both call, with the safety limits applied.
 
+pub mod calendar;
 mod enums;
 pub mod files;
 mod limits;
@@ -21,7 +22,7 @@ pub use mutation::{MUTATIONS, Mutation};
 pub use query::Query as DraftQuery;
 
 /// What can be read: drafts, organisations and the viewer, the note
-/// registry, and meetings and decisions.
+/// registry, meetings and decisions, plans and calendar feeds.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Query")]
 pub struct Query(
@@ -29,10 +30,11 @@ pub struct Query(
     registry::RegistryQuery,
     meetings::MeetingsQuery,
     plans::PlansQuery,
+    calendar::CalendarQuery,
 );
 
 /// Everything that can be changed: drafts and their comments, the note
-/// registry, and meetings and decisions.
+/// registry, meetings and decisions, files, plans and calendar feeds.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Mutation")]
 pub struct RootMutation(
@@ -41,6 +43,7 @@ pub struct RootMutation(
     meetings::MeetingsMutation,
     files::FilesMutation,
     plans::PlansMutation,
+    calendar::CalendarMutation,
 );
 
 /// Accord's schema type.

@@ -52,6 +52,8 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("adoptSubmissionRule", Action::AdoptSubmissionRule),
     ("recordSubmission", Action::RecordSubmission),
     ("draftReminder", Action::DraftReminder),
+    ("createCalendarFeed", Action::CreateCalendarFeed),
+    ("revokeCalendarFeed", Action::RevokeCalendarFeed),
 ];
 
 /// A text in one language.

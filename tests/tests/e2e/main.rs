@@ -9,6 +9,7 @@
 
 mod attacks;
 mod audit;
+mod calendar;
 mod concurrency;
 mod contract;
 mod files;

@@ -1,0 +1,360 @@
+//! Calendar feeds: read-only tokens that let a calendar program subscribe
+//! to the events of the Plans of Implementation and the documents' due
+//! dates, without the person's JWT.
+//!
+//! - A feed is made by a Secretariat officer or a member-state delegate
+//!   for themselves, scoped to one member state (the events it organises
+//!   and the documents it owes) or to all of them.
+//! - The token (`cal_` and 64 hex digits, 256 random bits) is shown once,
+//!   when the feed is made; only its SHA-256 is stored. It reads the feed
+//!   and nothing else: it is not a JWT and the GraphQL endpoint refuses it.
+//! - A feed answers until it is revoked, by its owner or by the
+//!   Secretariat. Another person's feed is `NOT_FOUND` to a delegate.
+//!
+//! Making and revoking a feed are commands, audited like any other change;
+//! reading one is not.
+
+use accord_domain::{OrgCode, OrgKind, Role};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::actor::Actor;
+use crate::audit::AuditRecord;
+use crate::clock::{parse_stamp, stamp};
+use crate::engine::{Engine, Outcome, check, is_id};
+use crate::entity::calendar_feed;
+use crate::error::{Result, WorkflowError};
+use crate::permissions::Action;
+use crate::plans::{EventFilter, EventRecord};
+use crate::read::Reader;
+use crate::store::Store;
+
+/// What every feed token starts with.
+pub const TOKEN_PREFIX: &str = "cal_";
+
+/// The longest label.
+pub const MAX_LABEL_CHARS: usize = 200;
+
+/// The most feeds one person may hold unrevoked.
+pub const MAX_FEEDS_PER_PERSON: usize = 20;
+
+/// A feed to make.
+#[derive(Debug, Clone)]
+pub struct NewFeed {
+    /// The owner's name for it, e.g. "office calendar".
+    pub label: String,
+    /// The member state whose events and due dates it shows; all when
+    /// `None`.
+    pub member_state: Option<OrgCode>,
+}
+
+/// A feed as read (never with its token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedRecord {
+    /// A UUID.
+    pub id: String,
+    /// The owner's name for it.
+    pub label: String,
+    /// The member state it is scoped to; all when `None`.
+    pub member_state: Option<String>,
+    /// The owner's token subject.
+    pub owner_sub: String,
+    /// The owner's organisation.
+    pub owner_org: String,
+    /// When it was made.
+    pub created_at: DateTime<Utc>,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl TryFrom<calendar_feed::Model> for FeedRecord {
+    type Error = WorkflowError;
+
+    fn try_from(row: calendar_feed::Model) -> Result<FeedRecord> {
+        let what = format!("calendar feed {}", row.id);
+        Ok(FeedRecord {
+            created_at: parse_stamp(&row.created_at, &what)?,
+            revoked_at: row
+                .revoked_at
+                .as_deref()
+                .map(|at| parse_stamp(at, &what))
+                .transpose()?,
+            id: row.id,
+            label: row.label,
+            member_state: row.member_state,
+            owner_sub: row.owner_sub,
+            owner_org: row.owner_org,
+        })
+    }
+}
+
+/// The SHA-256 of a token, as stored.
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A fresh token: [`TOKEN_PREFIX`] and 32 random bytes in hex.
+fn new_token() -> Result<String> {
+    let mut bytes = [0_u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|error| WorkflowError::Corrupt(format!("no randomness for a token: {error}")))?;
+    Ok(format!("{TOKEN_PREFIX}{}", hex::encode(bytes)))
+}
+
+fn feed_json(row: &calendar_feed::Model) -> serde_json::Value {
+    json!({
+        "label": row.label,
+        "memberState": row.member_state,
+        "owner": row.owner_sub,
+        "ownerOrg": row.owner_org,
+        "revokedAt": row.revoked_at,
+    })
+}
+
+impl Engine {
+    /// Makes a feed for `actor`; the outcome carries its token, shown this
+    /// once.
+    pub(crate) async fn create_calendar_feed(
+        &self,
+        actor: &Actor,
+        new: NewFeed,
+    ) -> Result<Outcome> {
+        check(actor, Action::CreateCalendarFeed, None)?;
+        let label = new.label.trim();
+        if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS {
+            return Err(WorkflowError::bad_input(format!(
+                "a feed's label is 1 to {MAX_LABEL_CHARS} characters"
+            )));
+        }
+        if label.chars().any(char::is_control) {
+            return Err(WorkflowError::bad_input(
+                "a feed's label is one line without control characters",
+            ));
+        }
+        if let Some(code) = &new.member_state {
+            let orgs = self.store().organizations().await?;
+            let is_state = orgs
+                .iter()
+                .any(|o| o.code == code.as_str() && o.kind == OrgKind::MemberState.as_str());
+            if !is_state {
+                return Err(WorkflowError::bad_input(format!(
+                    "{code} is not a member state"
+                )));
+            }
+        }
+        let now = self.now();
+        let token = new_token()?;
+        let row = calendar_feed::Model {
+            id: uuid::Uuid::now_v7().to_string(),
+            token_sha256: token_hash(&token),
+            label: label.to_owned(),
+            member_state: new.member_state.map(|c| c.to_string()),
+            owner_sub: actor.sub().to_owned(),
+            owner_org: actor.org().to_string(),
+            created_at: stamp(now),
+            revoked_at: None,
+        };
+        let mut tx = self.store().begin_write().await?;
+        // Counted under the write lock, so concurrent requests cannot pass
+        // the limit together.
+        let held = calendar_feed::Entity::find()
+            .filter(calendar_feed::Column::OwnerSub.eq(actor.sub()))
+            .filter(calendar_feed::Column::RevokedAt.is_null())
+            .all(tx.conn())
+            .await?
+            .len();
+        if held >= MAX_FEEDS_PER_PERSON {
+            return Err(WorkflowError::Conflict(format!(
+                "you hold {held} calendar feeds, the most allowed; revoke one first"
+            )));
+        }
+        calendar_feed::Entity::insert(calendar_feed::ActiveModel {
+            id: Set(row.id.clone()),
+            token_sha256: Set(row.token_sha256.clone()),
+            label: Set(row.label.clone()),
+            member_state: Set(row.member_state.clone()),
+            owner_sub: Set(row.owner_sub.clone()),
+            owner_org: Set(row.owner_org.clone()),
+            created_at: Set(row.created_at.clone()),
+            revoked_at: Set(None),
+        })
+        .exec_without_returning(tx.conn())
+        .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::CreateCalendarFeed.as_str().into(),
+                entity_type: "calendar_feed",
+                entity_id: row.id.clone(),
+                after: Some(feed_json(&row)),
+                ..AuditRecord::default()
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::CalendarFeed {
+            feed_id: row.id,
+            token: Some(token),
+        })
+    }
+
+    /// Revokes feed `feed_id`: `actor`'s own, or anyone's for the
+    /// Secretariat. Revoking a revoked feed is `INVALID_TRANSITION`.
+    pub(crate) async fn revoke_calendar_feed(
+        &self,
+        actor: &Actor,
+        feed_id: &str,
+    ) -> Result<Outcome> {
+        check(actor, Action::RevokeCalendarFeed, None)?;
+        let not_found = || WorkflowError::NotFound(format!("calendar feed {feed_id} not found"));
+        if !is_id(feed_id) {
+            return Err(not_found());
+        }
+        let now = self.now();
+        let mut tx = self.store().begin_write().await?;
+        let row = calendar_feed::Entity::find_by_id(feed_id.to_owned())
+            .one(tx.conn())
+            .await?
+            .filter(|row| row.owner_sub == actor.sub() || actor.org_kind() == OrgKind::Secretariat)
+            .ok_or_else(not_found)?;
+        if row.revoked_at.is_some() {
+            return Err(WorkflowError::InvalidTransition(
+                "this calendar feed is already revoked".into(),
+            ));
+        }
+        let revoked_at = stamp(now);
+        calendar_feed::Entity::update_many()
+            .col_expr(
+                calendar_feed::Column::RevokedAt,
+                Expr::value(Some(revoked_at.clone())),
+            )
+            .filter(calendar_feed::Column::Id.eq(feed_id))
+            .exec(tx.conn())
+            .await?;
+        let after = calendar_feed::Model {
+            revoked_at: Some(revoked_at),
+            ..row.clone()
+        };
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::RevokeCalendarFeed.as_str().into(),
+                entity_type: "calendar_feed",
+                entity_id: row.id.clone(),
+                before: Some(feed_json(&row)),
+                after: Some(feed_json(&after)),
+                ..AuditRecord::default()
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::CalendarFeed {
+            feed_id: row.id,
+            token: None,
+        })
+    }
+}
+
+impl Reader {
+    /// The viewer's own feeds, newest first, revoked ones included.
+    pub async fn calendar_feeds(&self) -> Result<Vec<FeedRecord>> {
+        calendar_feed::Entity::find()
+            .filter(calendar_feed::Column::OwnerSub.eq(self.actor().sub()))
+            .order_by_desc(calendar_feed::Column::Id)
+            .all(self.store().db())
+            .await?
+            .into_iter()
+            .map(FeedRecord::try_from)
+            .collect()
+    }
+
+    /// One of the viewer's own feeds (any feed for the Secretariat), or
+    /// `NOT_FOUND`.
+    pub async fn calendar_feed(&self, id: &str) -> Result<FeedRecord> {
+        let not_found = || WorkflowError::NotFound(format!("calendar feed {id} not found"));
+        if !is_id(id) {
+            return Err(not_found());
+        }
+        calendar_feed::Entity::find_by_id(id.to_owned())
+            .one(self.store().db())
+            .await?
+            .filter(|row| {
+                row.owner_sub == self.actor().sub()
+                    || self.actor().org_kind() == OrgKind::Secretariat
+            })
+            .ok_or_else(not_found)?
+            .try_into()
+    }
+
+    /// The events a calendar of `member_state` (all states when `None`)
+    /// shows, with their documents: the events it organises, or every
+    /// event; soonest first.
+    pub async fn calendar_events(&self, member_state: Option<&str>) -> Result<Vec<EventRecord>> {
+        let rows = self
+            .event_rows(&EventFilter {
+                organiser: member_state.map(str::to_owned),
+                ..EventFilter::default()
+            })
+            .await?;
+        self.event_records(rows).await
+    }
+}
+
+/// The unrevoked feed `token` opens, with a reader acting as its owner, or
+/// `None` for anything else (a malformed, unknown or revoked token).
+pub async fn open_feed(store: &Store, token: &str) -> Result<Option<(FeedRecord, Reader)>> {
+    let well_formed = token
+        .strip_prefix(TOKEN_PREFIX)
+        .is_some_and(|rest| rest.len() == 64 && rest.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !well_formed {
+        return Ok(None);
+    }
+    let Some(row) = calendar_feed::Entity::find()
+        .filter(calendar_feed::Column::TokenSha256.eq(token_hash(token)))
+        .filter(calendar_feed::Column::RevokedAt.is_null())
+        .one(store.db())
+        .await?
+    else {
+        return Ok(None);
+    };
+    // Only Secretariat officers and delegates make feeds; the owner acts
+    // with the role they made it with.
+    let orgs = store.organizations().await?;
+    let Some(org) = orgs.iter().find(|o| o.code == row.owner_org) else {
+        return Ok(None);
+    };
+    let (kind, role) = if org.kind == OrgKind::Secretariat.as_str() {
+        (OrgKind::Secretariat, Role::Secretariat)
+    } else if org.kind == OrgKind::MemberState.as_str() {
+        (OrgKind::MemberState, Role::Delegate)
+    } else {
+        return Ok(None);
+    };
+    let actor = Actor::new(
+        row.owner_sub.clone(),
+        row.label.clone(),
+        OrgCode::parse(&row.owner_org)?,
+        kind,
+        [role],
+    )?;
+    Ok(Some((row.try_into()?, Reader::new(store.clone(), actor))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_fresh_prefixed_and_hashed() {
+        let (a, b) = (new_token().unwrap(), new_token().unwrap());
+        assert_ne!(a, b);
+        assert!(a.starts_with(TOKEN_PREFIX) && a.len() == TOKEN_PREFIX.len() + 64);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), token_hash(&b));
+    }
+}
