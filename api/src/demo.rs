@@ -47,7 +47,8 @@ use accord_domain::{
 use accord_workflow::engine::Clock;
 use accord_workflow::entity::draft;
 use accord_workflow::meetings::{AgendaSubject, ApprovalKind, Approved, NewDecision, NewMeeting};
-use accord_workflow::plans::{EventStatusChange, NewEvent, NewPlan, NewSubmission};
+use accord_workflow::plans::{EventMove, EventStatusChange, NewEvent, NewPlan, NewSubmission};
+use accord_workflow::reminders;
 use accord_workflow::{
     Actor, Command, Engine, NewComment, NewDraft, NewNote, Outcome, Proposal, Store,
 };
@@ -242,6 +243,14 @@ impl Demo {
             Err(poisoned) => *poisoned.into_inner() = instant,
         }
         Ok(())
+    }
+
+    /// The clock's instant.
+    fn now(&self) -> DateTime<Utc> {
+        self.now
+            .lock()
+            .map(|instant| *instant)
+            .unwrap_or_else(|poisoned| *poisoned.into_inner())
     }
 
     async fn exec(&self, actor: &Actor, command: Command, what: &str) -> anyhow::Result<Outcome> {
@@ -912,6 +921,19 @@ impl Demo {
         // receipt, events held, postponed and cancelled).
         self.register_2024(officer, &events).await?;
 
+        // The same day, the monthly job's run drafts the reminder for
+        // July's events, for the Secretariat to review and issue.
+        self.at(2024, 6, 26, 59)?;
+        let run =
+            reminders::draft_for_next_month(self.engine.store(), &NoteSeries::soc(), self.now())
+                .await
+                .context("demo data: the scheduled reminder for July 2024")?;
+        if !matches!(run, reminders::Run::Drafted { .. }) {
+            return Err(anyhow!(
+                "demo data: the scheduled reminder for July 2024: {run}"
+            ));
+        }
+
         Ok(vec![
             (plan, PLAN_TITLE_EN),
             (statement, STATEMENT_TITLE_EN),
@@ -938,6 +960,8 @@ enum Fate {
     Held,
     /// Postponed to new first and last days, for a reason.
     Postponed(Ymd, Ymd, &'static str),
+    /// Still planned, on new first and last days, for a reason.
+    Moved(Ymd, Ymd, &'static str),
     /// Cancelled, for a reason.
     Cancelled(&'static str),
 }
@@ -1098,8 +1122,13 @@ const EVENTS_2024: &[DemoEvent] = &[
         end: (2024, 11, 13),
         venue: "Beijing",
         cbm_area: HUMAN,
+        // Moved a week later; its due dates follow under the same rules.
         received: &[],
-        fate: Fate::Planned,
+        fate: Fate::Moved(
+            (2024, 11, 19),
+            (2024, 11, 20),
+            "Moved by a week at the request of the organising member state.",
+        ),
     },
     DemoEvent {
         title: "Conference on the dialogue among civilizations",
@@ -1183,6 +1212,21 @@ impl Demo {
             }
             let (status, new_dates, reason) = match event.fate {
                 Fate::Planned => continue,
+                Fate::Moved(start, end, reason) => {
+                    self.at(2024, 6, 26, minute)?;
+                    minute += 1;
+                    self.exec(
+                        officer,
+                        Command::MoveEvent(EventMove {
+                            event_id: id.clone(),
+                            dates: dates(start, end)?,
+                            reason: reason.to_owned(),
+                        }),
+                        &format!("moving {:?}", event.title),
+                    )
+                    .await?;
+                    continue;
+                }
                 Fate::Held => (EventStatus::Held, None, None),
                 Fate::Postponed(start, end, reason) => (
                     EventStatus::Postponed,
@@ -1537,7 +1581,7 @@ mod tests {
     use accord_workflow::StoreConfig;
     use accord_workflow::audit::{self, Verdict};
     use accord_workflow::entity::{
-        comment, decision, meeting, note, note_reference, signature, version,
+        comment, decision, meeting, note, note_reference, scheduled_reminder, signature, version,
     };
     use accord_workflow::plans::DueFilter;
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
@@ -1889,6 +1933,27 @@ mod tests {
             events
                 .iter()
                 .all(|e| e.venue.is_some() && e.cbm_area.is_some())
+        );
+        let moved = events
+            .iter()
+            .find(|e| e.changes.iter().any(|c| c.kind == "MOVED"))
+            .unwrap();
+        assert_eq!(moved.status, EventStatus::Planned);
+        assert_eq!(moved.start, day(2024, 11, 19).unwrap());
+        assert_eq!(moved.documents[0].due_on, day(2024, 9, 20).unwrap());
+
+        // The monthly job drafted July's reminder, listing the seminar in
+        // Tashkent and its missing documents.
+        let scheduled = scheduled_reminder::Entity::find_by_id("2024-07".to_owned())
+            .one(store.db())
+            .await
+            .unwrap()
+            .unwrap();
+        let reminder = reader.note(&scheduled.note_id).await.unwrap();
+        let body = reminder.body.as_ref().unwrap().get(Lang::En).unwrap();
+        assert!(
+            body.contains("1. Uzbekistan — «Seminar on the rational use of water resources», 9 July 2024 to 10 July 2024: the tentative programme by 25 May 2024; the post-event report by 9 August 2024."),
+            "{body}"
         );
 
         // The audit log holds, and a second load does nothing.
