@@ -165,6 +165,12 @@ fn title(event: &EventRecord) -> &str {
         .unwrap_or_default()
 }
 
+/// The exclusive end of an all-day entry ending on `day` (RFC 5545
+/// §3.6.1).
+fn day_after(day: chrono::NaiveDate) -> chrono::NaiveDate {
+    day.checked_add_days(Days::new(1)).unwrap_or(day)
+}
+
 fn sequence(event: &EventRecord) -> u32 {
     u32::try_from(event.revision.saturating_sub(1)).unwrap_or_default()
 }
@@ -237,7 +243,8 @@ fn due_entry(
             title(event),
             event.organisers.join(", ")
         ))
-        .all_day(document.due_on)
+        .starts(document.due_on)
+        .ends(day_after(document.due_on))
         .description(&format!(
             "{} for «{}» ({} to {}): {received}. Status: {}.",
             kind_name(document.kind),
@@ -314,6 +321,7 @@ mod tests {
             "LOCATION:Astana",
             "UID:due-e1-concept_paper@accord",
             "DTSTART;VALUE=DATE:20231222",
+            "DTEND;VALUE=DATE:20231223",
             "SUMMARY:Due: Concept paper — Seminar on energy security (KAZ)",
             "UID:due-e1-tentative_programme@accord",
         ] {
