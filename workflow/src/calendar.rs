@@ -17,7 +17,7 @@
 use accord_domain::{OrgCode, OrgKind, Role};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -210,17 +210,9 @@ impl Engine {
         feed_id: &str,
     ) -> Result<Outcome> {
         check(actor, Action::RevokeCalendarFeed, None)?;
-        let not_found = || WorkflowError::NotFound(format!("calendar feed {feed_id} not found"));
-        if !is_id(feed_id) {
-            return Err(not_found());
-        }
         let now = self.now();
         let mut tx = self.store().begin_write().await?;
-        let row = calendar_feed::Entity::find_by_id(feed_id.to_owned())
-            .one(tx.conn())
-            .await?
-            .filter(|row| row.owner_sub == actor.sub() || actor.org_kind() == OrgKind::Secretariat)
-            .ok_or_else(not_found)?;
+        let row = find_feed(tx.conn(), actor, feed_id).await?;
         if row.revoked_at.is_some() {
             return Err(WorkflowError::InvalidTransition(
                 "this calendar feed is already revoked".into(),
@@ -276,18 +268,8 @@ impl Reader {
     /// One of the viewer's own feeds (any feed for the Secretariat), or
     /// `NOT_FOUND`.
     pub async fn calendar_feed(&self, id: &str) -> Result<FeedRecord> {
-        let not_found = || WorkflowError::NotFound(format!("calendar feed {id} not found"));
-        if !is_id(id) {
-            return Err(not_found());
-        }
-        calendar_feed::Entity::find_by_id(id.to_owned())
-            .one(self.store().db())
+        find_feed(self.store().db(), self.actor(), id)
             .await?
-            .filter(|row| {
-                row.owner_sub == self.actor().sub()
-                    || self.actor().org_kind() == OrgKind::Secretariat
-            })
-            .ok_or_else(not_found)?
             .try_into()
     }
 
@@ -303,6 +285,24 @@ impl Reader {
             .await?;
         self.event_records(rows).await
     }
+}
+
+/// Feed `id` if `actor` owns it or is of the Secretariat; else (and for
+/// an id that is not one) `NOT_FOUND`, so that others' feeds stay unseen.
+async fn find_feed<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: &str,
+) -> Result<calendar_feed::Model> {
+    let not_found = || WorkflowError::NotFound(format!("calendar feed {id} not found"));
+    if !is_id(id) {
+        return Err(not_found());
+    }
+    calendar_feed::Entity::find_by_id(id.to_owned())
+        .one(conn)
+        .await?
+        .filter(|row| row.owner_sub == actor.sub() || actor.org_kind() == OrgKind::Secretariat)
+        .ok_or_else(not_found)
 }
 
 /// The unrevoked feed `token` opens, with a reader acting as its owner, or

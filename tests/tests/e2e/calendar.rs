@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, error_code, ok, spawn_app, str_at};
 use crate::on_both_backends;
-use crate::plans::{add_event, create_plan};
+use crate::plans::{add_event, february_2024};
 
 on_both_backends!(feeds => a_feed_shows_a_states_events_and_due_dates_until_revoked_sqlite, a_feed_shows_a_states_events_and_due_dates_until_revoked_postgres);
 on_both_backends!(permissions => calendar_feed_permissions_follow_the_table_sqlite, calendar_feed_permissions_follow_the_table_postgres);
@@ -74,25 +74,7 @@ async fn feeds(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let plan = create_plan(&app, 2024).await;
-    let kaz = add_event(
-        &app,
-        &plan,
-        "Seminar on energy security",
-        &["KAZ"],
-        "2024-02-20",
-        "2024-02-21",
-    )
-    .await;
-    add_event(
-        &app,
-        &plan,
-        "Conference on youth",
-        &["CHN"],
-        "2024-02-27",
-        "2024-02-27",
-    )
-    .await;
+    let (plan, kaz) = february_2024(&app).await;
     let cancelled = add_event(
         &app,
         &plan,

@@ -66,6 +66,32 @@ pub(crate) async fn add_event(
     ok(&body, "addEvent")["addEvent"]["event"].clone()
 }
 
+/// The plan of 2024 with February's two events, as in SOC/19: a seminar
+/// organised by Kazakhstan on 20–21 February and a conference by China on
+/// 27 February. Returns the plan's id and the seminar.
+pub(crate) async fn february_2024(app: &TestApp) -> (String, Value) {
+    let plan = create_plan(app, 2024).await;
+    let kaz = add_event(
+        app,
+        &plan,
+        "Seminar on energy security",
+        &["KAZ"],
+        "2024-02-20",
+        "2024-02-21",
+    )
+    .await;
+    add_event(
+        app,
+        &plan,
+        "Conference on youth",
+        &["CHN"],
+        "2024-02-27",
+        "2024-02-27",
+    )
+    .await;
+    (plan, kaz)
+}
+
 fn due(event: &Value, kind: &str) -> String {
     event["documents"]
         .as_array()
@@ -555,25 +581,7 @@ async fn reminder(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let plan = create_plan(&app, 2024).await;
-    let kaz = add_event(
-        &app,
-        &plan,
-        "Seminar on energy security",
-        &["KAZ"],
-        "2024-02-20",
-        "2024-02-21",
-    )
-    .await;
-    add_event(
-        &app,
-        &plan,
-        "Conference on youth",
-        &["CHN"],
-        "2024-02-27",
-        "2024-02-27",
-    )
-    .await;
+    let (plan, kaz) = february_2024(&app).await;
     add_event(
         &app,
         &plan,

@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::helpers::{Backend, TestApp, all_at_once, ok, spawn_app, str_at};
 use crate::on_both_backends;
-use crate::plans::{add_event, create_plan};
+use crate::plans::{add_event, february_2024};
 
 on_both_backends!(scheduled => two_instances_draft_each_months_reminder_once_sqlite, two_instances_draft_each_months_reminder_once_postgres);
 
@@ -67,25 +67,7 @@ async fn scheduled(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
     };
-    let plan = create_plan(&app, 2024).await;
-    let kaz = add_event(
-        &app,
-        &plan,
-        "Seminar on energy security",
-        &["KAZ"],
-        "2024-02-20",
-        "2024-02-21",
-    )
-    .await;
-    add_event(
-        &app,
-        &plan,
-        "Conference on youth",
-        &["CHN"],
-        "2024-02-27",
-        "2024-02-27",
-    )
-    .await;
+    let (plan, kaz) = february_2024(&app).await;
     add_event(
         &app,
         &plan,
