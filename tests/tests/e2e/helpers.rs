@@ -9,7 +9,8 @@ use std::time::Duration;
 use accord_api::auth::{TokenRequest, mint_hs256};
 use accord_api::config::Settings;
 use accord_api::server::{self, AppState, Running};
-use accord_domain::DraftState;
+use accord_domain::{DraftState, Role};
+use accord_workflow::permissions::Relation;
 use chrono::Datelike;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use serde_json::{Value, json};
@@ -55,6 +56,18 @@ macro_rules! on_both_backends {
             $scenario($crate::helpers::Backend::Postgres).await;
         }
     };
+}
+
+/// The organisation the generated permission tests act for in `relation`
+/// (to a draft signed by CICA and SCO, or to a draft CICA alone signs for
+/// `OtherCounterpart`).
+pub fn org_in(relation: Relation) -> &'static str {
+    match relation {
+        Relation::HomeSecretariat => "CICA",
+        Relation::PartyCounterpart | Relation::OtherCounterpart => "SCO",
+        Relation::MemberState => "KAZ",
+        Relation::Observer => "JPN",
+    }
 }
 
 /// A running server and what a test needs to talk to it.
@@ -293,6 +306,17 @@ impl TestApp {
             &format!("Officer of {org}"),
             org,
             &["counterpart"],
+        )
+    }
+
+    /// A person holding `role` in `org`, as the generated permission tests
+    /// make them (`sub` is `<role>-<org>`).
+    pub fn person(&self, role: Role, org: &str) -> Token {
+        self.token(
+            &format!("{}-{}", role.claim_name(), org.to_lowercase()),
+            &format!("{role} of {org}"),
+            org,
+            &[role.claim_name()],
         )
     }
 

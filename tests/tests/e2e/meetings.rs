@@ -9,7 +9,7 @@ use accord_workflow::permissions::{Action, Expect, Relation, expected, valid_pai
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, all_at_once, error_code, ok, spawn_app, str_at};
+use crate::helpers::{Backend, TestApp, all_at_once, error_code, ok, org_in, spawn_app, str_at};
 use crate::on_both_backends;
 
 on_both_backends!(lifecycle => meetings_agendas_and_decisions_are_recorded_and_audited_sqlite, meetings_agendas_and_decisions_are_recorded_and_audited_postgres);
@@ -275,15 +275,6 @@ fn request(action: Action, meeting_id: &str, item_id: &str, decision_id: &str) -
     }
 }
 
-fn org_of(relation: Relation) -> &'static str {
-    match relation {
-        Relation::HomeSecretariat => "CICA",
-        Relation::PartyCounterpart | Relation::OtherCounterpart => "SCO",
-        Relation::MemberState => "KAZ",
-        Relation::Observer => "JPN",
-    }
-}
-
 /// A meeting, a decision and the count of meetings, as the Secretariat
 /// sees them.
 async fn snapshot(app: &TestApp, soc_id: &str, decision_id: &str) -> (Value, Value, Value) {
@@ -327,13 +318,7 @@ async fn permissions(backend: Backend) {
 
     let mut checked = 0;
     for (role, relation) in valid_pairs() {
-        let org = org_of(relation);
-        let token = app.token(
-            &format!("{}-{}", role.claim_name(), org.to_lowercase()),
-            &format!("{role} of {org}"),
-            org,
-            &[role.claim_name()],
-        );
+        let token = app.person(role, org_in(relation));
         for action in Action::ON_MEETINGS {
             let want = expected(role, action, None, relation);
             if want == Expect::Allowed {

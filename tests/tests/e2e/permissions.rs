@@ -13,7 +13,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::helpers::{
-    Backend, TestApp, error_code, soc_date, spawn_app, standard_items, str_at, swg_date,
+    Backend, TestApp, error_code, org_in, soc_date, spawn_app, standard_items, str_at, swg_date,
 };
 use crate::on_both_backends;
 
@@ -32,16 +32,7 @@ on_both_backends!(
 const IN_FLIGHT: usize = 16;
 
 /// The organisation that stands in `relation` to the matrix's drafts.
-fn org_of(relation: Relation) -> &'static str {
-    match relation {
-        Relation::HomeSecretariat => "CICA",
-        Relation::PartyCounterpart | Relation::OtherCounterpart => "SCO",
-        Relation::MemberState => "KAZ",
-        Relation::Observer => "JPN",
-    }
-}
-
-/// The signatories of a draft to which `org_of(relation)` stands in
+/// The signatories of a draft to which `org_in(relation)` stands in
 /// `relation`: SCO is a party only when it signs.
 fn signatories_for(relation: Relation) -> &'static [&'static str] {
     match relation {
@@ -51,13 +42,7 @@ fn signatories_for(relation: Relation) -> &'static [&'static str] {
 }
 
 fn person(app: &TestApp, role: Role, relation: Relation) -> String {
-    let org = org_of(relation);
-    app.token(
-        &format!("{}-{}", role.claim_name(), org.to_lowercase()),
-        &format!("{role} of {org}"),
-        org,
-        &[role.claim_name()],
-    )
+    app.person(role, org_in(relation))
 }
 
 /// A draft in the canonical situation of a state, with what the
