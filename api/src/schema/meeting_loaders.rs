@@ -64,6 +64,27 @@ where
         })
 }
 
+/// The full record an object was built with, or else the one `key` loads;
+/// `what` names it if it is gone (it was read a moment ago).
+pub(crate) async fn full_or_load<K, V>(
+    full: Option<&Arc<V>>,
+    loader: &MeetingLoader,
+    key: K,
+    what: impl FnOnce() -> String,
+) -> Result<Arc<V>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    MeetingLoaders: Loader<K, Error = Arc<WorkflowError>, Value = V>,
+{
+    if let Some(full) = full {
+        return Ok(Arc::clone(full));
+    }
+    load(loader, key)
+        .await?
+        .map(Arc::new)
+        .ok_or_else(|| internal(&format!("{} is missing", what())))
+}
+
 fn ids<K>(keys: &[K], id: impl Fn(&K) -> String) -> Vec<String> {
     keys.iter().map(id).collect()
 }

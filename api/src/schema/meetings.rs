@@ -18,7 +18,8 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 
 use super::enums::{DraftState, Lang};
 use super::meeting_loaders::{
-    AgendaOf, DecisionById, DecisionsAt, MeetingById, MeetingLoader, load, meeting_loader,
+    AgendaOf, DecisionById, DecisionsAt, MeetingById, MeetingLoader, full_or_load, load,
+    meeting_loader,
 };
 use super::mutation::{LocalizedTextInput, run, texts, unexpected};
 use super::query::PageInfo;
@@ -107,13 +108,13 @@ impl Meeting {
     }
 
     async fn record(&self) -> Result<Arc<MeetingRecord>> {
-        if let Some(full) = &self.full {
-            return Ok(Arc::clone(full));
-        }
-        load(&self.loader, MeetingById(self.id.clone()))
-            .await?
-            .map(Arc::new)
-            .ok_or_else(|| internal(&format!("meeting {} is missing", self.id)))
+        full_or_load(
+            self.full.as_ref(),
+            &self.loader,
+            MeetingById(self.id.clone()),
+            || format!("meeting {}", self.id),
+        )
+        .await
     }
 }
 
@@ -278,13 +279,13 @@ impl Decision {
     }
 
     async fn record(&self) -> Result<Arc<DecisionRecord>> {
-        if let Some(full) = &self.full {
-            return Ok(Arc::clone(full));
-        }
-        load(&self.loader, DecisionById(self.id.clone()))
-            .await?
-            .map(Arc::new)
-            .ok_or_else(|| internal(&format!("decision {} is missing", self.id)))
+        full_or_load(
+            self.full.as_ref(),
+            &self.loader,
+            DecisionById(self.id.clone()),
+            || format!("decision {}", self.id),
+        )
+        .await
     }
 }
 
