@@ -99,6 +99,13 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoSummary> {
     })
 }
 
+/// The instant the demo's clock is set to.
+fn read_clock(now: &Mutex<DateTime<Utc>>) -> DateTime<Utc> {
+    now.lock()
+        .map(|instant| *instant)
+        .unwrap_or_else(|poisoned| *poisoned.into_inner())
+}
+
 /// A person of the demo: their token's `sub`, name, organisation and role.
 struct Person {
     sub: &'static str,
@@ -218,12 +225,7 @@ impl Demo {
     fn new(store: &Store) -> Demo {
         let now = Arc::new(Mutex::new(DateTime::<Utc>::UNIX_EPOCH));
         let shared = Arc::clone(&now);
-        let clock: Clock = Arc::new(move || {
-            shared
-                .lock()
-                .map(|instant| *instant)
-                .unwrap_or_else(|poisoned| *poisoned.into_inner())
-        });
+        let clock: Clock = Arc::new(move || read_clock(&shared));
         Demo {
             engine: Engine::with_clock(store.clone(), clock),
             now,
@@ -246,10 +248,7 @@ impl Demo {
 
     /// The clock's instant.
     fn now(&self) -> DateTime<Utc> {
-        self.now
-            .lock()
-            .map(|instant| *instant)
-            .unwrap_or_else(|poisoned| *poisoned.into_inner())
+        read_clock(&self.now)
     }
 
     async fn exec(&self, actor: &Actor, command: Command, what: &str) -> anyhow::Result<Outcome> {
