@@ -17,11 +17,11 @@
 
 use std::sync::Arc;
 
-use accord_domain::{DEFAULT_DUE_SOON_DAYS, DocumentKind, DocumentStatus, EventStatus, Lang};
+use accord_domain::{DEFAULT_DUE_SOON_DAYS, DocumentKind, DocumentStatus, EventStatus};
+use accord_workflow::Reader;
 use accord_workflow::calendar::{self, TOKEN_PREFIX};
 use accord_workflow::clock::astana_date;
 use accord_workflow::plans::{EventRecord, RequiredDocument, TIME_ZONE};
-use accord_workflow::{Reader, WorkflowError};
 use chrono::{DateTime, Days, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus as IcalStatus};
 use poem::http::{StatusCode, header};
@@ -30,7 +30,7 @@ use poem::{Request, Response, handler};
 use serde::Deserialize;
 
 use crate::error::Code;
-use crate::server::{AppState, MediaType, authenticate, error, internal_response, refusal};
+use crate::server::{AppState, MediaType, authenticate, error, refusal, workflow_response};
 
 /// How often calendar programs are asked to fetch the feed again.
 const REFRESH: chrono::Duration = chrono::Duration::hours(1);
@@ -65,66 +65,36 @@ pub(crate) async fn feed(
     let Some(stem) = name.strip_suffix(".ics") else {
         return not_found();
     };
-    let (reader, scope) = if stem == "me" {
+    let calendar = if stem == "me" {
         let actor = match authenticate(req.headers(), &state).await {
             Ok(actor) => actor,
             Err(denied) => return refusal(media, denied),
         };
-        let scope = match query.member_state {
-            Some(code) => Some(code),
-            None if actor.org_kind() == accord_domain::OrgKind::MemberState => {
-                Some(actor.org().to_string())
-            }
-            None => None,
-        };
-        if let Some(code) = &scope {
-            match state.store().organizations().await {
-                Ok(orgs)
-                    if orgs.iter().any(|o| {
-                        &o.code == code && o.kind == accord_domain::OrgKind::MemberState.as_str()
-                    }) => {}
-                Ok(_) => {
-                    return error(
-                        media,
-                        StatusCode::BAD_REQUEST,
-                        Code::BadUserInput,
-                        "memberState is not the code of a member state",
-                    );
-                }
-                Err(detail) => return internal_response(media, &detail),
-            }
-        }
-        (Reader::new(state.store().clone(), actor), scope)
+        Reader::new(state.store().clone(), actor)
+            .viewer_calendar(query.member_state.as_deref())
+            .await
     } else {
         if !stem.starts_with(TOKEN_PREFIX) || query.member_state.is_some() {
             return not_found();
         }
         match calendar::open_feed(state.store(), stem).await {
-            Ok(Some((feed, reader))) => (reader, feed.member_state),
+            Ok(Some((feed, reader))) => reader
+                .calendar_events(feed.member_state.as_deref())
+                .await
+                .map(|events| (feed.member_state, events)),
             Ok(None) => return not_found(),
-            Err(detail) => return internal_response(media, &detail),
+            Err(failed) => return workflow_response(media, failed),
         }
     };
-    match render_feed(&reader, scope.as_deref(), accord_workflow::clock::now()).await {
-        Ok(text) => Response::builder()
+    match calendar {
+        Ok((scope, events)) => Response::builder()
             .status(StatusCode::OK)
             .content_type("text/calendar; charset=utf-8")
             .header(header::CACHE_CONTROL, "private, no-cache")
             .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-            .body(text),
-        Err(detail) => internal_response(media, &detail),
+            .body(render(&events, scope.as_deref(), accord_workflow::clock::now()).to_string()),
+        Err(refused) => workflow_response(media, refused),
     }
-}
-
-/// The feed of `member_state` (all when `None`) as iCalendar text, with the
-/// documents' statuses as of `now` in Astana.
-async fn render_feed(
-    reader: &Reader,
-    member_state: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<String, WorkflowError> {
-    let events = reader.calendar_events(member_state).await?;
-    Ok(render(&events, member_state, now).to_string())
 }
 
 /// The calendar of `events`.
@@ -157,12 +127,9 @@ fn render(events: &[EventRecord], member_state: Option<&str>, now: DateTime<Utc>
     calendar.done()
 }
 
+/// The event's title in English, else its first language.
 fn title(event: &EventRecord) -> &str {
-    event
-        .title
-        .get(Lang::En)
-        .or_else(|| event.title.iter().next().map(|(_, text)| text))
-        .unwrap_or_default()
+    event.title.pick(None).unwrap_or_default()
 }
 
 /// The exclusive end of an all-day entry ending on `day` (RFC 5545
@@ -258,7 +225,7 @@ fn due_entry(
 
 #[cfg(test)]
 mod tests {
-    use accord_domain::Texts;
+    use accord_domain::{Lang, Texts};
     use chrono::NaiveDate;
 
     use super::*;

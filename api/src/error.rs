@@ -58,19 +58,26 @@ pub fn internal(detail: &dyn std::fmt::Display) -> async_graphql::Error {
     )
 }
 
-/// The mapping table.
-pub fn from_workflow(error: WorkflowError) -> async_graphql::Error {
-    let code = match &error {
+/// The mapping table: the code a workflow error is shown with.
+pub fn workflow_code(error: &WorkflowError) -> Code {
+    match error {
         WorkflowError::BadInput(_) | WorkflowError::Rejected(_) => Code::BadUserInput,
         WorkflowError::NotFound(_) => Code::NotFound,
         WorkflowError::Forbidden(_) => Code::Forbidden,
         WorkflowError::InvalidTransition(_) => Code::InvalidTransition,
         WorkflowError::Conflict(_) => Code::Conflict,
         WorkflowError::Database(_) | WorkflowError::Corrupt(_) | WorkflowError::Storage(_) => {
-            return internal(&error);
+            Code::Internal
         }
-    };
-    coded(code, error.to_string())
+    }
+}
+
+/// A workflow error as the client sees it (an internal one logged).
+pub fn from_workflow(error: WorkflowError) -> async_graphql::Error {
+    match workflow_code(&error) {
+        Code::Internal => internal(&error),
+        code => coded(code, error.to_string()),
+    }
 }
 
 /// Input that failed a domain constructor.

@@ -20,7 +20,7 @@ use accord_migration::{Migrator, MigratorTrait};
 use accord_workflow::blobs::{self, BlobStore};
 use accord_workflow::jobs::{self, Scheduler};
 use accord_workflow::reminders;
-use accord_workflow::{Actor, Engine, Reader, Store, StoreConfig};
+use accord_workflow::{Actor, Engine, Reader, Store, StoreConfig, WorkflowError};
 use anyhow::Context as _;
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
 use async_graphql::parser::types::OperationType;
@@ -553,7 +553,23 @@ async fn download(
         .body(bytes)
 }
 
-pub(crate) fn internal_response(media: MediaType, detail: &dyn std::fmt::Display) -> Response {
+/// A workflow error answered outside GraphQL (the calendar feed): shown
+/// as [`crate::error::from_workflow`] shows it, with the HTTP status of
+/// its code.
+pub(crate) fn workflow_response(media: MediaType, error: WorkflowError) -> Response {
+    let status = match crate::error::workflow_code(&error) {
+        Code::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Code::Forbidden => StatusCode::FORBIDDEN,
+        Code::NotFound => StatusCode::NOT_FOUND,
+        Code::BadUserInput => StatusCode::BAD_REQUEST,
+        Code::InvalidTransition | Code::Conflict => StatusCode::CONFLICT,
+        Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let gql = crate::error::from_workflow(error);
+    json_response(media, status, json!({ "errors": [gql_error_json(&gql)] }))
+}
+
+fn internal_response(media: MediaType, detail: &dyn std::fmt::Display) -> Response {
     let gql = crate::error::internal(detail);
     json_response(
         media,

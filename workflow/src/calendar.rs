@@ -17,20 +17,23 @@
 use accord_domain::{OrgCode, OrgKind, Role};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::clock::{parse_stamp, stamp};
-use crate::engine::{Engine, Outcome, check, is_id};
+use crate::engine::{Engine, Outcome, check};
 use crate::entity::calendar_feed;
 use crate::error::{Result, WorkflowError};
 use crate::permissions::Action;
-use crate::plans::{EventFilter, EventRecord};
-use crate::read::Reader;
-use crate::store::Store;
+use crate::plans::{EventFilter, EventRecord, check_member_states};
+use crate::read::{Reader, organization_kind};
+use crate::store::{Store, WriteTx, find_by_id};
 
 /// What every feed token starts with.
 pub const TOKEN_PREFIX: &str = "cal_";
@@ -39,7 +42,7 @@ pub const TOKEN_PREFIX: &str = "cal_";
 pub const MAX_LABEL_CHARS: usize = 200;
 
 /// The most feeds one person may hold unrevoked.
-pub const MAX_FEEDS_PER_PERSON: usize = 20;
+pub const MAX_FEEDS_PER_PERSON: u64 = 20;
 
 /// A feed to make.
 #[derive(Debug, Clone)]
@@ -114,6 +117,30 @@ fn feed_json(row: &calendar_feed::Model) -> serde_json::Value {
     })
 }
 
+/// Appends the audit record of `action` on a feed, `before` and `after`.
+async fn audit_feed(
+    tx: &mut WriteTx,
+    actor: &Actor,
+    action: Action,
+    before: Option<&calendar_feed::Model>,
+    after: &calendar_feed::Model,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    tx.audit(
+        actor,
+        AuditRecord {
+            action: action.as_str().into(),
+            entity_type: "calendar_feed",
+            entity_id: after.id.clone(),
+            before: before.map(feed_json),
+            after: Some(feed_json(after)),
+            ..AuditRecord::default()
+        },
+        now,
+    )
+    .await
+}
+
 impl Engine {
     /// Makes a feed for `actor`; the outcome carries its token, shown this
     /// once.
@@ -135,15 +162,7 @@ impl Engine {
             ));
         }
         if let Some(code) = &new.member_state {
-            let orgs = self.store().organizations().await?;
-            let is_state = orgs
-                .iter()
-                .any(|o| o.code == code.as_str() && o.kind == OrgKind::MemberState.as_str());
-            if !is_state {
-                return Err(WorkflowError::bad_input(format!(
-                    "{code} is not a member state"
-                )));
-            }
+            check_member_states(self.store().db(), std::slice::from_ref(code)).await?;
         }
         let now = self.now();
         let token = new_token()?;
@@ -163,38 +182,17 @@ impl Engine {
         let held = calendar_feed::Entity::find()
             .filter(calendar_feed::Column::OwnerSub.eq(actor.sub()))
             .filter(calendar_feed::Column::RevokedAt.is_null())
-            .all(tx.conn())
-            .await?
-            .len();
+            .count(tx.conn())
+            .await?;
         if held >= MAX_FEEDS_PER_PERSON {
             return Err(WorkflowError::Conflict(format!(
                 "you hold {held} calendar feeds, the most allowed; revoke one first"
             )));
         }
-        calendar_feed::Entity::insert(calendar_feed::ActiveModel {
-            id: Set(row.id.clone()),
-            token_sha256: Set(row.token_sha256.clone()),
-            label: Set(row.label.clone()),
-            member_state: Set(row.member_state.clone()),
-            owner_sub: Set(row.owner_sub.clone()),
-            owner_org: Set(row.owner_org.clone()),
-            created_at: Set(row.created_at.clone()),
-            revoked_at: Set(None),
-        })
-        .exec_without_returning(tx.conn())
-        .await?;
-        tx.audit(
-            actor,
-            AuditRecord {
-                action: Action::CreateCalendarFeed.as_str().into(),
-                entity_type: "calendar_feed",
-                entity_id: row.id.clone(),
-                after: Some(feed_json(&row)),
-                ..AuditRecord::default()
-            },
-            now,
-        )
-        .await?;
+        calendar_feed::Entity::insert(calendar_feed::ActiveModel::from(row.clone()).reset_all())
+            .exec_without_returning(tx.conn())
+            .await?;
+        audit_feed(&mut tx, actor, Action::CreateCalendarFeed, None, &row, now).await?;
         tx.commit().await?;
         Ok(Outcome::CalendarFeed {
             feed_id: row.id,
@@ -231,16 +229,12 @@ impl Engine {
             revoked_at: Some(revoked_at),
             ..row.clone()
         };
-        tx.audit(
+        audit_feed(
+            &mut tx,
             actor,
-            AuditRecord {
-                action: Action::RevokeCalendarFeed.as_str().into(),
-                entity_type: "calendar_feed",
-                entity_id: row.id.clone(),
-                before: Some(feed_json(&row)),
-                after: Some(feed_json(&after)),
-                ..AuditRecord::default()
-            },
+            Action::RevokeCalendarFeed,
+            Some(&row),
+            &after,
             now,
         )
         .await?;
@@ -273,6 +267,29 @@ impl Reader {
             .try_into()
     }
 
+    /// The calendar the viewer asks for: of `member_state`, or else of
+    /// their own state for a delegate and of all states for anyone else.
+    /// Returns the state it is of (`None`: all) and its events.
+    /// `BAD_USER_INPUT` when `member_state` names no member state.
+    pub async fn viewer_calendar(
+        &self,
+        member_state: Option<&str>,
+    ) -> Result<(Option<String>, Vec<EventRecord>)> {
+        let scope = match member_state {
+            Some(code) => {
+                let code = OrgCode::parse(code)?;
+                check_member_states(self.store().db(), std::slice::from_ref(&code)).await?;
+                Some(code.to_string())
+            }
+            None if self.actor().org_kind() == OrgKind::MemberState => {
+                Some(self.actor().org().to_string())
+            }
+            None => None,
+        };
+        let events = self.calendar_events(scope.as_deref()).await?;
+        Ok((scope, events))
+    }
+
     /// The events a calendar of `member_state` (all states when `None`)
     /// shows, with their documents: the events it organises, or every
     /// event; soonest first.
@@ -294,15 +311,14 @@ async fn find_feed<C: ConnectionTrait>(
     actor: &Actor,
     id: &str,
 ) -> Result<calendar_feed::Model> {
-    let not_found = || WorkflowError::NotFound(format!("calendar feed {id} not found"));
-    if !is_id(id) {
-        return Err(not_found());
+    let row = find_by_id::<calendar_feed::Entity, _>(conn, id, "calendar feed").await?;
+    if row.owner_sub == actor.sub() || actor.org_kind() == OrgKind::Secretariat {
+        Ok(row)
+    } else {
+        Err(WorkflowError::NotFound(format!(
+            "calendar feed {id} not found"
+        )))
     }
-    calendar_feed::Entity::find_by_id(id.to_owned())
-        .one(conn)
-        .await?
-        .filter(|row| row.owner_sub == actor.sub() || actor.org_kind() == OrgKind::Secretariat)
-        .ok_or_else(not_found)
 }
 
 /// The unrevoked feed `token` opens, with a reader acting as its owner, or
@@ -324,16 +340,10 @@ pub async fn open_feed(store: &Store, token: &str) -> Result<Option<(FeedRecord,
     };
     // Only Secretariat officers and delegates make feeds; the owner acts
     // with the role they made it with.
-    let orgs = store.organizations().await?;
-    let Some(org) = orgs.iter().find(|o| o.code == row.owner_org) else {
-        return Ok(None);
-    };
-    let (kind, role) = if org.kind == OrgKind::Secretariat.as_str() {
-        (OrgKind::Secretariat, Role::Secretariat)
-    } else if org.kind == OrgKind::MemberState.as_str() {
-        (OrgKind::MemberState, Role::Delegate)
-    } else {
-        return Ok(None);
+    let (kind, role) = match organization_kind(store, &row.owner_org).await? {
+        Some(OrgKind::Secretariat) => (OrgKind::Secretariat, Role::Secretariat),
+        Some(OrgKind::MemberState) => (OrgKind::MemberState, Role::Delegate),
+        _ => return Ok(None),
     };
     let actor = Actor::new(
         row.owner_sub.clone(),

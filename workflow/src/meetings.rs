@@ -44,7 +44,7 @@ use crate::notes::{from_json, to_json};
 use crate::paging::{Page, check_first, cut, parse_cursor};
 use crate::permissions::Action;
 use crate::read::{DraftView, Reader};
-use crate::store::{WriteTx, expect_one};
+use crate::store::{WriteTx, expect_one, find_by_id};
 
 /// The longest title of a meeting, agenda item, decision or approved
 /// document, per language, in characters.
@@ -604,16 +604,9 @@ impl Engine {
         if let Some(text) = &text {
             check_texts("text", text, MAX_DECISION_TEXT_CHARS)?;
         }
-        let not_found = || WorkflowError::NotFound(format!("decision {decision_id} not found"));
-        if !is_id(decision_id) {
-            return Err(not_found());
-        }
         let now = self.now();
         let mut tx = self.store().begin_write().await?;
-        let row = decision::Entity::find_by_id(decision_id.to_owned())
-            .one(tx.conn())
-            .await?
-            .ok_or_else(not_found)?;
+        let row = find_by_id::<decision::Entity, _>(tx.conn(), decision_id, "decision").await?;
         if row.revision != revision {
             return Err(WorkflowError::Conflict(format!(
                 "the decision is at revision {}, not {revision}; reload it and try again",
@@ -972,14 +965,7 @@ async fn known_body<C: ConnectionTrait>(conn: &C, code: &str) -> Result<body::Mo
 }
 
 async fn find_meeting<C: ConnectionTrait>(conn: &C, id: &str) -> Result<meeting::Model> {
-    let not_found = || WorkflowError::NotFound(format!("meeting {id} not found"));
-    if !is_id(id) {
-        return Err(not_found());
-    }
-    meeting::Entity::find_by_id(id.to_owned())
-        .one(conn)
-        .await?
-        .ok_or_else(not_found)
+    find_by_id::<meeting::Entity, _>(conn, id, "meeting").await
 }
 
 async fn agenda_rows<C: ConnectionTrait>(

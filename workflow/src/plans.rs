@@ -50,7 +50,7 @@ use crate::notes::{NewNote, from_json, to_json};
 use crate::paging::{Page, check_first, cut, parse_cursor};
 use crate::permissions::{self, Action, EventFacts, Refusal};
 use crate::read::Reader;
-use crate::store::{WriteTx, expect_one};
+use crate::store::{WriteTx, expect_one, find_by_id};
 
 /// The Secretariat's time zone, in which due dates and statuses are days.
 pub const TIME_ZONE: &str = "Asia/Almaty, UTC+05:00";
@@ -1251,7 +1251,11 @@ async fn known_decision<C: ConnectionTrait>(conn: &C, id: &str) -> Result<()> {
     }
 }
 
-async fn check_member_states<C: ConnectionTrait>(conn: &C, codes: &[OrgCode]) -> Result<()> {
+/// `BAD_USER_INPUT` unless every one of `codes` is a member state.
+pub(crate) async fn check_member_states<C: ConnectionTrait>(
+    conn: &C,
+    codes: &[OrgCode],
+) -> Result<()> {
     let rows = organization::Entity::find()
         .filter(organization::Column::Code.is_in(codes.iter().map(ToString::to_string)))
         .all(conn)
@@ -1270,25 +1274,11 @@ async fn check_member_states<C: ConnectionTrait>(conn: &C, codes: &[OrgCode]) ->
 }
 
 async fn find_plan<C: ConnectionTrait>(conn: &C, id: &str) -> Result<plan::Model> {
-    let not_found = || WorkflowError::NotFound(format!("plan {id} not found"));
-    if !is_id(id) {
-        return Err(not_found());
-    }
-    plan::Entity::find_by_id(id.to_owned())
-        .one(conn)
-        .await?
-        .ok_or_else(not_found)
+    find_by_id::<plan::Entity, _>(conn, id, "plan").await
 }
 
 async fn find_event<C: ConnectionTrait>(conn: &C, id: &str) -> Result<plan_event::Model> {
-    let not_found = || WorkflowError::NotFound(format!("event {id} not found"));
-    if !is_id(id) {
-        return Err(not_found());
-    }
-    plan_event::Entity::find_by_id(id.to_owned())
-        .one(conn)
-        .await?
-        .ok_or_else(not_found)
+    find_by_id::<plan_event::Entity, _>(conn, id, "event").await
 }
 
 /// The plan decision the reminder recalls: (number, date, year) of the
@@ -1395,12 +1385,7 @@ fn reminder_body(
             .iter()
             .map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone()))
             .collect();
-        let title = event
-            .title
-            .get(lang)
-            .or_else(|| event.title.get(Lang::En))
-            .or_else(|| event.title.iter().next().map(|(_, t)| t))
-            .unwrap_or_default();
+        let title = event.title.pick(Some(lang)).unwrap_or_default();
         let (start, end) = (format_date(lang, event.start), format_date(lang, event.end));
         let when = if event.start == event.end {
             start

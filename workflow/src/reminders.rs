@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use accord_domain::{NoteSeries, OrgCode, OrgKind, Role};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
-use sea_orm::{EntityTrait, Set};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use serde_json::json;
 
 use crate::actor::Actor;
@@ -138,6 +138,10 @@ pub async fn draft_for_next_month(
 ) -> Result<Run> {
     let (from, to) = period_after(astana_date(now))?;
     let period = from.format("%Y-%m").to_string();
+    // Most ticks find the month done: say so without composing anything.
+    if let Some(note_id) = drafted(store.db(), &period).await? {
+        return Ok(Run::AlreadyDrafted { period, note_id });
+    }
     let actor = system_actor(store).await?;
     let engine = Engine::with_clock(store.clone(), Arc::new(move || now));
     let request = ReminderRequest {
@@ -156,15 +160,11 @@ pub async fn draft_for_next_month(
     }
     let checked = engine.check_new_note(&actor, &reminder.note).await?;
     let mut tx = store.begin_write().await?;
-    if let Some(done) = scheduled_reminder::Entity::find_by_id(period.clone())
-        .one(tx.conn())
-        .await?
-    {
+    // The check that counts: under the write lock, another run may have
+    // drafted the month since the look above.
+    if let Some(note_id) = drafted(tx.conn(), &period).await? {
         // Nothing written: dropping the transaction rolls it back.
-        return Ok(Run::AlreadyDrafted {
-            period,
-            note_id: done.note_id,
-        });
+        return Ok(Run::AlreadyDrafted { period, note_id });
     }
     let note_id = engine
         .insert_note(&mut tx, &actor, &reminder.note, &checked)
@@ -200,6 +200,14 @@ pub async fn draft_for_next_month(
         note_id,
         missing: reminder.missing,
     })
+}
+
+/// The note drafted for `period` (`YYYY-MM`), if one was.
+async fn drafted<C: ConnectionTrait>(conn: &C, period: &str) -> Result<Option<String>> {
+    Ok(scheduled_reminder::Entity::find_by_id(period.to_owned())
+        .one(conn)
+        .await?
+        .map(|row| row.note_id))
 }
 
 /// The job: [`draft_for_next_month`] in `series` at each tick's instant.

@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend,
-    DatabaseConnection, DatabaseTransaction, EntityTrait, QuerySelect, Set, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    DatabaseConnection, DatabaseTransaction, EntityTrait, PrimaryKeyTrait, QuerySelect, Set,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -257,6 +257,24 @@ impl WriteTx {
 
 /// Runs a statement that must change exactly one row; zero rows means
 /// someone else changed it first.
+/// The row of `E` whose id is `id`, or `NOT_FOUND` ("`what` `id` not
+/// found"), also for an id that is not a UUID, which no row has.
+pub(crate) async fn find_by_id<E, C>(conn: &C, id: &str, what: &str) -> Result<E::Model>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<String>,
+    C: ConnectionTrait,
+{
+    let not_found = || WorkflowError::NotFound(format!("{what} {id} not found"));
+    if !crate::engine::is_id(id) {
+        return Err(not_found());
+    }
+    E::find_by_id(id.to_owned())
+        .one(conn)
+        .await?
+        .ok_or_else(not_found)
+}
+
 pub(crate) async fn expect_one<C: ConnectionTrait>(
     conn: &C,
     update: sea_orm::UpdateMany<impl EntityTrait>,
