@@ -92,6 +92,24 @@ pub(crate) async fn february_2024(app: &TestApp) -> (String, Value) {
     (plan, kaz)
 }
 
+/// Records, as `token`, the `kind` document of `event` received `on`.
+pub(crate) async fn record_submission(
+    app: &TestApp,
+    token: &str,
+    event: &str,
+    kind: &str,
+    on: &str,
+) {
+    let body = app
+        .gql(
+            token,
+            "mutation($input: RecordSubmissionInput!) { recordSubmission(input: $input) { submissionId } }",
+            json!({ "input": { "eventId": event, "kind": kind, "receivedOn": on } }),
+        )
+        .await;
+    ok(&body, "recordSubmission");
+}
+
 fn due(event: &Value, kind: &str) -> String {
     event["documents"]
         .as_array()
@@ -562,11 +580,14 @@ async fn reminder(backend: Backend) {
         "2024-03-10",
     )
     .await;
-    let body = app
-        .gql(&app.delegate("KAZ"), "mutation($input: RecordSubmissionInput!) { recordSubmission(input: $input) { submissionId } }",
-            json!({ "input": { "eventId": str_at(&kaz, "/id"), "kind": "TENTATIVE_PROGRAMME", "receivedOn": "2024-01-05" } }))
-        .await;
-    ok(&body, "recordSubmission");
+    record_submission(
+        &app,
+        &app.delegate("KAZ"),
+        &str_at(&kaz, "/id"),
+        "TENTATIVE_PROGRAMME",
+        "2024-01-05",
+    )
+    .await;
     let body = app
         .gql(&app.secretariat(),
             "mutation { draftReminder(period: { from: \"2024-02-01\", to: \"2024-02-29\" }) { note { id status purpose en: body(lang: EN) ru: body(lang: RU) } } }",

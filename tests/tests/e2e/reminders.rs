@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::helpers::{Backend, TestApp, all_at_once, ok, spawn_app, str_at};
 use crate::on_both_backends;
-use crate::plans::{add_event, february_2024};
+use crate::plans::{add_event, february_2024, record_submission};
 
 on_both_backends!(scheduled => two_instances_draft_each_months_reminder_once_sqlite, two_instances_draft_each_months_reminder_once_postgres);
 
@@ -52,17 +52,6 @@ async fn scheduled_periods(app: &TestApp) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn record(app: &TestApp, token: &str, event: &str, kind: &str, on: &str) {
-    let body = app
-        .gql(
-            token,
-            "mutation($input: RecordSubmissionInput!) { recordSubmission(input: $input) { submissionId } }",
-            json!({ "input": { "eventId": event, "kind": kind, "receivedOn": on } }),
-        )
-        .await;
-    ok(&body, "recordSubmission");
-}
-
 async fn scheduled(backend: Backend) {
     let Some(app) = spawn_app(backend).await else {
         return;
@@ -94,9 +83,9 @@ async fn scheduled(backend: Backend) {
         ("TENTATIVE_PROGRAMME", "2024-01-20"),
         ("POST_EVENT_REPORT", "2024-01-30"),
     ] {
-        record(&app, &tur, &april, kind, on).await;
+        record_submission(&app, &tur, &april, kind, on).await;
     }
-    record(
+    record_submission(
         &app,
         &app.delegate("KAZ"),
         &str_at(&kaz, "/id"),

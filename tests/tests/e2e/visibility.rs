@@ -75,13 +75,7 @@ async fn agreement(backend: Backend) {
             drafts.push((id, state));
         }
     }
-    let (never, _) = app.create_draft(&["CICA", "SCO"]).await;
-    app.op_ok(
-        &app.secretariat(),
-        "WithdrawDraft",
-        json!({ "input": { "draftId": never, "reason": "Not pursued." }}),
-    )
-    .await;
+    let never = never_circulated(&app).await;
     drafts.push((never, DraftState::Withdrawn));
 
     let mut people = 0;
@@ -129,6 +123,18 @@ async fn agreement(backend: Backend) {
         people += 1;
     }
     assert!(people >= 8, "{people} people checked");
+}
+
+/// A draft (CICA and SCO) withdrawn before it was ever circulated.
+async fn never_circulated(app: &TestApp) -> String {
+    let (never, _) = app.create_draft(&["CICA", "SCO"]).await;
+    app.op_ok(
+        &app.secretariat(),
+        "WithdrawDraft",
+        json!({ "input": { "draftId": never, "reason": "Not pursued." }}),
+    )
+    .await;
+    never
 }
 
 async fn comment(app: &TestApp, token: &str, draft: &str, version: i64, body: &str) -> Value {
@@ -199,13 +205,7 @@ async fn internal_drafts(backend: Backend) {
     }
 
     // A withdrawn draft that was never circulated stays internal.
-    let (never, _) = app.create_draft(&["CICA", "SCO"]).await;
-    app.op_ok(
-        &app.secretariat(),
-        "WithdrawDraft",
-        json!({ "input": { "draftId": never, "reason": "Not pursued." }}),
-    )
-    .await;
+    let never = never_circulated(&app).await;
     let body = app
         .op(&app.delegate("KAZ"), "Draft", json!({ "id": never }))
         .await;
