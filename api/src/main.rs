@@ -2,6 +2,12 @@
 
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc: a request allocates thousands of small objects on several
+/// threads at once, where glibc's arenas contend (see the README's
+/// Performance section for the measurement).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let filter = EnvFilter::try_from_env("ACCORD_LOG")
