@@ -640,12 +640,15 @@ async fn execute_as(
     }
     let reader = Reader::new(state.store.clone(), actor);
     let loader = request_loader(reader.clone());
-    let request = request
+    let mut request = request
         .data(reader)
         .data(loader)
         .data(state.engine.clone())
         .data(state.blobs.clone());
-    let response = state.schema.for_request(&request).execute(request).await;
+    let response = match state.schema.prepare(&mut request) {
+        Ok(schema) => schema.execute(request).await,
+        Err(refused) => async_graphql::Response::from_errors(vec![refused]),
+    };
     if response.errors.is_empty() {
         // Nothing to amend: written out as it is, without an intermediate
         // JSON tree.

@@ -1,61 +1,29 @@
-//! A limit async-graphql does not have built in: the number of aliases in
-//! one document (alias-based batching multiplies work without adding depth).
+//! Checks on the parsed document that async-graphql does not have built
+//! in: the number of aliases (alias-based batching multiplies work without
+//! adding depth), and whether a request is introspection only.
+//!
+//! They run once on the document the server parses before execution
+//! (`Schemas::prepare`), not as a schema extension: any extension makes
+//! async-graphql run every field of every response through the extension
+//! chain, a cost paid per field for a check made once per document.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use std::collections::HashSet;
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Variables};
 
-/// Refuses documents with more than `max` aliases.
-#[derive(Debug, Clone, Copy)]
-pub struct AliasLimit {
-    max: usize,
-}
-
-impl AliasLimit {
-    /// A limit of `max` aliases.
-    pub fn new(max: usize) -> AliasLimit {
-        AliasLimit { max }
-    }
-}
-
-impl ExtensionFactory for AliasLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(*self)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for AliasLimit {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let document = next.run(ctx, query, variables).await?;
-        let mut count = 0;
-        for (_, operation) in document.operations.iter() {
-            count += aliases(&operation.node.selection_set.node);
-        }
-        for fragment in document.fragments.values() {
-            count += aliases(&fragment.node.selection_set.node);
-        }
-        if count > self.max {
-            return Err(ServerError::new(
-                format!(
-                    "the query uses {count} aliases; at most {} are allowed",
-                    self.max
-                ),
-                None,
-            ));
-        }
-        Ok(document)
-    }
+/// The number of aliases in the document's operations and fragments.
+pub fn alias_count(document: &ExecutableDocument) -> usize {
+    let operations: usize = document
+        .operations
+        .iter()
+        .map(|(_, operation)| aliases(&operation.node.selection_set.node))
+        .sum();
+    let fragments: usize = document
+        .fragments
+        .values()
+        .map(|fragment| aliases(&fragment.node.selection_set.node))
+        .sum();
+    operations + fragments
 }
 
 fn aliases(set: &SelectionSet) -> usize {
@@ -73,16 +41,8 @@ fn aliases(set: &SelectionSet) -> usize {
 
 /// Whether every root field of the chosen operation is an introspection
 /// field. Fragments are followed by what they select, so naming a fragment
-/// `__schema` changes nothing. Unparsable queries are not introspection.
-pub fn is_introspection_only(query: &str, operation: Option<&str>) -> bool {
-    // Every introspection field starts with `__`: a query without it needs
-    // no parsing to be told apart.
-    if !query.contains("__") {
-        return false;
-    }
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return false;
-    };
+/// `__schema` changes nothing.
+pub fn is_introspection_only(document: &ExecutableDocument, operation: Option<&str>) -> bool {
     let chosen = document
         .operations
         .iter()
@@ -93,12 +53,7 @@ pub fn is_introspection_only(query: &str, operation: Option<&str>) -> bool {
     };
     let mut names = Vec::new();
     let mut seen = HashSet::new();
-    if !root_fields(
-        &document,
-        &op.node.selection_set.node,
-        &mut names,
-        &mut seen,
-    ) {
+    if !root_fields(document, &op.node.selection_set.node, &mut names, &mut seen) {
         return false;
     }
     !names.is_empty()
@@ -142,7 +97,21 @@ fn root_fields(
 
 #[cfg(test)]
 mod tests {
-    use super::is_introspection_only;
+    use super::{alias_count, is_introspection_only as on_document};
+
+    fn is_introspection_only(query: &str, operation: Option<&str>) -> bool {
+        let document = async_graphql::parser::parse_query(query).unwrap();
+        on_document(&document, operation)
+    }
+
+    #[test]
+    fn aliases_are_counted_in_operations_and_fragments() {
+        let document = async_graphql::parser::parse_query(
+            "query { a: viewer { b: id } ...F } fragment F on Query { c: drafts { totalCount } }",
+        )
+        .unwrap();
+        assert_eq!(alias_count(&document), 3);
+    }
 
     #[test]
     fn a_schema_query_is_introspection() {

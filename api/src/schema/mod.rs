@@ -77,14 +77,14 @@ impl Default for Limits {
 }
 
 /// Builds the schema. Per-request data (the viewer's reader and loaders)
-/// and the engine are attached by the server.
+/// and the engine are attached by the server; the alias limit is checked
+/// by [`Schemas::prepare`] on the parsed document.
 pub fn build(limits: &Limits) -> AccordSchema {
     let mut builder = Schema::build(Query::default(), RootMutation::default(), EmptySubscription)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_directives(limits.max_directives)
-        .limit_recursive_depth(64)
-        .extension(limits::AliasLimit::new(limits.max_aliases));
+        .limit_recursive_depth(64);
     if limits.production {
         builder = builder.disable_introspection().disable_suggestions();
     }
@@ -102,6 +102,7 @@ pub const INTROSPECTION_MAX_DEPTH: usize = 15;
 pub struct Schemas {
     main: AccordSchema,
     introspection: Option<AccordSchema>,
+    max_aliases: usize,
 }
 
 impl std::fmt::Debug for Schemas {
@@ -124,24 +125,40 @@ impl Schemas {
         Schemas {
             main: build(limits),
             introspection,
+            max_aliases: limits.max_aliases,
         }
     }
 
-    /// The schema to execute `request` with. A request counts as
-    /// introspection-only when every root field of its operation, looked up
-    /// through fragments by the fields themselves and never by fragment
-    /// names, is `__schema`, `__type` or `__typename`.
-    pub fn for_request(&self, request: &async_graphql::Request) -> &AccordSchema {
+    /// Parses `request` once (execution reuses the document), checks the
+    /// limits async-graphql does not check itself, and picks the schema to
+    /// execute it with. A request counts as introspection-only when every
+    /// root field of its operation, looked up through fragments by the
+    /// fields themselves and never by fragment names, is `__schema`,
+    /// `__type` or `__typename`. A document that does not parse goes to the
+    /// main schema, whose execution reports the syntax error.
+    pub fn prepare(
+        &self,
+        request: &mut async_graphql::Request,
+    ) -> Result<&AccordSchema, async_graphql::ServerError> {
+        let operation = request.operation_name.clone();
+        let Ok(document) = request.parsed_query() else {
+            return Ok(&self.main);
+        };
+        let aliases = limits::alias_count(document);
+        if aliases > self.max_aliases {
+            return Err(async_graphql::ServerError::new(
+                format!(
+                    "the query uses {aliases} aliases; at most {} are allowed",
+                    self.max_aliases
+                ),
+                None,
+            ));
+        }
         match &self.introspection {
-            Some(schema)
-                if limits::is_introspection_only(
-                    &request.query,
-                    request.operation_name.as_deref(),
-                ) =>
-            {
-                schema
+            Some(schema) if limits::is_introspection_only(document, operation.as_deref()) => {
+                Ok(schema)
             }
-            _ => &self.main,
+            _ => Ok(&self.main),
         }
     }
 }
