@@ -23,7 +23,6 @@ use accord_workflow::reminders;
 use accord_workflow::{Actor, Engine, Reader, Store, StoreConfig, WorkflowError};
 use anyhow::Context as _;
 use async_graphql::http::{GraphiQLSource, MultipartOptions};
-use async_graphql::parser::types::OperationType;
 use poem::http::{HeaderMap, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::middleware::{CatchPanic, Tracing};
@@ -279,7 +278,7 @@ async fn graphql_get(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> R
             "extensions must be a JSON object",
         );
     }
-    if is_mutation(&request) {
+    if is_mutation(&mut request) {
         return error(
             media,
             StatusCode::METHOD_NOT_ALLOWED,
@@ -638,17 +637,32 @@ async fn execute_as(
             "strings must not contain the character U+0000",
         );
     }
-    let reader = Reader::new(state.store.clone(), actor);
+    let mut request = request;
+    let prepared = match state.schema.prepare(&mut request) {
+        Ok(prepared) => prepared,
+        Err(refused) => {
+            return render(media, async_graphql::Response::from_errors(vec![refused]));
+        }
+    };
+    // A query reads one snapshot on one connection; a mutation reads through
+    // the pool, so that what it reads back after its write includes it.
+    let reader = if prepared.writes {
+        Reader::new(state.store.clone(), actor)
+    } else {
+        Reader::on_one_snapshot(state.store.clone(), actor)
+    };
     let loader = request_loader(reader.clone());
-    let mut request = request
+    let request = request
         .data(reader)
         .data(loader)
         .data(state.engine.clone())
         .data(state.blobs.clone());
-    let response = match state.schema.prepare(&mut request) {
-        Ok(schema) => schema.execute(request).await,
-        Err(refused) => async_graphql::Response::from_errors(vec![refused]),
-    };
+    render(media, prepared.schema.execute(request).await)
+}
+
+/// Writes a GraphQL response as HTTP: 200 with the body, or, for a request
+/// error to a client accepting `application/graphql-response+json`, 400.
+fn render(media: MediaType, response: async_graphql::Response) -> Response {
     if response.errors.is_empty() {
         // Nothing to amend: written out as it is, without an intermediate
         // JSON tree.
@@ -858,15 +872,11 @@ pub(crate) async fn authenticate(headers: &HeaderMap, state: &AppState) -> Resul
     Actor::new(claims.sub, claims.name, org, kind, roles).map_err(|e| refused(e.to_string()))
 }
 
-fn is_mutation(request: &async_graphql::Request) -> bool {
-    let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-        return false;
-    };
-    let wanted = request.operation_name.as_deref();
-    document.operations.iter().any(|(name, op)| {
-        op.node.ty == OperationType::Mutation
-            && (wanted.is_none() || name.map(|n| n.as_str()) == wanted)
-    })
+fn is_mutation(request: &mut async_graphql::Request) -> bool {
+    let operation = request.operation_name.clone();
+    request
+        .parsed_query()
+        .is_ok_and(|document| crate::schema::is_mutation(document, operation.as_deref()))
 }
 
 fn accepts_html(headers: &HeaderMap) -> bool {

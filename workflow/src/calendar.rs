@@ -252,7 +252,7 @@ impl Reader {
         calendar_feed::Entity::find()
             .filter(calendar_feed::Column::OwnerSub.eq(self.actor().sub()))
             .order_by_desc(calendar_feed::Column::Id)
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?
             .into_iter()
             .map(FeedRecord::try_from)
@@ -262,7 +262,7 @@ impl Reader {
     /// One of the viewer's own feeds (any feed for the Secretariat), or
     /// `NOT_FOUND`.
     pub async fn calendar_feed(&self, id: &str) -> Result<FeedRecord> {
-        find_feed(self.store().db(), self.actor(), id)
+        find_feed(&self.conn().await?, self.actor(), id)
             .await?
             .try_into()
     }
@@ -278,7 +278,7 @@ impl Reader {
         let scope = match member_state {
             Some(code) => {
                 let code = OrgCode::parse(code)?;
-                check_member_states(self.store().db(), std::slice::from_ref(&code)).await?;
+                check_member_states(&self.conn().await?, std::slice::from_ref(&code)).await?;
                 Some(code.to_string())
             }
             None if self.actor().org_kind() == OrgKind::MemberState => {

@@ -1016,7 +1016,7 @@ impl Reader {
     pub async fn bodies(&self) -> Result<Vec<(String, Texts)>> {
         body::Entity::find()
             .order_by_asc(body::Column::Position)
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?
             .into_iter()
             .map(|b| Ok((b.code, from_json(&b.names, "body names")?)))
@@ -1025,7 +1025,7 @@ impl Reader {
 
     /// One meeting, or `NOT_FOUND`.
     pub async fn meeting(&self, id: &str) -> Result<MeetingRecord> {
-        let row = find_meeting(self.store().db(), id).await?;
+        let row = find_meeting(&self.conn().await?, id).await?;
         self.meeting_records(vec![row])
             .await?
             .pop()
@@ -1036,7 +1036,7 @@ impl Reader {
     pub async fn meetings_by_id(&self, ids: &[String]) -> Result<HashMap<String, MeetingRecord>> {
         let rows = meeting::Entity::find()
             .filter(meeting::Column::Id.is_in(ids.iter().filter(|id| is_id(id)).cloned()))
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         Ok(self
             .meeting_records(rows)
@@ -1065,7 +1065,7 @@ impl Reader {
         let after = parse_cursor(after)?;
         let mut c = Condition::all();
         if let Some(body) = &filter.body {
-            known_body(self.store().db(), body).await?;
+            known_body(&self.conn().await?, body).await?;
             c = c.add(meeting::Column::Body.eq(body.as_str()));
         }
         if let Some(year) = filter.year {
@@ -1077,7 +1077,7 @@ impl Reader {
         if let Some(to) = filter.to {
             c = c.add(meeting::Column::Date.lte(to));
         }
-        let db = self.store().db();
+        let db = &self.conn().await?;
         let total = meeting::Entity::find().filter(c.clone()).count(db).await?;
         let mut query = meeting::Entity::find().filter(c);
         if let Some(after) = after {
@@ -1114,7 +1114,7 @@ impl Reader {
             .filter(meeting_agenda::Column::MeetingId.is_in(meeting_ids.iter().cloned()))
             .order_by_asc(meeting_agenda::Column::MeetingId)
             .order_by_asc(meeting_agenda::Column::Position)
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         let drafts = self
             .visible_drafts(rows.iter().filter_map(|r| r.draft_id.clone()).collect())
@@ -1151,7 +1151,7 @@ impl Reader {
         let rows = decision::Entity::find()
             .filter(decision::Column::MeetingId.is_in(meeting_ids.iter().cloned()))
             .order_by_asc(decision::Column::Sequence)
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         let mut out: HashMap<String, Vec<DecisionRecord>> = HashMap::new();
         for record in self.decision_records(rows).await? {
@@ -1169,7 +1169,7 @@ impl Reader {
             return Err(not_found());
         }
         let rows = decision::Entity::find_by_id(id.to_owned())
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         self.decision_records(rows)
             .await?
@@ -1181,7 +1181,7 @@ impl Reader {
     pub async fn decisions_by_id(&self, ids: &[String]) -> Result<HashMap<String, DecisionRecord>> {
         let rows = decision::Entity::find()
             .filter(decision::Column::Id.is_in(ids.iter().filter(|id| is_id(id)).cloned()))
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         Ok(self
             .decision_records(rows)
@@ -1195,7 +1195,7 @@ impl Reader {
     pub async fn decision_by_number(&self, number: &DecisionNumber) -> Result<DecisionRecord> {
         let rows = decision::Entity::find()
             .filter(decision::Column::Number.eq(number.to_string()))
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         self.decision_records(rows)
             .await?
@@ -1214,7 +1214,7 @@ impl Reader {
     ) -> Result<Page<DecisionRecord>> {
         check_first(first)?;
         let after = parse_cursor(after)?;
-        let db = self.store().db();
+        let db = &self.conn().await?;
         let mut c = Condition::all();
         if let Some(year) = filter.year {
             c = c.add(decision::Column::Year.eq(year));
@@ -1308,7 +1308,7 @@ impl Reader {
             .filter(decision_approval::Column::DecisionId.is_in(rows.iter().map(|d| d.id.clone())))
             .order_by_asc(decision_approval::Column::DecisionId)
             .order_by_asc(decision_approval::Column::Position)
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         let drafts = self
             .visible_drafts(
@@ -1369,7 +1369,7 @@ impl Reader {
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let db = self.store().db();
+        let db = &self.conn().await?;
         let rows = draft::Entity::find()
             .filter(draft::Column::Id.is_in(ids.clone()))
             .all(db)

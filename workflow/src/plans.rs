@@ -1422,7 +1422,7 @@ impl Reader {
     pub async fn plans(&self) -> Result<Vec<PlanRecord>> {
         let rows = plan::Entity::find()
             .order_by_desc(plan::Column::Year)
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         self.plan_records(rows).await
     }
@@ -1431,7 +1431,7 @@ impl Reader {
     pub async fn plan_of_year(&self, year: i32) -> Result<PlanRecord> {
         let rows = plan::Entity::find()
             .filter(plan::Column::Year.eq(year))
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         self.plan_records(rows)
             .await?
@@ -1441,7 +1441,7 @@ impl Reader {
 
     /// One plan by id, or `NOT_FOUND`.
     pub async fn plan(&self, id: &str) -> Result<PlanRecord> {
-        let row = find_plan(self.store().db(), id).await?;
+        let row = find_plan(&self.conn().await?, id).await?;
         self.plan_records(vec![row])
             .await?
             .pop()
@@ -1453,7 +1453,7 @@ impl Reader {
         for row in rows {
             let event_count = plan_event::Entity::find()
                 .filter(plan_event::Column::PlanId.eq(row.id.as_str()))
-                .count(self.store().db())
+                .count(&self.conn().await?)
                 .await?;
             out.push(PlanRecord {
                 title: from_json(&row.title, "plan title")?,
@@ -1469,12 +1469,12 @@ impl Reader {
 
     /// Every submission rule, by kind and the day it came into force.
     pub async fn submission_rules(&self) -> Result<Vec<RuleRecord>> {
-        all_rules(self.store().db()).await
+        all_rules(&self.conn().await?).await
     }
 
     /// One event, or `NOT_FOUND`.
     pub async fn event(&self, id: &str) -> Result<EventRecord> {
-        let row = find_event(self.store().db(), id).await?;
+        let row = find_event(&self.conn().await?, id).await?;
         self.event_records(vec![row])
             .await?
             .pop()
@@ -1486,7 +1486,7 @@ impl Reader {
         let rows = plan_event::Entity::find()
             .filter(plan_event::Column::PlanId.eq(plan_id))
             .order_by_asc(plan_event::Column::Position)
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         self.event_records(rows).await
     }
@@ -1502,7 +1502,7 @@ impl Reader {
         check_first(first)?;
         let after = parse_cursor(after)?;
         let condition = self.event_condition(filter).await?;
-        let db = self.store().db();
+        let db = &self.conn().await?;
         let total = plan_event::Entity::find()
             .filter(condition.clone())
             .count(db)
@@ -1544,7 +1544,7 @@ impl Reader {
             .filter(condition)
             .order_by_asc(plan_event::Column::StartDate)
             .order_by_asc(plan_event::Column::Id)
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?)
     }
 
@@ -1569,7 +1569,7 @@ impl Reader {
         if let Some(year) = filter.year {
             let ids: Vec<String> = plan::Entity::find()
                 .filter(plan::Column::Year.eq(year))
-                .all(self.store().db())
+                .all(&self.conn().await?)
                 .await?
                 .into_iter()
                 .map(|p| p.id)
@@ -1579,7 +1579,7 @@ impl Reader {
         if let Some(org) = &filter.organiser {
             let ids: Vec<String> = plan_event_organiser::Entity::find()
                 .filter(plan_event_organiser::Column::OrgCode.eq(org.as_str()))
-                .all(self.store().db())
+                .all(&self.conn().await?)
                 .await?
                 .into_iter()
                 .map(|o| o.event_id)
@@ -1598,7 +1598,7 @@ impl Reader {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        let db = self.store().db();
+        let db = &self.conn().await?;
         let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
         let mut organisers: HashMap<String, Vec<String>> = HashMap::new();
         for o in plan_event_organiser::Entity::find()
@@ -1706,7 +1706,7 @@ impl Reader {
             )));
         }
         let rows = match &filter.event_id {
-            Some(id) => vec![find_event(self.store().db(), id).await?],
+            Some(id) => vec![find_event(&self.conn().await?, id).await?],
             None => {
                 self.event_rows(&EventFilter {
                     organiser: filter.organiser.clone(),

@@ -17,8 +17,10 @@ use accord_domain::{
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseExecutor, DatabaseTransaction, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
+use tokio::sync::OnceCell;
 
 use crate::actor::Actor;
 use crate::engine::{Snapshot, parse_state, snapshot, snapshots};
@@ -234,16 +236,50 @@ pub fn visible_current_version(row: &draft::Model, relation: Relation) -> i32 {
 }
 
 /// Reads on behalf of one viewer.
+///
+/// A reader made with [`Reader::new`] sends each statement to the pool and
+/// sees what is committed when the statement runs; one made with
+/// [`Reader::on_one_snapshot`] (what a GraphQL query gets) reads every
+/// statement of the request through one read transaction, begun at its
+/// first read: one pooled connection per request instead of one per
+/// statement, and every object of the response from the same snapshot.
 #[derive(Debug, Clone)]
 pub struct Reader {
     store: Store,
     actor: Actor,
+    snapshot: Option<Arc<OnceCell<DatabaseTransaction>>>,
 }
 
 impl Reader {
-    /// A reader for `actor`.
+    /// A reader for `actor`, reading through the pool.
     pub fn new(store: Store, actor: Actor) -> Reader {
-        Reader { store, actor }
+        Reader {
+            store,
+            actor,
+            snapshot: None,
+        }
+    }
+
+    /// A reader for `actor` whose reads all see one snapshot. Not for a
+    /// request that writes: its reads after the write would not see it.
+    pub fn on_one_snapshot(store: Store, actor: Actor) -> Reader {
+        Reader {
+            store,
+            actor,
+            snapshot: Some(Arc::default()),
+        }
+    }
+
+    /// What the reader's statements run on: the pool, or the request's read
+    /// transaction, begun by the first statement that asks for it.
+    pub(crate) async fn conn(&self) -> Result<DatabaseExecutor<'_>> {
+        match &self.snapshot {
+            None => Ok(DatabaseExecutor::Connection(self.store.db())),
+            Some(cell) => {
+                let tx = cell.get_or_try_init(|| self.store.begin_read()).await?;
+                Ok(DatabaseExecutor::Transaction(tx))
+            }
+        }
     }
 
     /// The viewer.
@@ -263,7 +299,7 @@ impl Reader {
 
     /// One draft, or `NOT_FOUND` if it does not exist or is hidden.
     pub async fn draft(&self, id: &str) -> Result<DraftView> {
-        let snap = snapshot(self.store.db(), id).await?;
+        let snap = snapshot(&self.conn().await?, id).await?;
         self.view(snap)?
             .ok_or_else(|| WorkflowError::NotFound(format!("draft {id} not found")))
     }
@@ -325,11 +361,11 @@ impl Reader {
         let rows = query
             .order_by_desc(draft::Column::Id)
             .limit(first + 1)
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?;
         let page = crate::paging::cut(rows, first, total_count, |r| r.id.clone());
         let mut nodes = Vec::with_capacity(page.nodes.len());
-        for snap in snapshots(self.store.db(), page.nodes).await? {
+        for snap in snapshots(&self.conn().await?, page.nodes).await? {
             if let Some(view) = self.view(snap)? {
                 nodes.push(view);
             }
@@ -359,7 +395,7 @@ impl Reader {
             counted = counted.filter(draft_count::Column::Circulated.eq(true));
         }
         let mut total: i64 = counted
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?
             .iter()
             .map(|row| row.total)
@@ -374,7 +410,7 @@ impl Reader {
             if let Some(state) = state {
                 signed = signed.filter(draft::Column::State.eq(state.as_str()));
             }
-            total += i64::try_from(signed.count(self.store.db()).await?).unwrap_or(i64::MAX);
+            total += i64::try_from(signed.count(&self.conn().await?).await?).unwrap_or(i64::MAX);
         }
         u64::try_from(total)
             .map_err(|_| WorkflowError::Corrupt(format!("a negative draft count: {total}")))
@@ -416,7 +452,7 @@ impl Reader {
             .filter(version::Column::DraftId.is_in(drafts.iter().map(|(id, _)| id.clone())))
             .order_by_asc(version::Column::DraftId)
             .order_by_asc(version::Column::Number)
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?;
         Ok(group(
             rows.into_iter()
@@ -456,7 +492,7 @@ impl Reader {
             .order_by_asc(item::Column::DraftId)
             .order_by_asc(item::Column::Version)
             .order_by_asc(item::Column::Position)
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?;
         let mut out: HashMap<(String, i32), Vec<ItemView>> = HashMap::new();
         for row in rows {
@@ -483,7 +519,7 @@ impl Reader {
             .filter(comment::Column::DraftId.is_in(drafts.iter().map(|(id, _)| id.clone())))
             .order_by_asc(comment::Column::CreatedAt)
             .order_by_asc(comment::Column::Id)
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?;
         let mut views = Vec::with_capacity(rows.len());
         for row in rows {
@@ -504,7 +540,7 @@ impl Reader {
             return Err(not_found());
         }
         let row = comment::Entity::find_by_id(id.to_owned())
-            .one(self.store.db())
+            .one(&self.conn().await?)
             .await?
             .ok_or_else(not_found)?;
         let draft = self.draft(&row.draft_id).await.map_err(|_| not_found())?;
@@ -519,17 +555,17 @@ impl Reader {
         let rows = note::Entity::find()
             .filter(note::Column::DraftId.is_in(draft_ids.iter().cloned()))
             .order_by_asc(note::Column::CreatedAt)
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?;
         let links = note_reference::Entity::find()
             .filter(note_reference::Column::NoteId.is_in(rows.iter().map(|n| n.id.clone())))
             .order_by_asc(note_reference::Column::Position)
             .order_by_asc(note_reference::Column::ReferencedNoteId)
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?;
         let targets: HashMap<String, note::Model> = note::Entity::find()
             .filter(note::Column::Id.is_in(links.iter().map(|l| l.referenced_note_id.clone())))
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?
             .into_iter()
             .map(|n| (n.id.clone(), n))
@@ -565,11 +601,11 @@ impl Reader {
     ) -> Result<HashMap<String, Vec<MeetingView>>> {
         let agenda = meeting_agenda::Entity::find()
             .filter(meeting_agenda::Column::DraftId.is_in(draft_ids.iter().cloned()))
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?;
         let meetings: HashMap<String, meeting::Model> = meeting::Entity::find()
             .filter(meeting::Column::Id.is_in(agenda.iter().map(|a| a.meeting_id.clone())))
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?
             .into_iter()
             .map(|m| (m.id.clone(), m))
@@ -595,7 +631,7 @@ impl Reader {
     pub async fn decisions(&self, draft_ids: &[String]) -> Result<HashMap<String, DecisionView>> {
         Ok(decision::Entity::find()
             .filter(decision::Column::DraftId.is_in(draft_ids.iter().cloned()))
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?
             .into_iter()
             .filter_map(|d| {
@@ -624,7 +660,7 @@ impl Reader {
         let rows = audit_log::Entity::find()
             .filter(audit_log::Column::DraftId.is_in(drafts.iter().map(|(id, _)| id.clone())))
             .order_by_asc(audit_log::Column::Seq)
-            .all(self.store.db())
+            .all(&self.conn().await?)
             .await?;
         let mut out: HashMap<String, Vec<HistoryView>> = HashMap::new();
         for row in rows {

@@ -143,7 +143,7 @@ impl Reader {
     /// One note, or `NOT_FOUND` if it does not exist or is hidden.
     pub async fn note(&self, id: &str) -> Result<NoteRecord> {
         let not_found = || WorkflowError::NotFound(format!("note {id} not found"));
-        let record = match notes::find(self.store().db(), id).await? {
+        let record = match notes::find(&self.conn().await?, id).await? {
             None => return Err(not_found()),
             Some(notes::Found::Unsent(row)) => self.unsent_records(vec![row]).await?,
             Some(notes::Found::Issued(row)) => self.issued_records(vec![row]).await?,
@@ -170,7 +170,7 @@ impl Reader {
         }
         let row = query
             .order_by_desc(note::Column::Year)
-            .one(self.store().db())
+            .one(&self.conn().await?)
             .await?;
         let not_found = || WorkflowError::NotFound(format!("note {number} not found"));
         let record = self
@@ -224,7 +224,7 @@ impl Reader {
             ),
             None => None,
         };
-        let db = self.store().db();
+        let db = &self.conn().await?;
         let secretariat = self.actor().org_kind() == OrgKind::Secretariat;
 
         // Issued notes.
@@ -317,7 +317,7 @@ impl Reader {
             .filter(note::Column::DraftId.is_in(draft_ids.iter().cloned()))
             .order_by_asc(note::Column::CreatedAt)
             .order_by_asc(note::Column::Id)
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         let mut out: HashMap<String, Vec<NoteRecord>> = HashMap::new();
         for record in self.issued_records(rows).await? {
@@ -335,11 +335,11 @@ impl Reader {
     pub async fn notes_by_id(&self, ids: &[String]) -> Result<HashMap<String, NoteRecord>> {
         let issued = note::Entity::find()
             .filter(note::Column::Id.is_in(ids.iter().cloned()))
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         let unsent = note_draft::Entity::find()
             .filter(note_draft::Column::Id.is_in(ids.iter().cloned()))
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         let mut records = self.issued_records(issued).await?;
         records.extend(self.unsent_records(unsent).await?);
@@ -359,7 +359,7 @@ impl Reader {
         let links = note_reference::Entity::find()
             .filter(note_reference::Column::ReferencedNoteId.is_in(ids.iter().cloned()))
             .order_by_asc(note_reference::Column::NoteId)
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?;
         let citing = self
             .notes_by_id(&links.iter().map(|l| l.note_id.clone()).collect::<Vec<_>>())
@@ -399,7 +399,7 @@ impl Reader {
                 ))
             });
         }
-        let db = self.store().db();
+        let db = &self.conn().await?;
         let formulae = notes::formulae(db).await?;
         let corrupt =
             |what: &str| WorkflowError::Corrupt(format!("note {}: bad {what}", record.id));
@@ -452,7 +452,7 @@ impl Reader {
     }
 
     async fn issued_records(&self, rows: Vec<note::Model>) -> Result<Vec<NoteRecord>> {
-        let db = self.store().db();
+        let db = &self.conn().await?;
         let links = note_reference::Entity::find()
             .filter(note_reference::Column::NoteId.is_in(rows.iter().map(|n| n.id.clone())))
             .order_by_asc(note_reference::Column::Position)
@@ -569,7 +569,7 @@ impl Reader {
         }
         Ok(note::Entity::find()
             .filter(note::Column::Id.is_in(ids))
-            .all(self.store().db())
+            .all(&self.conn().await?)
             .await?
             .into_iter()
             .map(|n| (n.id.clone(), (n.id, n.number, n.date)))

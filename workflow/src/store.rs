@@ -14,9 +14,9 @@ use chrono::{DateTime, Utc};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend,
-    DatabaseConnection, DatabaseTransaction, EntityTrait, PrimaryKeyTrait, QuerySelect, Set,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    AccessMode, ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend,
+    DatabaseConnection, DatabaseTransaction, EntityTrait, IsolationLevel, PrimaryKeyTrait,
+    QuerySelect, Set, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -162,6 +162,23 @@ impl Store {
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<()> {
         self.db.ping().await.map_err(WorkflowError::from)
+    }
+
+    /// Starts a read transaction: on PostgreSQL `REPEATABLE READ, READ
+    /// ONLY` (one snapshot for every statement, never a serialization
+    /// failure); on SQLite a deferred `BEGIN`, whose snapshot is taken by
+    /// its first read (WAL: readers never wait for the writer). Dropped, it
+    /// rolls back.
+    pub async fn begin_read(&self) -> Result<DatabaseTransaction> {
+        let options = match self.db.get_database_backend() {
+            DatabaseBackend::Postgres => TransactionOptions {
+                isolation_level: Some(IsolationLevel::RepeatableRead),
+                access_mode: Some(AccessMode::ReadOnly),
+                ..TransactionOptions::default()
+            },
+            _ => TransactionOptions::default(),
+        };
+        Ok(self.db.begin_with_options(options).await?)
     }
 
     /// Starts a write transaction holding the write lock.

@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 
 /// The number of aliases in the document's operations and fragments.
 pub fn alias_count(document: &ExecutableDocument) -> usize {
@@ -37,6 +37,16 @@ fn aliases(set: &SelectionSet) -> usize {
             Selection::FragmentSpread(_) => 0,
         })
         .sum()
+}
+
+/// Whether the operation `request` would run is a mutation: the named one,
+/// or, without a name, any operation of the document (a document with
+/// several operations and no name does not run at all).
+pub fn is_mutation(document: &ExecutableDocument, operation: Option<&str>) -> bool {
+    document.operations.iter().any(|(name, op)| {
+        op.node.ty == OperationType::Mutation
+            && (operation.is_none() || name.map(|n| n.as_str()) == operation)
+    })
 }
 
 /// Whether every root field of the chosen operation is an introspection

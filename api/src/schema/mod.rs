@@ -17,6 +17,7 @@ mod types;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
+pub use limits::is_mutation;
 pub use loaders::{Loaders, RequestLoader, request_loader};
 pub use mutation::{MUTATIONS, Mutation};
 pub use query::Query as DraftQuery;
@@ -139,10 +140,13 @@ impl Schemas {
     pub fn prepare(
         &self,
         request: &mut async_graphql::Request,
-    ) -> Result<&AccordSchema, async_graphql::ServerError> {
+    ) -> Result<Prepared<'_>, async_graphql::ServerError> {
         let operation = request.operation_name.clone();
         let Ok(document) = request.parsed_query() else {
-            return Ok(&self.main);
+            return Ok(Prepared {
+                schema: &self.main,
+                writes: false,
+            });
         };
         let aliases = limits::alias_count(document);
         if aliases > self.max_aliases {
@@ -154,12 +158,29 @@ impl Schemas {
                 None,
             ));
         }
-        match &self.introspection {
-            Some(schema) if limits::is_introspection_only(document, operation.as_deref()) => {
-                Ok(schema)
-            }
-            _ => Ok(&self.main),
-        }
+        let writes = limits::is_mutation(document, operation.as_deref());
+        let schema = match &self.introspection {
+            Some(schema) if limits::is_introspection_only(document, operation.as_deref()) => schema,
+            _ => &self.main,
+        };
+        Ok(Prepared { schema, writes })
+    }
+}
+
+/// A parsed request that passed [`Schemas::prepare`].
+#[derive(Clone, Copy)]
+pub struct Prepared<'a> {
+    /// The schema to execute it with.
+    pub schema: &'a AccordSchema,
+    /// Whether it runs a mutation (whose reads must see its own writes).
+    pub writes: bool,
+}
+
+impl std::fmt::Debug for Prepared<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("writes", &self.writes)
+            .finish_non_exhaustive()
     }
 }
 
