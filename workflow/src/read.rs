@@ -17,8 +17,8 @@ use accord_domain::{
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseExecutor, DatabaseTransaction, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseExecutor, DatabaseTransaction, DerivePartialModel, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use tokio::sync::OnceCell;
 
@@ -660,6 +660,7 @@ impl Reader {
         let rows = audit_log::Entity::find()
             .filter(audit_log::Column::DraftId.is_in(drafts.iter().map(|(id, _)| id.clone())))
             .order_by_asc(audit_log::Column::Seq)
+            .into_partial_model::<HistoryRow>()
             .all(&self.conn().await?)
             .await?;
         let mut out: HashMap<String, Vec<HistoryView>> = HashMap::new();
@@ -770,6 +771,21 @@ impl Reader {
             )))
         }
     }
+}
+
+/// The columns of an audit record that a draft's history shows: not its
+/// before and after images nor its hashes, which only verification reads.
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "audit_log::Entity")]
+struct HistoryRow {
+    draft_id: Option<String>,
+    action: String,
+    from_state: Option<String>,
+    to_state: Option<String>,
+    at: String,
+    actor_sub: String,
+    actor_name: String,
+    actor_org: String,
 }
 
 /// The kind of a known organisation, or `None` if the code is unknown.

@@ -568,11 +568,14 @@ impl Reader {
             return Ok(HashMap::new());
         }
         Ok(note::Entity::find()
+            .select_only()
+            .columns([note::Column::Id, note::Column::Number, note::Column::Date])
             .filter(note::Column::Id.is_in(ids))
+            .into_tuple::<(String, String, NaiveDate)>()
             .all(&self.conn().await?)
             .await?
             .into_iter()
-            .map(|n| (n.id.clone(), (n.id, n.number, n.date)))
+            .map(|(id, number, date)| (id.clone(), (id, number, date)))
             .collect())
     }
 }
