@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use accord_workflow::read::{
-    CommentView, DecisionView, HistoryView, ItemView, MeetingView, OrgView, VersionView,
+    CommentView, DecisionView, HistoryView, ItemView, MeetingView, VersionView,
 };
 use accord_workflow::registry::NoteRecord;
 use accord_workflow::{Reader, Relation, WorkflowError};
@@ -39,9 +39,6 @@ pub struct NoteById(pub String);
 /// The visible issued notes citing a note, as (id, number, date).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CitingNotes(pub String);
-/// An organisation by code.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct OrgByCode(pub String);
 
 /// One request's loader: batches keys and caches what it loaded, so a
 /// version or an organisation read by several fields is fetched once.
@@ -72,8 +69,9 @@ fn ids<K>(keys: &[K], id: impl Fn(&K) -> String) -> Vec<String> {
     keys.iter().map(id).collect()
 }
 
+/// Shared, not copied: every comment of a draft looks its version up here.
 impl Loader<VersionsOf> for Loaders {
-    type Value = Vec<VersionView>;
+    type Value = Arc<[VersionView]>;
     type Error = LoadError;
 
     async fn load(
@@ -84,7 +82,7 @@ impl Loader<VersionsOf> for Loaders {
         let mut found = self.reader.versions(&pairs).await.map_err(Arc::new)?;
         Ok(keys
             .iter()
-            .map(|k| (k.clone(), found.remove(&k.0).unwrap_or_default()))
+            .map(|k| (k.clone(), found.remove(&k.0).unwrap_or_default().into()))
             .collect())
     }
 }
@@ -181,25 +179,6 @@ impl Loader<HistoryOf> for Loaders {
         Ok(keys
             .iter()
             .map(|k| (k.clone(), found.remove(&k.0).unwrap_or_default()))
-            .collect())
-    }
-}
-
-impl Loader<OrgByCode> for Loaders {
-    type Value = OrgView;
-    type Error = LoadError;
-
-    /// Takes every organisation from the store's directory (reference data,
-    /// a few dozen rows, held in memory), so no organisation field costs a
-    /// statement.
-    async fn load(
-        &self,
-        _keys: &[OrgByCode],
-    ) -> Result<HashMap<OrgByCode, Self::Value>, Self::Error> {
-        let all = self.reader.all_organizations().await.map_err(Arc::new)?;
-        Ok(all
-            .iter()
-            .map(|o| (OrgByCode(o.code.clone()), o.clone()))
             .collect())
     }
 }

@@ -72,6 +72,6 @@ impl Query {
     /// Every organisation, by code.
     async fn organizations(&self, ctx: &Context<'_>) -> Result<Vec<Organization>> {
         let all = reader(ctx)?.all_organizations().await.gql()?;
-        Ok(all.iter().cloned().map(Organization).collect())
+        Ok(Organization::every(&all))
     }
 }

@@ -15,7 +15,7 @@ use super::enums::{
     ProposalOperation, Role,
 };
 use super::loaders::{
-    CommentsOf, DecisionOf, HistoryOf, ItemsOf, LoadError, Loaders, MeetingsOf, NotesOf, OrgByCode,
+    CommentsOf, DecisionOf, HistoryOf, ItemsOf, LoadError, Loaders, MeetingsOf, NotesOf,
     RequestLoader, VersionsOf,
 };
 use super::meeting_loaders::meeting_loader;
@@ -77,35 +77,67 @@ pub(crate) fn localized(texts: &accord_domain::Texts) -> Vec<LocalizedText> {
         .collect()
 }
 
-/// An organisation: a secretariat, a member state or an observer.
+/// An organisation: a secretariat, a member state or an observer; a place
+/// in the store's directory (reference data held in memory), so naming an
+/// organisation costs neither a statement nor a copy.
 #[derive(Debug, Clone)]
-pub struct Organization(pub OrgView);
+pub struct Organization {
+    all: Arc<[OrgView]>,
+    at: usize,
+}
+
+impl Organization {
+    /// The organisation with `code` in `all` (sorted by code, as the store
+    /// keeps it).
+    pub(crate) fn find(all: &Arc<[OrgView]>, code: &str) -> Option<Organization> {
+        all.binary_search_by(|o| o.code.as_str().cmp(code))
+            .ok()
+            .map(|at| Organization {
+                all: Arc::clone(all),
+                at,
+            })
+    }
+
+    /// Every organisation of `all`, in its order.
+    pub(crate) fn every(all: &Arc<[OrgView]>) -> Vec<Organization> {
+        (0..all.len())
+            .map(|at| Organization {
+                all: Arc::clone(all),
+                at,
+            })
+            .collect()
+    }
+
+    fn view(&self) -> &OrgView {
+        // `at` is an index into `all` by construction (`find`, `every`).
+        &self.all[self.at]
+    }
+}
 
 /// An organisation: a secretariat, a member state or an observer.
 #[Object]
 impl Organization {
     /// Its code: `CICA`, `SCO`, or an ISO 3166-1 alpha-3 code.
     async fn code(&self) -> &str {
-        &self.0.code
+        &self.view().code
     }
 
     /// What kind of organisation it is.
     async fn kind(&self) -> Result<OrganizationKind> {
-        let kind = self.0.kind.parse::<accord_domain::OrgKind>().gql()?;
+        let kind = self.view().kind.parse::<accord_domain::OrgKind>().gql()?;
         Ok(kind.into())
     }
 
     /// Its name in English.
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.view().name
     }
 }
 
-/// Loads an organisation that must exist.
+/// Looks up an organisation that must exist.
 pub(crate) async fn organization(ctx: &Context<'_>, code: &str) -> Result<Organization> {
-    load(ctx, OrgByCode(code.to_owned()))
-        .await?
-        .map(Organization)
+    let all = reader(ctx)?.all_organizations().await.gql()?;
+    Organization::find(&all, code)
         .ok_or_else(|| internal(&format!("organisation {code} is referenced but missing")))
 }
 
@@ -173,6 +205,14 @@ impl Person {
     }
 }
 
+/// The versions of draft `id` up to `latest`, shared by every field that
+/// asks in one request.
+async fn versions_of(ctx: &Context<'_>, id: &str, latest: i32) -> Result<Arc<[VersionView]>> {
+    Ok(load(ctx, VersionsOf(id.to_owned(), latest))
+        .await?
+        .unwrap_or_else(|| Arc::from(Vec::new())))
+}
+
 /// A joint document on its way from first draft to signature.
 #[derive(Debug, Clone)]
 pub struct Draft(pub Arc<DraftView>);
@@ -183,20 +223,17 @@ impl Draft {
         Draft(Arc::new(view))
     }
 
-    async fn version_list(&self, ctx: &Context<'_>) -> Result<Vec<VersionView>> {
-        Ok(
-            load(ctx, VersionsOf(self.0.id.clone(), self.0.current_version))
-                .await?
-                .unwrap_or_default(),
-        )
+    async fn version_list(&self, ctx: &Context<'_>) -> Result<Arc<[VersionView]>> {
+        versions_of(ctx, &self.0.id, self.0.current_version).await
     }
 
     async fn version_number(&self, ctx: &Context<'_>, number: i32) -> Result<Option<Version>> {
         Ok(self
             .version_list(ctx)
             .await?
-            .into_iter()
+            .iter()
             .find(|v| v.number == number)
+            .cloned()
             .map(Version))
     }
 }
@@ -270,7 +307,8 @@ impl Draft {
         Ok(self
             .version_list(ctx)
             .await?
-            .into_iter()
+            .iter()
+            .cloned()
             .map(Version)
             .collect())
     }
@@ -505,15 +543,11 @@ impl Comment {
 
     /// The version commented on.
     async fn version(&self, ctx: &Context<'_>) -> Result<Version> {
-        let versions = load(
-            ctx,
-            VersionsOf(self.view.draft_id.clone(), self.current_version),
-        )
-        .await?
-        .unwrap_or_default();
-        versions
-            .into_iter()
+        versions_of(ctx, &self.view.draft_id, self.current_version)
+            .await?
+            .iter()
             .find(|v| v.number == self.view.version)
+            .cloned()
             .map(Version)
             .ok_or_else(|| internal(&format!("comment {} is on a missing version", self.view.id)))
     }
