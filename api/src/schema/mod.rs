@@ -15,6 +15,9 @@ pub mod registry;
 mod scalars;
 mod types;
 
+use std::sync::Arc;
+
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 pub use limits::is_mutation;
@@ -104,6 +107,28 @@ pub struct Schemas {
     main: AccordSchema,
     introspection: Option<AccordSchema>,
     max_aliases: usize,
+    documents: Arc<DocumentCache>,
+}
+
+/// The parsed documents of recent queries, by query text. Parsing is a
+/// function of the text alone, so a document parsed once serves every
+/// request with the same text (front-ends send a handful of fixed
+/// queries); validation and execution still run on every request.
+type DocumentCache = quick_cache::sync::Cache<String, Arc<ExecutableDocument>, QueryLength>;
+
+/// Queries longer than this are parsed every time and never cached.
+const MAX_CACHED_QUERY_BYTES: usize = 16 * 1024;
+/// The cache holds documents of at most this many query bytes in all.
+const DOCUMENT_CACHE_BYTES: u64 = 1024 * 1024;
+
+/// Weighs a cached document by the length of its query text.
+#[derive(Debug, Clone, Copy)]
+struct QueryLength;
+
+impl quick_cache::Weighter<String, Arc<ExecutableDocument>> for QueryLength {
+    fn weight(&self, query: &String, _: &Arc<ExecutableDocument>) -> u64 {
+        u64::try_from(query.len()).unwrap_or(u64::MAX).max(1)
+    }
 }
 
 impl std::fmt::Debug for Schemas {
@@ -127,6 +152,11 @@ impl Schemas {
             main: build(limits),
             introspection,
             max_aliases: limits.max_aliases,
+            documents: Arc::new(DocumentCache::with_weighter(
+                256,
+                DOCUMENT_CACHE_BYTES,
+                QueryLength,
+            )),
         }
     }
 
@@ -142,6 +172,16 @@ impl Schemas {
         request: &mut async_graphql::Request,
     ) -> Result<Prepared<'_>, async_graphql::ServerError> {
         let operation = request.operation_name.clone();
+        match self.documents.get(request.query.as_str()) {
+            Some(document) => request.set_parsed_query(ExecutableDocument::clone(&document)),
+            None if request.query.len() <= MAX_CACHED_QUERY_BYTES => {
+                let query = request.query.clone();
+                if let Ok(document) = request.parsed_query() {
+                    self.documents.insert(query, Arc::new(document.clone()));
+                }
+            }
+            None => {}
+        }
         let Ok(document) = request.parsed_query() else {
             return Ok(Prepared {
                 schema: &self.main,
@@ -208,6 +248,44 @@ mod tests {
             committed == sdl(),
             "schema.graphql is out of date: run `cargo run -- schema > schema.graphql`"
         );
+    }
+
+    #[test]
+    fn a_cached_document_is_checked_again_for_each_request() {
+        let schemas = Schemas::build(&Limits {
+            max_aliases: 1,
+            ..Limits::default()
+        });
+        let document = "query Q { viewer { id } } mutation M { __typename }";
+        for _ in 0..2 {
+            let mut query = async_graphql::Request::new(document).operation_name("Q");
+            let prepared = schemas.prepare(&mut query).unwrap();
+            assert!(!prepared.writes);
+            let mut mutation = async_graphql::Request::new(document).operation_name("M");
+            assert!(schemas.prepare(&mut mutation).unwrap().writes);
+        }
+        let aliased = "{ a: viewer { b: id } }";
+        for _ in 0..2 {
+            let mut request = async_graphql::Request::new(aliased);
+            assert!(schemas.prepare(&mut request).is_err());
+        }
+        assert!(schemas.documents.get(document).is_some());
+        assert!(schemas.documents.get(aliased).is_some());
+    }
+
+    #[test]
+    fn long_and_unparsable_queries_are_not_cached() {
+        let schemas = Schemas::build(&Limits::default());
+        let long = format!(
+            "{{ viewer {{ id }} }}{}",
+            " ".repeat(MAX_CACHED_QUERY_BYTES)
+        );
+        let mut request = async_graphql::Request::new(long.clone());
+        assert!(schemas.prepare(&mut request).is_ok());
+        assert!(schemas.documents.get(long.as_str()).is_none());
+        let mut broken = async_graphql::Request::new("{ viewer {");
+        assert!(schemas.prepare(&mut broken).is_ok());
+        assert!(schemas.documents.get("{ viewer {").is_none());
     }
 
     #[tokio::test]
