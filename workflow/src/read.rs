@@ -519,6 +519,7 @@ impl Reader {
             .filter(comment::Column::DraftId.is_in(drafts.iter().map(|(id, _)| id.clone())))
             .order_by_asc(comment::Column::CreatedAt)
             .order_by_asc(comment::Column::Id)
+            .into_partial_model::<CommentRow>()
             .all(&self.conn().await?)
             .await?;
         let mut views = Vec::with_capacity(rows.len());
@@ -540,6 +541,7 @@ impl Reader {
             return Err(not_found());
         }
         let row = comment::Entity::find_by_id(id.to_owned())
+            .into_partial_model::<CommentRow>()
             .one(&self.conn().await?)
             .await?
             .ok_or_else(not_found)?;
@@ -801,7 +803,29 @@ pub async fn organization_kind(
     })
 }
 
-fn comment_view(row: comment::Model) -> Result<CommentView> {
+/// The columns of a comment that its view shows: not who resolved it and
+/// when, nor when it last changed.
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "comment::Entity")]
+struct CommentRow {
+    id: String,
+    draft_id: String,
+    version: i32,
+    anchor: Option<String>,
+    kind: String,
+    status: String,
+    body: String,
+    org_code: String,
+    author_sub: String,
+    author_name: String,
+    proposal_operation: Option<String>,
+    proposal_texts: Option<String>,
+    reply: Option<String>,
+    accommodated_in_version: Option<i32>,
+    created_at: DateTime<Utc>,
+}
+
+fn comment_view(row: CommentRow) -> Result<CommentView> {
     let corrupt = |what: &str| WorkflowError::Corrupt(format!("comment {}: bad {what}", row.id));
     Ok(CommentView {
         kind: row.kind.parse().map_err(|_| corrupt("kind"))?,
