@@ -65,6 +65,10 @@ impl Loaders {
 /// Loader errors are shared between every field that awaited the batch.
 pub type LoadError = Arc<WorkflowError>;
 
+fn shared<T>(list: Option<Vec<T>>) -> Vec<Arc<T>> {
+    list.unwrap_or_default().into_iter().map(Arc::new).collect()
+}
+
 fn ids<K>(keys: &[K], id: impl Fn(&K) -> String) -> Vec<String> {
     keys.iter().map(id).collect()
 }
@@ -101,8 +105,9 @@ impl Loader<ItemsOf> for Loaders {
     }
 }
 
+/// Each comment shared, so a field's objects are made without copying it.
 impl Loader<CommentsOf> for Loaders {
-    type Value = Vec<CommentView>;
+    type Value = Vec<Arc<CommentView>>;
     type Error = LoadError;
 
     async fn load(
@@ -113,7 +118,7 @@ impl Loader<CommentsOf> for Loaders {
         let mut found = self.reader.comments(&pairs).await.map_err(Arc::new)?;
         Ok(keys
             .iter()
-            .map(|k| (k.clone(), found.remove(&k.0).unwrap_or_default()))
+            .map(|k| (k.clone(), shared(found.remove(&k.0))))
             .collect())
     }
 }
@@ -166,8 +171,9 @@ impl Loader<DecisionOf> for Loaders {
     }
 }
 
+/// Each entry shared, as comments are.
 impl Loader<HistoryOf> for Loaders {
-    type Value = Vec<HistoryView>;
+    type Value = Vec<Arc<HistoryView>>;
     type Error = LoadError;
 
     async fn load(
@@ -178,7 +184,7 @@ impl Loader<HistoryOf> for Loaders {
         let mut found = self.reader.history(&pairs).await.map_err(Arc::new)?;
         Ok(keys
             .iter()
-            .map(|k| (k.clone(), found.remove(&k.0).unwrap_or_default()))
+            .map(|k| (k.clone(), shared(found.remove(&k.0))))
             .collect())
     }
 }

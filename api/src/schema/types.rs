@@ -484,16 +484,16 @@ impl DraftItem {
 /// A comment, or a proposal carrying amended text.
 #[derive(Debug, Clone)]
 pub struct Comment {
-    view: CommentView,
+    view: Arc<CommentView>,
     current_version: i32,
 }
 
 impl Comment {
     /// Wraps a comment seen on a draft whose current version (for the
     /// viewer) is `current_version`.
-    pub fn new(view: CommentView, current_version: i32) -> Comment {
+    pub fn new(view: impl Into<Arc<CommentView>>, current_version: i32) -> Comment {
         Comment {
-            view,
+            view: view.into(),
             current_version,
         }
     }
@@ -653,7 +653,7 @@ impl Signature {
 
 /// One line of a draft's history.
 #[derive(Debug, Clone)]
-pub struct HistoryEntry(pub HistoryView);
+pub struct HistoryEntry(pub Arc<HistoryView>);
 
 /// One line of a draft's history, from the audit log.
 #[Object]
