@@ -945,6 +945,43 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_snapshot_reader_sees_one_state_and_a_pool_reader_the_latest() {
+        let store = fresh_store().await;
+        let engine = Engine::new(store.clone());
+        let id = create(&engine, &["CICA", "SCO"]).await;
+        let snapshot = Reader::on_one_snapshot(store.clone(), officer());
+        let pool = Reader::new(store.clone(), officer());
+        assert_eq!(
+            snapshot.draft(&id).await.unwrap().state,
+            DraftState::Drafting
+        );
+        engine
+            .execute(
+                &officer(),
+                Command::WithdrawDraft {
+                    draft_id: id.clone(),
+                    reason: "Superseded.".into(),
+                },
+            )
+            .await
+            .unwrap();
+        // Every read of the snapshot reader, however many statements it
+        // takes, sees the draft as it was at the reader's first read.
+        assert_eq!(
+            snapshot.draft(&id).await.unwrap().state,
+            DraftState::Drafting
+        );
+        let history = snapshot
+            .history(&[(id.clone(), Relation::HomeSecretariat)])
+            .await
+            .unwrap();
+        assert_eq!(history[&id].len(), 1, "{history:?}");
+        assert_eq!(pool.draft(&id).await.unwrap().state, DraftState::Withdrawn);
+        let fresh = Reader::on_one_snapshot(store.clone(), officer());
+        assert_eq!(fresh.draft(&id).await.unwrap().state, DraftState::Withdrawn);
+    }
+
+    #[tokio::test]
     async fn list_totals_come_from_the_counts_the_database_keeps() {
         let store = fresh_store().await;
         let engine = Engine::new(store.clone());
