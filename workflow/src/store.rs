@@ -12,11 +12,12 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
+use sea_orm::sea_query::Expr;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    AccessMode, ActiveModelTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend,
+    AccessMode, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend,
     DatabaseConnection, DatabaseTransaction, EntityTrait, IsolationLevel, PrimaryKeyTrait,
-    QuerySelect, Set, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QueryFilter, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -260,13 +261,22 @@ impl WriteTx {
                 "a change was about to be committed without an audit record".into(),
             ));
         }
-        audit_head::ActiveModel {
-            id: Set(1),
-            last_seq: Set(self.link.seq),
-            last_hash: Set(self.link.hash.clone()),
+        // One statement, without reading the row back (an active model's
+        // `update` would, on SQLite, with a second statement under the lock).
+        let moved = audit_head::Entity::update_many()
+            .col_expr(audit_head::Column::LastSeq, Expr::value(self.link.seq))
+            .col_expr(
+                audit_head::Column::LastHash,
+                Expr::value(self.link.hash.clone()),
+            )
+            .filter(audit_head::Column::Id.eq(1))
+            .exec(&self.tx)
+            .await?;
+        if moved.rows_affected != 1 {
+            return Err(WorkflowError::Corrupt(
+                "the audit head row is missing".into(),
+            ));
         }
-        .update(&self.tx)
-        .await?;
         self.tx.commit().await?;
         Ok(())
     }
