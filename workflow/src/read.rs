@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseExecutor, DatabaseTransaction, DerivePartialModel, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use tokio::sync::OnceCell;
 
@@ -601,27 +601,34 @@ impl Reader {
         &self,
         draft_ids: &[String],
     ) -> Result<HashMap<String, Vec<MeetingView>>> {
-        let agenda = meeting_agenda::Entity::find()
-            .filter(meeting_agenda::Column::DraftId.is_in(draft_ids.iter().cloned()))
-            .all(&self.conn().await?)
-            .await?;
-        let meetings: HashMap<String, meeting::Model> = meeting::Entity::find()
-            .filter(meeting::Column::Id.is_in(agenda.iter().map(|a| a.meeting_id.clone())))
-            .all(&self.conn().await?)
-            .await?
-            .into_iter()
-            .map(|m| (m.id.clone(), m))
-            .collect();
+        // The agenda entries joined to their meetings, in one statement.
+        let rows: Vec<(String, String, String, NaiveDate, Option<i32>)> =
+            meeting_agenda::Entity::find()
+                .select_only()
+                .column(meeting_agenda::Column::DraftId)
+                .column(meeting::Column::Id)
+                .column(meeting::Column::Body)
+                .column(meeting::Column::Date)
+                .column(meeting::Column::Session)
+                .join(
+                    JoinType::InnerJoin,
+                    meeting_agenda::Entity::belongs_to(meeting::Entity)
+                        .from(meeting_agenda::Column::MeetingId)
+                        .to(meeting::Column::Id)
+                        .into(),
+                )
+                .filter(meeting_agenda::Column::DraftId.is_in(draft_ids.iter().cloned()))
+                .into_tuple()
+                .all(&self.conn().await?)
+                .await?;
         let mut out: HashMap<String, Vec<MeetingView>> = HashMap::new();
-        for entry in agenda {
-            if let (Some(draft_id), Some(m)) = (entry.draft_id, meetings.get(&entry.meeting_id)) {
-                out.entry(draft_id).or_default().push(MeetingView {
-                    id: m.id.clone(),
-                    body: m.body.clone(),
-                    date: m.date,
-                    session: m.session,
-                });
-            }
+        for (draft_id, id, body, date, session) in rows {
+            out.entry(draft_id).or_default().push(MeetingView {
+                id,
+                body,
+                date,
+                session,
+            });
         }
         for list in out.values_mut() {
             list.sort_by_key(|m| m.date);

@@ -15,7 +15,8 @@ use accord_domain::{
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use crate::entity::{note, note_draft, note_reference};
@@ -452,23 +453,33 @@ impl Reader {
     }
 
     async fn issued_records(&self, rows: Vec<note::Model>) -> Result<Vec<NoteRecord>> {
-        let db = &self.conn().await?;
-        let links = note_reference::Entity::find()
+        // Each note's references joined to the notes they cite, in one
+        // statement, in the order cited.
+        let links: Vec<(String, String, String, NaiveDate)> = note_reference::Entity::find()
+            .select_only()
+            .column(note_reference::Column::NoteId)
+            .column(note_reference::Column::ReferencedNoteId)
+            .column(note::Column::Number)
+            .column(note::Column::Date)
+            .join(
+                JoinType::InnerJoin,
+                note_reference::Entity::belongs_to(note::Entity)
+                    .from(note_reference::Column::ReferencedNoteId)
+                    .to(note::Column::Id)
+                    .into(),
+            )
             .filter(note_reference::Column::NoteId.is_in(rows.iter().map(|n| n.id.clone())))
             .order_by_asc(note_reference::Column::Position)
             .order_by_asc(note_reference::Column::ReferencedNoteId)
-            .all(db)
-            .await?;
-        let targets = self
-            .targets(links.iter().map(|l| l.referenced_note_id.clone()))
+            .into_tuple()
+            .all(&self.conn().await?)
             .await?;
         rows.into_iter()
             .map(|row| {
-                // In the order the note cites them (`links` is sorted by position).
                 let references: Vec<(String, String, NaiveDate)> = links
                     .iter()
-                    .filter(|l| l.note_id == row.id)
-                    .filter_map(|l| targets.get(&l.referenced_note_id).cloned())
+                    .filter(|(citing, ..)| *citing == row.id)
+                    .map(|(_, id, number, date)| (id.clone(), number.clone(), *date))
                     .collect();
                 let corrupt =
                     |what: &str| WorkflowError::Corrupt(format!("note {}: bad {what}", row.id));
