@@ -1594,22 +1594,34 @@ pub(crate) async fn snapshots<C: ConnectionTrait>(
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut signatories: HashMap<String, Vec<String>> = HashMap::new();
     for s in draft_signatory::Entity::find()
-        .filter(draft_signatory::Column::DraftId.is_in(ids.clone()))
+        .filter(draft_signatory::Column::DraftId.is_in(ids))
         .order_by_asc(draft_signatory::Column::Position)
         .all(conn)
         .await?
     {
         signatories.entry(s.draft_id).or_default().push(s.org_code);
     }
+    // Only a draft with an agreed version can have been signed: signing
+    // checks the agreed version, and `agreed_version` is set once, on the
+    // SOC's agreement, and never cleared. Drafts before agreement (every
+    // draft a circulation, a comment or a withdrawal before agreement
+    // reads) cost no statement here.
+    let agreed: Vec<String> = rows
+        .iter()
+        .filter(|r| r.agreed_version.is_some())
+        .map(|r| r.id.clone())
+        .collect();
     let mut signatures: HashMap<String, Vec<signature::Model>> = HashMap::new();
-    for s in signature::Entity::find()
-        .filter(signature::Column::DraftId.is_in(ids))
-        .order_by_asc(signature::Column::SignedAt)
-        .order_by_asc(signature::Column::OrgCode)
-        .all(conn)
-        .await?
-    {
-        signatures.entry(s.draft_id.clone()).or_default().push(s);
+    if !agreed.is_empty() {
+        for s in signature::Entity::find()
+            .filter(signature::Column::DraftId.is_in(agreed))
+            .order_by_asc(signature::Column::SignedAt)
+            .order_by_asc(signature::Column::OrgCode)
+            .all(conn)
+            .await?
+        {
+            signatures.entry(s.draft_id.clone()).or_default().push(s);
+        }
     }
     Ok(rows
         .into_iter()
