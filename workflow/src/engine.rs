@@ -17,7 +17,8 @@ use accord_domain::{
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, RelationDef, Set,
 };
 use serde_json::json;
 
@@ -1568,21 +1569,43 @@ impl Engine {
 
 const CHANGED: &str = "the draft changed while you were acting; reload it and try again";
 
-/// Reads a draft with its signatories and signatures.
+/// Reads a draft with its signatories and signatures: the draft joined to
+/// its signatories in one statement, then its signatures if it has any.
 pub(crate) async fn snapshot<C: ConnectionTrait>(conn: &C, draft_id: &str) -> Result<Snapshot> {
+    let not_found = || WorkflowError::NotFound(format!("draft {draft_id} not found"));
     if !is_id(draft_id) {
         return Err(WorkflowError::NotFound(format!(
             "draft {draft_id:?} not found"
         )));
     }
-    let row = draft::Entity::find_by_id(draft_id.to_owned())
-        .one(conn)
+    let joined = draft::Entity::find_by_id(draft_id.to_owned())
+        .select_also(draft_signatory::Entity)
+        .join(
+            JoinType::LeftJoin,
+            RelationDef::from(
+                draft_signatory::Entity::belongs_to(draft::Entity)
+                    .from(draft_signatory::Column::DraftId)
+                    .to(draft::Column::Id),
+            )
+            .rev(),
+        )
+        .order_by_asc(draft_signatory::Column::Position)
+        .all(conn)
+        .await?;
+    let signatories = joined
+        .iter()
+        .filter_map(|(_, s)| s.as_ref().map(|s| s.org_code.clone()))
+        .collect();
+    let row = joined.into_iter().next().ok_or_else(not_found)?.0;
+    let signatures = signatures_of(conn, std::slice::from_ref(&row))
         .await?
-        .ok_or_else(|| WorkflowError::NotFound(format!("draft {draft_id} not found")))?;
-    snapshots(conn, vec![row])
-        .await?
-        .pop()
-        .ok_or_else(|| WorkflowError::Corrupt(format!("draft {draft_id} vanished")))
+        .remove(&row.id)
+        .unwrap_or_default();
+    Ok(Snapshot {
+        row,
+        signatories,
+        signatures,
+    })
 }
 
 /// Snapshots of many drafts at once: their signatories and signatures in
@@ -1601,28 +1624,7 @@ pub(crate) async fn snapshots<C: ConnectionTrait>(
     {
         signatories.entry(s.draft_id).or_default().push(s.org_code);
     }
-    // Only a draft with an agreed version can have been signed: signing
-    // checks the agreed version, and `agreed_version` is set once, on the
-    // SOC's agreement, and never cleared. Drafts before agreement (every
-    // draft a circulation, a comment or a withdrawal before agreement
-    // reads) cost no statement here.
-    let agreed: Vec<String> = rows
-        .iter()
-        .filter(|r| r.agreed_version.is_some())
-        .map(|r| r.id.clone())
-        .collect();
-    let mut signatures: HashMap<String, Vec<signature::Model>> = HashMap::new();
-    if !agreed.is_empty() {
-        for s in signature::Entity::find()
-            .filter(signature::Column::DraftId.is_in(agreed))
-            .order_by_asc(signature::Column::SignedAt)
-            .order_by_asc(signature::Column::OrgCode)
-            .all(conn)
-            .await?
-        {
-            signatures.entry(s.draft_id.clone()).or_default().push(s);
-        }
-    }
+    let mut signatures = signatures_of(conn, &rows).await?;
     Ok(rows
         .into_iter()
         .map(|row| Snapshot {
@@ -1631,6 +1633,36 @@ pub(crate) async fn snapshots<C: ConnectionTrait>(
             row,
         })
         .collect())
+}
+
+/// The signatures of each of `rows`, in the order given. Only a draft with
+/// an agreed version can have been signed: signing checks the agreed
+/// version, and `agreed_version` is set once, on the SOC's agreement, and
+/// never cleared. Drafts before agreement (every draft a circulation, a
+/// comment or a withdrawal before agreement reads) cost no statement.
+async fn signatures_of<C: ConnectionTrait>(
+    conn: &C,
+    rows: &[draft::Model],
+) -> Result<HashMap<String, Vec<signature::Model>>> {
+    let agreed: Vec<String> = rows
+        .iter()
+        .filter(|r| r.agreed_version.is_some())
+        .map(|r| r.id.clone())
+        .collect();
+    let mut signatures: HashMap<String, Vec<signature::Model>> = HashMap::new();
+    if agreed.is_empty() {
+        return Ok(signatures);
+    }
+    for s in signature::Entity::find()
+        .filter(signature::Column::DraftId.is_in(agreed))
+        .order_by_asc(signature::Column::SignedAt)
+        .order_by_asc(signature::Column::OrgCode)
+        .all(conn)
+        .await?
+    {
+        signatures.entry(s.draft_id.clone()).or_default().push(s);
+    }
+    Ok(signatures)
 }
 
 /// Whether `id` has the shape of the ids Accord issues (UUIDs). Anything
