@@ -30,7 +30,7 @@ use crate::entity::{
 };
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, DraftFacts, Relation};
-use crate::store::Store;
+use crate::store::{Store, find_organization};
 
 /// A draft as one viewer sees it.
 #[derive(Debug, Clone)]
@@ -287,14 +287,17 @@ impl Reader {
         &self.actor
     }
 
-    /// The store, for the other read modules of this crate.
-    pub(crate) fn store(&self) -> &Store {
-        &self.store
-    }
-
     /// Every organisation, ordered by code.
     pub async fn all_organizations(&self) -> Result<Arc<[OrgView]>> {
-        self.store.organizations().await
+        self.store.organizations_via(&self.conn().await?).await
+    }
+
+    /// The kind of a known organisation, or `None` if the code is unknown.
+    pub async fn organization_kind(&self, code: &str) -> Result<Option<accord_domain::OrgKind>> {
+        kind_of(
+            find_organization(&self.all_organizations().await?, code),
+            code,
+        )
     }
 
     /// One draft, or `NOT_FOUND` if it does not exist or is hidden.
@@ -802,7 +805,11 @@ pub async fn organization_kind(
     store: &Store,
     code: &str,
 ) -> Result<Option<accord_domain::OrgKind>> {
-    let Some(org) = store.organization(code).await? else {
+    kind_of(store.organization(code).await?.as_ref(), code)
+}
+
+fn kind_of(org: Option<&OrgView>, code: &str) -> Result<Option<accord_domain::OrgKind>> {
+    let Some(org) = org else {
         return Ok(None);
     };
     org.kind.parse().map(Some).map_err(|_| {
@@ -986,6 +993,37 @@ mod tests {
         assert_eq!(pool.draft(&id).await.unwrap().state, DraftState::Withdrawn);
         let fresh = Reader::on_one_snapshot(store.clone(), officer());
         assert_eq!(fresh.draft(&id).await.unwrap().state, DraftState::Withdrawn);
+    }
+
+    #[tokio::test]
+    async fn a_snapshot_reader_reloads_the_directory_on_its_own_connection() {
+        let (store, url) = crate::testing::fresh_store_and_url().await;
+        let engine = Engine::new(store.clone());
+        let id = create(&engine, &["CICA"]).await;
+        // A second store on the same file with one pooled connection and a
+        // directory never loaded: the reader's transaction holds the only
+        // connection, so a reload through the pool would wait (30 s, then
+        // fail).
+        let single = Store::connect(&crate::store::StoreConfig {
+            max_connections: 1,
+            ..crate::store::StoreConfig::new(url)
+        })
+        .await
+        .unwrap();
+        let reader = Reader::on_one_snapshot(single, officer());
+        assert_eq!(reader.draft(&id).await.unwrap().id, id);
+        let named = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            reader.all_organizations(),
+        )
+        .await
+        .expect("the directory is reloaded on the reader's own connection")
+        .unwrap();
+        assert!(named.iter().any(|o| o.code == "KAZ"));
+        assert_eq!(
+            reader.organization_kind("SCO").await.unwrap(),
+            Some(OrgKind::Counterpart)
+        );
     }
 
     #[tokio::test]

@@ -213,18 +213,17 @@ impl Reader {
             .as_deref()
             .map(accord_domain::search_pattern)
             .transpose()?;
-        let addressee_kind = match &filter.addressee {
-            Some(code) => Some(
-                crate::read::organization_kind(self.store(), code.as_str())
-                    .await?
-                    .ok_or_else(|| {
+        let addressee_kind =
+            match &filter.addressee {
+                Some(code) => Some(self.organization_kind(code.as_str()).await?.ok_or_else(
+                    || {
                         WorkflowError::bad_input(format!(
                             "addressee {code} is not a known organisation"
                         ))
-                    })?,
-            ),
-            None => None,
-        };
+                    },
+                )?),
+                None => None,
+            };
         let db = &self.conn().await?;
         let secretariat = self.actor().org_kind() == OrgKind::Secretariat;
 

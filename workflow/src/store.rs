@@ -126,11 +126,19 @@ impl Store {
     /// Every organisation, by code, from memory when read less than
     /// [`DIRECTORY_TTL`] ago.
     pub async fn organizations(&self) -> Result<Arc<[OrgView]>> {
+        self.organizations_via(&self.db).await
+    }
+
+    /// [`Store::organizations`], re-read through `conn` when stale: a
+    /// request holding a read transaction passes it, so that it never waits
+    /// for a second pooled connection (with every connection held by such
+    /// requests, none would come).
+    pub async fn organizations_via<C: ConnectionTrait>(&self, conn: &C) -> Result<Arc<[OrgView]>> {
         if let Some(orgs) = self.directory.fresh() {
             return Ok(orgs);
         }
         let mut orgs: Vec<OrgView> = organization::Entity::find()
-            .all(&self.db)
+            .all(conn)
             .await?
             .into_iter()
             .map(|o| OrgView {
@@ -148,11 +156,7 @@ impl Store {
 
     /// The organisation with `code`, if there is one.
     pub async fn organization(&self, code: &str) -> Result<Option<OrgView>> {
-        let orgs = self.organizations().await?;
-        Ok(orgs
-            .binary_search_by(|o| o.code.as_str().cmp(code))
-            .ok()
-            .and_then(|i| orgs.get(i).cloned()))
+        Ok(find_organization(&self.organizations().await?, code).cloned())
     }
 
     /// The connection, for reads.
@@ -212,6 +216,13 @@ impl Store {
             _gate: gate,
         })
     }
+}
+
+/// The organisation with `code` in `orgs` (sorted by code).
+pub(crate) fn find_organization<'a>(orgs: &'a [OrgView], code: &str) -> Option<&'a OrgView> {
+    orgs.binary_search_by(|o| o.code.as_str().cmp(code))
+        .ok()
+        .and_then(|i| orgs.get(i))
 }
 
 /// A write transaction with the write lock held and the audit chain's head
