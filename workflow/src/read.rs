@@ -289,6 +289,11 @@ impl Reader {
 
     /// Every organisation, ordered by code.
     pub async fn all_organizations(&self) -> Result<Arc<[OrgView]>> {
+        // From memory without touching the connection (which would begin a
+        // snapshot reader's transaction); a reload goes through it.
+        if let Some(orgs) = self.store.fresh_organizations() {
+            return Ok(orgs);
+        }
         self.store.organizations_via(&self.conn().await?).await
     }
 

@@ -134,7 +134,7 @@ impl Store {
     /// for a second pooled connection (with every connection held by such
     /// requests, none would come).
     pub async fn organizations_via<C: ConnectionTrait>(&self, conn: &C) -> Result<Arc<[OrgView]>> {
-        if let Some(orgs) = self.directory.fresh() {
+        if let Some(orgs) = self.fresh_organizations() {
             return Ok(orgs);
         }
         let mut orgs: Vec<OrgView> = organization::Entity::find()
@@ -152,6 +152,11 @@ impl Store {
         let orgs: Arc<[OrgView]> = orgs.into();
         self.directory.put(Arc::clone(&orgs));
         Ok(orgs)
+    }
+
+    /// The organisations, if read less than [`DIRECTORY_TTL`] ago.
+    pub fn fresh_organizations(&self) -> Option<Arc<[OrgView]>> {
+        self.directory.fresh()
     }
 
     /// The organisation with `code`, if there is one.
