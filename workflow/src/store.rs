@@ -225,9 +225,13 @@ impl Store {
 
 /// The organisation with `code` in `orgs` (sorted by code).
 pub(crate) fn find_organization<'a>(orgs: &'a [OrgView], code: &str) -> Option<&'a OrgView> {
-    orgs.binary_search_by(|o| o.code.as_str().cmp(code))
-        .ok()
-        .and_then(|i| orgs.get(i))
+    organization_at(orgs, code).and_then(|i| orgs.get(i))
+}
+
+/// Where the organisation with `code` stands in `orgs` (sorted by code, as
+/// [`Store::organizations`] keeps them).
+pub fn organization_at(orgs: &[OrgView], code: &str) -> Option<usize> {
+    orgs.binary_search_by(|o| o.code.as_str().cmp(code)).ok()
 }
 
 /// A write transaction with the write lock held and the audit chain's head

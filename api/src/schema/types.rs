@@ -90,12 +90,10 @@ impl Organization {
     /// The organisation with `code` in `all` (sorted by code, as the store
     /// keeps it).
     pub(crate) fn find(all: &Arc<[OrgView]>, code: &str) -> Option<Organization> {
-        all.binary_search_by(|o| o.code.as_str().cmp(code))
-            .ok()
-            .map(|at| Organization {
-                all: Arc::clone(all),
-                at,
-            })
+        accord_workflow::store::organization_at(all, code).map(|at| Organization {
+            all: Arc::clone(all),
+            at,
+        })
     }
 
     /// Every organisation of `all`, in its order.
