@@ -39,6 +39,18 @@ pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 /// Longest accepted `sub` claim, in characters.
 pub const MAX_SUBJECT_CHARS: usize = 200;
 
+/// Longest accepted `name` claim, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Longest accepted `org` claim and role name, in characters.
+const MAX_CODE_CHARS: usize = 64;
+
+/// Most roles a token may carry.
+const MAX_ROLES: usize = 16;
+
+/// The longest token lifetime (`exp` − `iat`) accepted by default: a day.
+pub const DEFAULT_MAX_LIFETIME_SECS: u64 = 24 * 60 * 60;
+
 /// Smallest accepted RSA modulus, in bits.
 const MIN_RSA_BITS: usize = 2048;
 
@@ -58,8 +70,12 @@ pub struct AuthConfig {
     pub issuer: String,
     /// Value that the `aud` claim must be or contain.
     pub audience: String,
-    /// Clock-skew allowance for `exp` and `nbf`, in seconds (at most [`MAX_LEEWAY_SECS`]).
+    /// Clock-skew allowance for `exp`, `nbf` and `iat`, in seconds (at most [`MAX_LEEWAY_SECS`]).
     pub leeway_secs: u64,
+    /// The longest lifetime a token may have, `exp` − `iat` (or `exp` −
+    /// `nbf` when there is no `iat`), in seconds; longer-lived tokens are
+    /// refused whatever their signature.
+    pub max_lifetime_secs: u64,
 }
 
 impl fmt::Debug for AuthConfig {
@@ -76,6 +92,7 @@ impl fmt::Debug for AuthConfig {
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .field("leeway_secs", &self.leeway_secs)
+            .field("max_lifetime_secs", &self.max_lifetime_secs)
             .finish()
     }
 }
@@ -135,9 +152,16 @@ pub enum AuthError {
     /// The header carries a parameter we refuse (`jku`, `x5u`, `jwk`, `x5c`, `crit`).
     #[error("token header {0} not allowed")]
     ForbiddenHeader(String),
-    /// A claim is present but unacceptable (empty, too long, wrong type).
+    /// A claim is present but unacceptable (empty, too long, wrong type,
+    /// a control character).
     #[error("invalid token claim {0}")]
     InvalidClaims(String),
+    /// `exp` is further from `iat` (or `nbf`) than the configured maximum.
+    #[error("token lifetime longer than allowed")]
+    TooLongLived,
+    /// `iat` is in the future, beyond the leeway.
+    #[error("token issued in the future")]
+    IssuedInFuture,
 }
 
 /// The verified identity carried by a token.
@@ -174,6 +198,8 @@ pub struct Verifier {
     validation: Validation,
     issuer: String,
     audience: String,
+    leeway_secs: i64,
+    max_lifetime_secs: i64,
 }
 
 impl fmt::Debug for Verifier {
@@ -207,6 +233,11 @@ impl Verifier {
         if config.leeway_secs > MAX_LEEWAY_SECS {
             return Err(AuthSetupError::Config("leeway must be at most 300 seconds"));
         }
+        if config.max_lifetime_secs == 0 {
+            return Err(AuthSetupError::Config(
+                "the maximum token lifetime must be positive",
+            ));
+        }
         let (algorithm, key) = match (&config.hs256_secret, &config.public_key_pem) {
             (Some(secret), None) => {
                 check_secret(secret)?;
@@ -234,6 +265,8 @@ impl Verifier {
             validation,
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),
+            leeway_secs: i64::try_from(config.leeway_secs).unwrap_or(i64::MAX),
+            max_lifetime_secs: i64::try_from(config.max_lifetime_secs).unwrap_or(i64::MAX),
         })
     }
 
@@ -290,9 +323,13 @@ impl Verifier {
         check_identity(&raw.sub, &org, &roles)
             .map_err(|claim| AuthError::InvalidClaims(claim.to_owned()))?;
         let name = match raw.name {
-            Some(name) if !name.trim().is_empty() => name,
+            Some(name) if !name.trim().is_empty() => {
+                check_name(&name).map_err(|claim| AuthError::InvalidClaims(claim.to_owned()))?;
+                name
+            }
             _ => raw.sub.clone(),
         };
+        self.check_times(raw.exp, raw.nbf, raw.iat)?;
         Ok(Claims {
             sub: raw.sub,
             name,
@@ -304,6 +341,22 @@ impl Verifier {
             nbf: raw.nbf,
             iat: raw.iat,
         })
+    }
+}
+
+impl Verifier {
+    /// The checks of the times jsonwebtoken does not make: `iat` not in the
+    /// future beyond the leeway, and a lifetime no longer than the maximum.
+    fn check_times(&self, exp: i64, nbf: i64, iat: Option<i64>) -> Result<(), AuthError> {
+        let now = chrono::Utc::now().timestamp();
+        if iat.is_some_and(|iat| iat > now.saturating_add(self.leeway_secs)) {
+            return Err(AuthError::IssuedInFuture);
+        }
+        let start = iat.map_or(nbf, |iat| iat.min(nbf));
+        if exp.saturating_sub(start) > self.max_lifetime_secs {
+            return Err(AuthError::TooLongLived);
+        }
+        Ok(())
     }
 }
 
@@ -375,6 +428,7 @@ pub fn mint_hs256(
     let name = if req.name.trim().is_empty() {
         req.sub.clone()
     } else {
+        check_name(&req.name).map_err(|claim| AuthSetupError::Mint(format!("invalid {claim}")))?;
         req.name.clone()
     };
     let claims = Claims {
@@ -463,17 +517,31 @@ fn check_secret(secret: &str) -> Result<(), AuthSetupError> {
 }
 
 /// Checks the identity claims; on failure names the offending claim.
+/// Checks the identity claims as any input is checked: each present,
+/// bounded, and one line of text with no control or bidirectional
+/// character (a NUL could not even be stored by PostgreSQL).
 fn check_identity(sub: &str, org: &str, roles: &[String]) -> Result<(), &'static str> {
-    if sub.trim().is_empty() || sub.chars().count() > MAX_SUBJECT_CHARS {
+    let one_line = |value: &str, max: usize| accord_domain::one_line("claim", value, max).is_ok();
+    if !one_line(sub, MAX_SUBJECT_CHARS) {
         return Err("sub");
     }
-    if org.trim().is_empty() {
+    if !one_line(org, MAX_CODE_CHARS) {
         return Err("org");
     }
-    if roles.is_empty() || roles.iter().any(|role| role.trim().is_empty()) {
+    if roles.is_empty()
+        || roles.len() > MAX_ROLES
+        || !roles.iter().all(|role| one_line(role, MAX_CODE_CHARS))
+    {
         return Err("roles");
     }
     Ok(())
+}
+
+/// Checks a `name` claim that is present and not blank.
+fn check_name(name: &str) -> Result<(), &'static str> {
+    accord_domain::one_line("claim", name, MAX_NAME_CHARS)
+        .map(|_| ())
+        .map_err(|_| "name")
 }
 
 fn check_header(header: &Header) -> Result<(), AuthError> {
@@ -692,6 +760,7 @@ fIN61tpvoZTqEBzFrNOQm7EOsa1Am2sx
             issuer: ISSUER.to_owned(),
             audience: AUDIENCE.to_owned(),
             leeway_secs: 30,
+            max_lifetime_secs: DEFAULT_MAX_LIFETIME_SECS,
         }
     }
 
@@ -1171,6 +1240,88 @@ fIN61tpvoZTqEBzFrNOQm7EOsa1Am2sx
         }
         let token = sign_hs(&with(claims(), "sub", json!("x".repeat(200))));
         assert!(hs_verifier().verify(&token).is_ok());
+    }
+
+    #[test]
+    fn claims_with_control_or_bidi_characters_or_oversized_are_rejected() {
+        let cases = [
+            ("sub", json!("person\u{0}")),
+            ("sub", json!("person\r\n1")),
+            ("sub", json!("\u{202e}person")),
+            ("name", json!("Ada\u{0}Delegate")),
+            ("name", json!("Ada\nDelegate")),
+            ("name", json!("Ada\u{85}")),
+            ("name", json!("x".repeat(MAX_NAME_CHARS + 1))),
+            ("org", json!("KAZ\u{0}")),
+            ("org", json!("K".repeat(65))),
+            ("roles", json!(["delegate\u{0}"])),
+            ("roles", json!(vec!["delegate"; 17])),
+        ];
+        for (name, value) in cases {
+            let token = sign_hs(&with(claims(), name, value.clone()));
+            assert_eq!(
+                hs_verifier().verify(&token).unwrap_err(),
+                AuthError::InvalidClaims(name.to_owned()),
+                "{name} = {value}"
+            );
+        }
+        let token = sign_hs(&with(claims(), "name", json!("Әлия Нұрланқызы")));
+        assert!(hs_verifier().verify(&token).is_ok());
+    }
+
+    #[test]
+    fn a_token_living_longer_than_the_maximum_is_rejected() {
+        let day = i64::try_from(DEFAULT_MAX_LIFETIME_SECS).unwrap();
+        let long = with(claims(), "exp", json!(now() + day + 60));
+        assert_eq!(
+            hs_verifier().verify(&sign_hs(&long)).unwrap_err(),
+            AuthError::TooLongLived
+        );
+        // Without `iat`, the lifetime counts from `nbf`.
+        let long = without(with(claims(), "exp", json!(now() + day + 60)), "iat");
+        assert_eq!(
+            hs_verifier().verify(&sign_hs(&long)).unwrap_err(),
+            AuthError::TooLongLived
+        );
+        // An `iat` long before `nbf` counts from `iat`.
+        let old = with(claims(), "iat", json!(now() - day - 60));
+        assert_eq!(
+            hs_verifier().verify(&sign_hs(&old)).unwrap_err(),
+            AuthError::TooLongLived
+        );
+        let exactly = with(claims(), "exp", json!(now() + day - 5));
+        assert!(hs_verifier().verify(&sign_hs(&exactly)).is_ok());
+        let short = Verifier::new(&AuthConfig {
+            max_lifetime_secs: 300,
+            ..hs_config()
+        })
+        .unwrap();
+        assert_eq!(
+            short.verify(&sign_hs(&claims())).unwrap_err(),
+            AuthError::TooLongLived
+        );
+    }
+
+    #[test]
+    fn a_token_issued_in_the_future_is_rejected_beyond_the_leeway() {
+        let future = with(claims(), "iat", json!(now() + 120));
+        assert_eq!(
+            hs_verifier().verify(&sign_hs(&future)).unwrap_err(),
+            AuthError::IssuedInFuture
+        );
+        let within = with(claims(), "iat", json!(now() + 10));
+        assert!(hs_verifier().verify(&sign_hs(&within)).is_ok());
+    }
+
+    #[test]
+    fn a_zero_maximum_lifetime_is_a_configuration_error() {
+        assert!(matches!(
+            Verifier::new(&AuthConfig {
+                max_lifetime_secs: 0,
+                ..hs_config()
+            }),
+            Err(AuthSetupError::Config(_))
+        ));
     }
 
     #[test]

@@ -17,7 +17,7 @@
 
 use std::sync::Arc;
 
-use accord_domain::{DEFAULT_DUE_SOON_DAYS, DocumentKind, DocumentStatus, EventStatus};
+use accord_domain::{DEFAULT_DUE_SOON_DAYS, DocumentKind, DocumentStatus, EventStatus, printable};
 use accord_workflow::Reader;
 use accord_workflow::calendar::{self, TOKEN_PREFIX};
 use accord_workflow::clock::astana_date;
@@ -148,7 +148,7 @@ fn event_entry(event: &EventRecord, now: DateTime<Utc>) -> Event {
         .uid(&format!("event-{}@accord", event.id))
         .timestamp(now)
         .sequence(sequence(event))
-        .summary(title(event))
+        .summary(&printable(title(event)))
         .starts(event.start)
         .ends(
             event
@@ -168,9 +168,9 @@ fn event_entry(event: &EventRecord, now: DateTime<Utc>) -> Event {
     if let Some(notes) = &event.notes {
         description.push(notes.clone());
     }
-    entry.description(&description.join("\n"));
+    entry.description(&printable(&description.join("\n")));
     if let Some(venue) = &event.venue {
-        entry.location(venue);
+        entry.location(&printable(venue));
     }
     entry.done()
 }
@@ -204,22 +204,22 @@ fn due_entry(
         ))
         .timestamp(now)
         .sequence(sequence(event))
-        .summary(&format!(
+        .summary(&printable(&format!(
             "Due: {} — {} ({})",
             kind_name(document.kind),
             title(event),
             event.organisers.join(", ")
-        ))
+        )))
         .starts(document.due_on)
         .ends(day_after(document.due_on))
-        .description(&format!(
+        .description(&printable(&format!(
             "{} for «{}» ({} to {}): {received}. Status: {}.",
             kind_name(document.kind),
             title(event),
             event.start,
             event.end,
             status.as_str()
-        ))
+        )))
         .done()
 }
 
@@ -297,6 +297,27 @@ mod tests {
         assert!(text.contains("received late\\, on 2023-12-28"), "{text}");
         assert!(text.contains("overdue\\, not received"), "{text}");
         assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
+    }
+
+    #[test]
+    fn hostile_stored_text_cannot_forge_lines_or_entries() {
+        let forged = "Astana\rEND:VEVENT\rBEGIN:VEVENT\rSUMMARY:forged\u{0}\u{202E}";
+        let mut hostile = event(EventStatus::Planned);
+        hostile.venue = Some(forged.into());
+        hostile.notes = Some(forged.into());
+        hostile.organisers = vec![forged.into()];
+        hostile.cbm_area = Some(forged.into());
+        hostile.title = Texts::from_pairs([(Lang::En, "Seminar".to_owned())]).unwrap();
+        let text = render(&[hostile], None, now()).to_string();
+        // Every CR ends a line (CRLF); no line starts an entry the
+        // calendar did not make.
+        assert!(!text.replace("\r\n", "").contains('\r'), "{text:?}");
+        assert_eq!(text.matches("\r\nBEGIN:VEVENT\r\n").count(), 3, "{text}");
+        assert!(!text.contains("\r\nSUMMARY:forged"), "{text}");
+        assert!(
+            !text.contains('\u{0}') && !text.contains('\u{202E}'),
+            "{text:?}"
+        );
     }
 
     #[test]

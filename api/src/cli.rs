@@ -141,6 +141,12 @@ fn mint(
     for role in &roles {
         accord_domain::Role::from_claim(role)?;
     }
+    if ttl_hours.saturating_mul(3600) > i64::try_from(auth.max_lifetime_secs).unwrap_or(i64::MAX) {
+        anyhow::bail!(
+            "--ttl-hours {ttl_hours} is longer than the server accepts ({} s, ACCORD_JWT_MAX_LIFETIME_SECS)",
+            auth.max_lifetime_secs
+        );
+    }
     Ok(mint_hs256(
         &secret,
         &auth.issuer,

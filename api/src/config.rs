@@ -37,6 +37,9 @@ pub struct Settings {
     /// Clock leeway for `exp` and `nbf`, in seconds.
     #[arg(long, env = "ACCORD_JWT_LEEWAY_SECS", default_value_t = 30)]
     pub jwt_leeway_secs: u64,
+    /// The longest token lifetime accepted (`exp` − `iat`), in seconds.
+    #[arg(long, env = "ACCORD_JWT_MAX_LIFETIME_SECS", default_value_t = crate::auth::DEFAULT_MAX_LIFETIME_SECS)]
+    pub jwt_max_lifetime_secs: u64,
     /// Where development mode keeps its generated HS256 secret.
     #[arg(
         long,
@@ -101,6 +104,7 @@ impl Settings {
             jwt_issuer: "accord".into(),
             jwt_audience: "accord".into(),
             jwt_leeway_secs: 30,
+            jwt_max_lifetime_secs: crate::auth::DEFAULT_MAX_LIFETIME_SECS,
             dev_secret_file: PathBuf::from(".accord-dev-secret"),
             production: false,
             max_depth: 10,
@@ -142,6 +146,7 @@ impl Settings {
             issuer: self.jwt_issuer.clone(),
             audience: self.jwt_audience.clone(),
             leeway_secs: self.jwt_leeway_secs,
+            max_lifetime_secs: self.jwt_max_lifetime_secs,
         })
     }
 }

@@ -177,8 +177,9 @@ impl Content {
     ///   `\f`, `\r` or else `\u00xx` with lower-case hex; every other character
     ///   (including `/`, U+007F and all non-ASCII text) is written as is, in UTF-8.
     /// - Texts are as stored after [`Texts::from_pairs`]'s normalisation:
-    ///   CRLF and lone CR line endings turned into LF and trailing whitespace at
-    ///   the end of each text removed. No Unicode normalisation (NFC or other)
+    ///   CRLF line endings turned into LF and trailing whitespace at the end of
+    ///   each text removed (the only control characters a text may hold are LF
+    ///   and TAB; see [`crate::check_characters`]). No Unicode normalisation (NFC or other)
     ///   is applied, so visually identical texts in different normal forms hash
     ///   differently.
     ///
@@ -358,10 +359,10 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped_as_serde_json_does() {
-        let content = Content::new(vec![item("a", &[(Lang::En, "x\u{1}\u{7f}/y")])]).unwrap();
+        let content = Content::new(vec![item("a", &[(Lang::En, "x\ty\n\"/z\\")])]).unwrap();
         assert_eq!(
             String::from_utf8(content.canonical_bytes()).unwrap(),
-            "{\"items\":[{\"anchor\":\"a\",\"texts\":{\"EN\":\"x\\u0001\u{7f}/y\"}}]}"
+            "{\"items\":[{\"anchor\":\"a\",\"texts\":{\"EN\":\"x\\ty\\n\\\"/z\\\\\"}}]}"
         );
     }
 

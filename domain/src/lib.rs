@@ -8,6 +8,7 @@
 mod macros;
 
 mod content;
+mod dates;
 mod deadlines;
 mod diff;
 mod draft;
@@ -18,6 +19,7 @@ mod org;
 mod text;
 
 pub use content::{Anchor, Content, ContentHash, Item, MAX_ITEMS, MAX_TEXT_CHARS};
+pub use dates::{FIRST_YEAR, LAST_YEAR, check_date, check_instant};
 pub use deadlines::{
     DEFAULT_DUE_SOON_DAYS, DocumentKind, DocumentStatus, EventDates, EventStatus, MAX_OFFSET_DAYS,
     RuleAnchor, SubmissionRule, due_date, is_required, rule_in_force, status,
@@ -33,4 +35,6 @@ pub use note::{
 };
 pub use numbers::{DecisionNumber, NoteNumber, NoteSeries, SessionNumber, parse_roman, to_roman};
 pub use org::{OrgCode, OrgKind, Role};
-pub use text::{Lang, LocalizedText, Texts, non_blank};
+pub use text::{
+    Lang, Lines, LocalizedText, Texts, check_characters, non_blank, one_line, printable,
+};

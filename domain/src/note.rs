@@ -224,7 +224,7 @@ impl Enclosure {
 
 /// Checks a place name: 1 to [`MAX_PLACE_CHARS`] characters, trimmed.
 pub fn parse_place(place: &str) -> Result<String> {
-    crate::non_blank("place", place, MAX_PLACE_CHARS)
+    crate::one_line("place", place, MAX_PLACE_CHARS)
 }
 
 /// The text that full-text search runs over: the subject and the body in
@@ -246,7 +246,7 @@ pub fn search_text(subject: Option<&Texts>, body: Option<&Texts>) -> String {
 /// The pattern a search term becomes, for `LIKE … ESCAPE '\'` over
 /// [`search_text`]: lower-cased, with `%`, `_` and `\` escaped.
 pub fn search_pattern(term: &str) -> Result<String> {
-    let term = crate::non_blank("text", term, 200)?.to_lowercase();
+    let term = crate::one_line("text", term, 200)?.to_lowercase();
     let mut out = String::with_capacity(term.len() + 2);
     out.push('%');
     for c in term.chars() {
@@ -664,10 +664,11 @@ string_enum! {
     }
 }
 
-/// Lays a composed note out in `format`.
+/// Lays a composed note out in `format`. Neither format carries a control
+/// character other than LF, whatever was stored ([`crate::printable`]).
 pub fn render(text: &NoteText, format: RenderFormat) -> String {
     match format {
-        RenderFormat::Text => render_text(text),
+        RenderFormat::Text => crate::printable(&render_text(text)).into_owned(),
         RenderFormat::Html => render_html(text),
     }
 }
@@ -764,10 +765,11 @@ fn lines_html_str(text: &str) -> String {
     text.lines().map(escape).collect::<Vec<_>>().join("<br>\n")
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values; a control
+/// character other than LF becomes U+FFFD ([`crate::printable`]).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in crate::printable(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -957,6 +959,25 @@ mod tests {
         assert!(html.contains("@media print"));
         assert!(html.contains("Second &lt;b&gt;&amp;&lt;/b&gt;."));
         assert!(!html.contains("<b>&</b>"));
+    }
+
+    #[test]
+    fn neither_format_carries_a_control_or_bidi_character() {
+        let mut text = compose(&formulae(), &facts(), Lang::En).unwrap();
+        text.paragraphs
+            .push("forged\rline \u{0}\u{1B}[31m \u{202E}exe.txt <script>".into());
+        for format in [RenderFormat::Text, RenderFormat::Html] {
+            let out = render(&text, format);
+            assert!(
+                !out.chars().any(
+                    |c| (c.is_control() && c != '\n') || ('\u{202A}'..='\u{202E}').contains(&c)
+                ),
+                "{format:?}: {out:?}"
+            );
+            if format == RenderFormat::Html {
+                assert!(!out.contains("<script>"), "{out}");
+            }
+        }
     }
 
     #[test]

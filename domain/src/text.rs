@@ -40,8 +40,9 @@ impl From<LocalizedText> for (Lang, String) {
 /// The same text in one or more languages (an item's text, a draft's title).
 ///
 /// Never empty; each language at most once; languages kept in the order EN,
-/// RU, KK, ZH. Texts are normalised on the way in: CRLF and lone CR line
-/// endings become LF, and whitespace at the end of the whole text is removed.
+/// RU, KK, ZH. Texts are normalised on the way in: CRLF line endings become
+/// LF, and whitespace at the end of the whole text is removed; the
+/// characters are checked by [`check_characters`] (multi-line).
 /// Leading whitespace and inner spacing are kept, and no Unicode (NFC)
 /// normalisation is applied.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -52,15 +53,31 @@ impl Texts {
     /// Builds texts from `(language, text)` pairs, rejecting an empty list, a
     /// repeated language, and a text that is empty or only whitespace.
     pub fn from_pairs(pairs: impl IntoIterator<Item = (Lang, String)>) -> Result<Texts> {
+        Texts::build(pairs, true)
+    }
+
+    /// Reads texts as stored. The same rules as [`Texts::from_pairs`] but
+    /// the characters': a text stored before the character rule still
+    /// reads (and hashes) as it was stored.
+    fn from_stored(pairs: impl IntoIterator<Item = (Lang, String)>) -> Result<Texts> {
+        Texts::build(pairs, false)
+    }
+
+    fn build(pairs: impl IntoIterator<Item = (Lang, String)>, check: bool) -> Result<Texts> {
         let mut map = BTreeMap::new();
         for (lang, text) in pairs {
-            let text = normalise(&text);
+            // Checked before trimming: a control character that is also
+            // white space (U+0085) is refused, not silently dropped.
+            let text = text.replace("\r\n", "\n");
+            if check {
+                check_characters(&format!("the {lang} text"), &text, Lines::Many)?;
+            }
+            let text = text.trim_end().to_owned();
             if text.trim().is_empty() {
                 return Err(DomainError::Empty {
                     field: format!("the {lang} text"),
                 });
             }
-            check_characters(&format!("the {lang} text"), &text)?;
             if map.insert(lang, text).is_some() {
                 return Err(DomainError::Duplicate {
                     what: "language",
@@ -120,24 +137,30 @@ impl TryFrom<BTreeMap<Lang, String>> for Texts {
     type Error = DomainError;
 
     fn try_from(map: BTreeMap<Lang, String>) -> Result<Texts> {
-        Texts::from_pairs(map)
+        Texts::from_stored(map)
     }
 }
 
-/// Turns CRLF and lone CR into LF and drops whitespace at the very end.
-fn normalise(text: &str) -> String {
-    text.replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .trim_end()
-        .to_owned()
-}
-
-/// Checks a required free-text field and returns it trimmed.
+/// Checks a required free-text field that may span lines (a body, a reason,
+/// remarks) and returns it trimmed, CRLF line endings turned into LF.
 ///
 /// `field` names the field in the error ("reason must not be empty", "body is
 /// longer than 20000 characters"); the length is counted in characters after
-/// trimming.
+/// trimming. The characters are checked by [`check_characters`].
 pub fn non_blank(field: &str, value: &str, max_chars: usize) -> Result<String> {
+    checked(field, &value.replace("\r\n", "\n"), max_chars, Lines::Many)
+}
+
+/// Checks a required free-text field of one line (a name, a venue, a
+/// title, a label, a file name) and returns it trimmed: as [`non_blank`],
+/// but a line break or a tab is refused too.
+pub fn one_line(field: &str, value: &str, max_chars: usize) -> Result<String> {
+    checked(field, value, max_chars, Lines::One)
+}
+
+fn checked(field: &str, value: &str, max_chars: usize, lines: Lines) -> Result<String> {
+    // Checked before trimming, as in `Texts::from_pairs`.
+    check_characters(field, value, lines)?;
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(DomainError::Empty {
@@ -150,21 +173,71 @@ pub fn non_blank(field: &str, value: &str, max_chars: usize) -> Result<String> {
             max: max_chars,
         });
     }
-    check_characters(field, trimmed)?;
     Ok(trimmed.to_owned())
 }
 
-/// Refuses the NUL character: it has no place in a text and PostgreSQL
-/// cannot store it. (Other control characters are kept, and escaped in the
-/// canonical form.)
-fn check_characters(field: &str, text: &str) -> Result<()> {
-    match text.chars().find(|c| *c == '\0') {
+/// Whether a text may span lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    /// One line: no line break, no tab.
+    One,
+    /// Several lines: LF and TAB are allowed.
+    Many,
+}
+
+/// The one rule for the characters of every free-text input: no control
+/// character (C0, DEL, C1: they have no place in a document, PostgreSQL
+/// cannot store NUL, and a bare CR breaks line-based formats such as
+/// iCalendar), except LF and TAB in a multi-line text; and no Unicode
+/// bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069), which
+/// make a text display as something other than it is
+/// (`report\u{202E}txt.exe`).
+pub fn check_characters(field: &str, text: &str, lines: Lines) -> Result<()> {
+    let allowed = |c: char| lines == Lines::Many && (c == '\n' || c == '\t');
+    match text
+        .chars()
+        .find(|&c| (c.is_control() && !allowed(c)) || is_bidi_control(c))
+    {
         Some(c) => Err(DomainError::Invalid {
             what: "text",
             value: field.to_owned(),
-            reason: format!("it contains the control character U+{:04X}", u32::from(c)),
+            reason: format!(
+                "it contains the {} U+{:04X}, which is not allowed{}",
+                if is_bidi_control(c) {
+                    "bidirectional control character"
+                } else {
+                    "control character"
+                },
+                u32::from(c),
+                match (lines, c) {
+                    (Lines::One, '\n' | '\t') => " in a one-line text",
+                    _ => "",
+                }
+            ),
         }),
         None => Ok(()),
+    }
+}
+
+/// The Unicode bidirectional embeddings, overrides and isolates.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A stored text made safe for an output format that has no escape for
+/// control characters (iCalendar, HTTP headers, plain-text logs): every
+/// control character other than LF, and every bidirectional control, is
+/// replaced by U+FFFD. Inputs are checked on the way in; this guards the
+/// way out against anything stored before the rule or by another writer.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| (c.is_control() && c != '\n') || is_bidi_control(c);
+    if text.chars().any(bad) {
+        text.chars()
+            .map(|c| if bad(c) { '\u{FFFD}' } else { c })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
     }
 }
 
@@ -177,6 +250,74 @@ mod tests {
         assert!(Texts::from_pairs([(Lang::En, "a\u{0}b".to_owned())]).is_err());
         assert!(non_blank("body", "nul\u{0}", 100).is_err());
         assert!(non_blank("body", "line\nand\ttab", 100).is_ok());
+    }
+
+    /// Every C0 control but LF and TAB, DEL, every C1 control, and every
+    /// bidirectional control, in any position.
+    fn hostile() -> impl Iterator<Item = char> {
+        ('\u{0}'..='\u{1F}')
+            .filter(|c| !matches!(c, '\n' | '\t'))
+            .chain('\u{7F}'..='\u{9F}')
+            .chain('\u{202A}'..='\u{202E}')
+            .chain('\u{2066}'..='\u{2069}')
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_refused_everywhere() {
+        for c in hostile() {
+            for text in [format!("{c}a"), format!("a{c}b"), format!("venue{c}")] {
+                assert!(non_blank("body", &text, 100).is_err(), "{c:?} in {text:?}");
+                assert!(one_line("venue", &text, 100).is_err(), "{c:?} in {text:?}");
+                assert!(
+                    Texts::from_pairs([(Lang::En, text.clone())]).is_err(),
+                    "{c:?} in {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_error_names_the_field_and_the_character() {
+        assert_eq!(
+            one_line("venue", "Astana\rEND:VEVENT", 100)
+                .unwrap_err()
+                .to_string(),
+            "invalid text \"venue\": it contains the control character U+000D, which is not allowed"
+        );
+        assert_eq!(
+            one_line("file name", "report\u{202E}txt.exe", 100)
+                .unwrap_err()
+                .to_string(),
+            "invalid text \"file name\": it contains the bidirectional control character U+202E, which is not allowed"
+        );
+        assert!(
+            one_line("venue", "two\nlines", 100)
+                .unwrap_err()
+                .to_string()
+                .ends_with("U+000A, which is not allowed in a one-line text")
+        );
+    }
+
+    #[test]
+    fn line_breaks_and_tabs_are_kept_in_multi_line_texts_only() {
+        assert_eq!(non_blank("body", "a\r\nb\tc", 100).unwrap(), "a\nb\tc");
+        assert!(one_line("venue", "a\tb", 100).is_err());
+        assert_eq!(
+            one_line("venue", "  Astana, Kazakhstan ", 100).unwrap(),
+            "Astana, Kazakhstan"
+        );
+        // Other format characters are ordinary text (ZWJ in scripts, the
+        // left-to-right and right-to-left marks in mixed-direction names).
+        assert!(one_line("name", "\u{200D}\u{200E}\u{200F}x", 100).is_ok());
+    }
+
+    #[test]
+    fn printable_replaces_what_no_format_can_carry() {
+        assert_eq!(printable("plain\ntext"), "plain\ntext");
+        assert_eq!(
+            printable("a\rEND\u{202E}b\u{0}"),
+            "a\u{FFFD}END\u{FFFD}b\u{FFFD}"
+        );
     }
 
     fn texts(pairs: &[(Lang, &str)]) -> Result<Texts> {
@@ -219,8 +360,9 @@ mod tests {
 
     #[test]
     fn line_endings_are_normalised_and_trailing_whitespace_dropped() {
-        let t = texts(&[(Lang::En, "  one\r\ntwo\rthree  \r\n\t ")]).unwrap();
+        let t = texts(&[(Lang::En, "  one\r\ntwo\nthree  \r\n\t ")]).unwrap();
         assert_eq!(t.get(Lang::En), Some("  one\ntwo\nthree"));
+        assert!(texts(&[(Lang::En, "lone\rcarriage return")]).is_err());
     }
 
     #[test]
@@ -251,6 +393,12 @@ mod tests {
         assert_eq!(t.pick(None), Some("en"));
         let t = texts(&[(Lang::Zh, "zh"), (Lang::Kk, "kk")]).unwrap();
         assert_eq!(t.pick(Some(Lang::Ru)), Some("kk"));
+    }
+
+    #[test]
+    fn stored_texts_read_as_stored_whatever_their_characters() {
+        let t: Texts = serde_json::from_str(r#"{"EN":"old\u0001text"}"#).unwrap();
+        assert_eq!(t.get(Lang::En), Some("old\u{1}text"));
     }
 
     #[test]

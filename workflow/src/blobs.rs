@@ -34,7 +34,7 @@ use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::entity::{blob, upload};
 use crate::error::{Result, WorkflowError};
-use crate::permissions::{self, Action, Refusal};
+use crate::permissions::{self, Action};
 use crate::store::Store;
 
 /// The default largest file: 20 MiB.
@@ -307,11 +307,7 @@ pub async fn upload(
     actor: &Actor,
     new: NewUpload,
 ) -> Result<StoredFile> {
-    permissions::decide(actor, Action::UploadFile, None).map_err(|refusal| match refusal {
-        Refusal::Forbidden(reason) => WorkflowError::Forbidden(reason),
-        Refusal::NotFound => WorkflowError::NotFound("not found".into()),
-        Refusal::InvalidTransition(reason) => WorkflowError::InvalidTransition(reason),
-    })?;
+    permissions::decide(actor, Action::UploadFile, None)?;
     if new.bytes.len() > blobs.max_bytes() {
         return Err(WorkflowError::bad_input(format!(
             "the file is larger than {} bytes",
@@ -449,16 +445,16 @@ pub async fn find_upload<C: sea_orm::ConnectionTrait>(
     }))
 }
 
-/// The last path component of a client's file name, without control
-/// characters, at most 255 characters; an empty one is refused.
+/// The last path component of a client's file name, at most 255
+/// characters, checked as any one-line text (a control or bidirectional
+/// character is refused, not dropped: `report\u{202E}txt.exe` would show
+/// as a harmless name); an empty one is refused.
 fn clean_file_name(name: &str) -> Result<String> {
     let last = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(255).collect();
-    let cleaned = cleaned.trim().to_owned();
-    if cleaned.is_empty() || cleaned == "." || cleaned == ".." {
+    if last.trim().is_empty() || last.trim() == "." || last.trim() == ".." {
         return Err(WorkflowError::bad_input("the file needs a name"));
     }
-    Ok(cleaned)
+    Ok(accord_domain::one_line("file name", last, 255)?)
 }
 
 #[cfg(test)]
@@ -523,6 +519,22 @@ mod tests {
         );
         assert!(clean_file_name("dir/").is_err());
         assert!(clean_file_name("..").is_err());
+    }
+
+    #[test]
+    fn file_names_with_control_or_bidi_characters_are_refused() {
+        for name in [
+            "report\u{202E}fdp.exe",
+            "a\rb.pdf",
+            "a\nb.pdf",
+            "x\u{0}.pdf",
+            "\u{2066}a.pdf",
+        ] {
+            assert!(
+                matches!(clean_file_name(name), Err(WorkflowError::BadInput(_))),
+                "{name:?}"
+            );
+        }
     }
 
     #[tokio::test]

@@ -150,17 +150,8 @@ impl Engine {
         new: NewFeed,
     ) -> Result<Outcome> {
         check(actor, Action::CreateCalendarFeed, None)?;
-        let label = new.label.trim();
-        if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS {
-            return Err(WorkflowError::bad_input(format!(
-                "a feed's label is 1 to {MAX_LABEL_CHARS} characters"
-            )));
-        }
-        if label.chars().any(char::is_control) {
-            return Err(WorkflowError::bad_input(
-                "a feed's label is one line without control characters",
-            ));
-        }
+        let label = accord_domain::one_line("label", &new.label, MAX_LABEL_CHARS)?;
+        let label = label.as_str();
         if let Some(code) = &new.member_state {
             check_member_states(self.store().db(), std::slice::from_ref(code)).await?;
         }

@@ -432,6 +432,7 @@ impl Snapshot {
                 .is_none_or(|c| c < self.row.current_version),
             viewer_signs,
             viewer_signed: self.signatures.iter().any(|s| s.org_code == org),
+            viewer_reads: permissions::reads_documents(actor),
         })
     }
 }
@@ -709,8 +710,7 @@ impl Engine {
         accommodates: Vec<String>,
     ) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
-        let facts = snap.facts(actor)?;
-        check(actor, Action::Revise, Some(&facts))?;
+        check_draft(actor, Action::Revise, &snap)?;
         let current = snap.row.current_version;
         if base_version != current {
             return Err(WorkflowError::Conflict(format!(
@@ -845,8 +845,7 @@ impl Engine {
         comments_due_on: Option<NaiveDate>,
     ) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
-        let facts = snap.facts(actor)?;
-        check(actor, Action::Circulate, Some(&facts))?;
+        let facts = check_draft(actor, Action::Circulate, &snap)?;
         let now = self.now();
         let today = crate::clock::astana_date(now);
         if let Some(due) = comments_due_on
@@ -965,8 +964,7 @@ impl Engine {
 
     async fn add_comment(&self, actor: &Actor, new: NewComment) -> Result<Outcome> {
         let snap = self.snapshot(&new.draft_id).await?;
-        let facts = snap.facts(actor)?;
-        check(actor, Action::Comment, Some(&facts))?;
+        let facts = check_draft(actor, Action::Comment, &snap)?;
         let current = crate::read::visible_current_version(&snap.row, facts.relation);
         if new.version != current {
             return Err(WorkflowError::Conflict(format!(
@@ -1094,8 +1092,7 @@ impl Engine {
             Action::WithdrawComment
         };
         let (found, snap) = self.comment_snapshot(actor, comment_id).await?;
-        let facts = snap.facts(actor)?;
-        check(actor, action, Some(&facts))?;
+        check_draft(actor, action, &snap)?;
         if found.author_sub != actor.sub() || found.org_code != actor.org().as_str() {
             return Err(WorkflowError::Forbidden(
                 "only the author may change a comment".into(),
@@ -1162,8 +1159,7 @@ impl Engine {
         reply: Option<String>,
     ) -> Result<Outcome> {
         let (found, snap) = self.comment_snapshot(actor, comment_id).await?;
-        let facts = snap.facts(actor)?;
-        check(actor, Action::ResolveProposal, Some(&facts))?;
+        check_draft(actor, Action::ResolveProposal, &snap)?;
         if found.kind != CommentKind::Proposal.as_str() {
             return Err(WorkflowError::bad_input(format!(
                 "comment {comment_id} is not a proposal; only proposals are resolved"
@@ -1222,8 +1218,7 @@ impl Engine {
         meeting_date: NaiveDate,
     ) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
-        let facts = snap.facts(actor)?;
-        check(actor, Action::OpenSwgDiscussion, Some(&facts))?;
+        let facts = check_draft(actor, Action::OpenSwgDiscussion, &snap)?;
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
         transition(&tx, &snap, DraftState::SwgDiscussion, now).await?;
@@ -1258,8 +1253,7 @@ impl Engine {
         given: Option<DecisionNumber>,
     ) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
-        let facts = snap.facts(actor)?;
-        check(actor, Action::RecordSocAgreement, Some(&facts))?;
+        let facts = check_draft(actor, Action::RecordSocAgreement, &snap)?;
         let agreed = snap.row.current_version;
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
@@ -1331,8 +1325,7 @@ impl Engine {
         content_hash: ContentHash,
     ) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
-        let facts = snap.facts(actor)?;
-        check(actor, Action::Sign, Some(&facts))?;
+        check_draft(actor, Action::Sign, &snap)?;
         let agreed = snap.row.agreed_version.ok_or_else(|| {
             WorkflowError::Corrupt(format!("agreed draft {draft_id} has no agreed version"))
         })?;
@@ -1437,8 +1430,7 @@ impl Engine {
 
     async fn withdraw(&self, actor: &Actor, draft_id: &str, reason: &str) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
-        let facts = snap.facts(actor)?;
-        check(actor, Action::Withdraw, Some(&facts))?;
+        let facts = check_draft(actor, Action::Withdraw, &snap)?;
         let reason = accord_domain::non_blank("reason", reason, MAX_REASON_CHARS)?;
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
@@ -1542,7 +1534,7 @@ impl Engine {
         actor: &Actor,
         comment_id: &str,
     ) -> Result<(comment::Model, Snapshot)> {
-        let not_found = || WorkflowError::NotFound(format!("comment {comment_id} not found"));
+        let not_found = || WorkflowError::comment_not_found(comment_id);
         if !is_id(comment_id) {
             return Err(not_found());
         }
@@ -1572,11 +1564,9 @@ const CHANGED: &str = "the draft changed while you were acting; reload it and tr
 /// Reads a draft with its signatories and signatures: the draft joined to
 /// its signatories in one statement, then its signatures if it has any.
 pub(crate) async fn snapshot<C: ConnectionTrait>(conn: &C, draft_id: &str) -> Result<Snapshot> {
-    let not_found = || WorkflowError::NotFound(format!("draft {draft_id} not found"));
+    let not_found = || WorkflowError::draft_not_found(draft_id);
     if !is_id(draft_id) {
-        return Err(WorkflowError::NotFound(format!(
-            "draft {draft_id:?} not found"
-        )));
+        return Err(not_found());
     }
     let joined = draft::Entity::find_by_id(draft_id.to_owned())
         .select_also(draft_signatory::Entity)
@@ -1671,13 +1661,22 @@ pub(crate) fn is_id(id: &str) -> bool {
     uuid::Uuid::try_parse(id).is_ok()
 }
 
-/// Runs `decide` and turns a refusal into the error the client sees.
+/// Runs `decide` for an action on no draft and turns a refusal into the
+/// error the client sees.
 pub(crate) fn check(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Result<()> {
-    permissions::decide(actor, action, facts).map_err(|refusal| match refusal {
-        Refusal::NotFound => WorkflowError::NotFound("draft not found".into()),
-        Refusal::Forbidden(reason) => WorkflowError::Forbidden(reason),
-        Refusal::InvalidTransition(reason) => WorkflowError::InvalidTransition(reason),
-    })
+    permissions::decide(actor, action, facts).map_err(WorkflowError::from)
+}
+
+/// Runs `decide` for an action on the draft `snap` and returns the facts it
+/// decided on. A draft the actor may not know of is answered exactly as a
+/// draft that does not exist.
+pub(crate) fn check_draft(actor: &Actor, action: Action, snap: &Snapshot) -> Result<DraftFacts> {
+    let facts = snap.facts(actor)?;
+    permissions::decide(actor, action, Some(&facts)).map_err(|refusal| match refusal {
+        Refusal::NotFound => WorkflowError::draft_not_found(&snap.row.id),
+        other => other.into(),
+    })?;
+    Ok(facts)
 }
 
 /// Compare-and-set of the draft's state and revision.

@@ -41,6 +41,30 @@ impl WorkflowError {
     pub fn bad_input(message: impl Into<String>) -> Self {
         Self::Rejected(message.into())
     }
+
+    /// The one answer for a draft that does not exist and for one the
+    /// viewer may not know of: the same code and the same words, so that
+    /// neither tells the other apart.
+    pub fn draft_not_found(id: &str) -> Self {
+        Self::NotFound(format!("draft {} not found", shown_id(id)))
+    }
+
+    /// The one answer for a comment that does not exist and for one the
+    /// viewer may not see.
+    pub fn comment_not_found(id: &str) -> Self {
+        Self::NotFound(format!("comment {} not found", shown_id(id)))
+    }
+}
+
+/// An id as a message quotes it: as given when it has the shape of an id,
+/// else quoted and cut to a readable length.
+fn shown_id(id: &str) -> String {
+    if uuid::Uuid::try_parse(id).is_ok() {
+        id.to_owned()
+    } else {
+        let cut: String = id.chars().take(60).collect();
+        format!("{cut:?}")
+    }
 }
 
 /// The workflow's result type.

@@ -989,7 +989,7 @@ fn item_id_of(row: &meeting_agenda::Model) -> Result<String> {
 }
 
 fn venue(given: &str) -> Result<String> {
-    Ok(accord_domain::non_blank("venue", given, MAX_VENUE_CHARS)?)
+    Ok(accord_domain::one_line("venue", given, MAX_VENUE_CHARS)?)
 }
 
 fn check_texts(field: &str, texts: &Texts, max_chars: usize) -> Result<()> {

@@ -10,6 +10,7 @@
 use accord_domain::{Addressees, DraftState, NoteStatus, OrgKind, Role};
 
 use crate::actor::Actor;
+use crate::error::WorkflowError;
 
 /// Everything that can be done to a draft or its comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -314,6 +315,28 @@ pub struct DraftFacts {
     pub viewer_signs: bool,
     /// Whether the viewer's organisation has already signed.
     pub viewer_signed: bool,
+    /// Whether the viewer reads documents at all ([`reads_documents`]).
+    pub viewer_reads: bool,
+}
+
+/// Whether the person reads documents at all. Every role does but `admin`:
+/// an administrator manages reference data and configuration only (SPEC
+/// §1), so a person holding no other role sees no draft, comment or note,
+/// whatever the organisation.
+pub fn reads_documents(actor: &Actor) -> bool {
+    actor.roles().iter().any(|role| *role != Role::Admin)
+}
+
+impl From<Refusal> for WorkflowError {
+    /// The error a refusal of an action on no particular object becomes
+    /// (for a draft, see `engine::check_draft`, which names it).
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NotFound => WorkflowError::NotFound("not found".into()),
+            Refusal::Forbidden(reason) => WorkflowError::Forbidden(reason),
+            Refusal::InvalidTransition(reason) => WorkflowError::InvalidTransition(reason),
+        }
+    }
 }
 
 /// Why [`decide`] said no, by the error code the client will see.
@@ -331,11 +354,12 @@ pub enum Refusal {
 /// circulated) are visible only to the home secretariat and the
 /// counterparts that are parties to them.
 pub fn can_see(facts: &DraftFacts) -> bool {
-    facts.ever_circulated
-        || matches!(
-            facts.relation,
-            Relation::HomeSecretariat | Relation::PartyCounterpart
-        )
+    facts.viewer_reads
+        && (facts.ever_circulated
+            || matches!(
+                facts.relation,
+                Relation::HomeSecretariat | Relation::PartyCounterpart
+            ))
 }
 
 /// Whether a viewer may read a comment made by organisation `author_org`:
@@ -368,6 +392,9 @@ pub fn can_see_uncirculated(relation: Relation) -> bool {
 /// organisation (a note to all member states is addressed to every member
 /// state). An unsent note, or one addressed to others, is `NOT_FOUND`.
 pub fn can_see_note(actor: &Actor, status: NoteStatus, addressees: &Addressees) -> bool {
+    if !reads_documents(actor) {
+        return false;
+    }
     if actor.org_kind() == OrgKind::Secretariat {
         return true;
     }
@@ -421,7 +448,10 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
             _ => Err(Refusal::NotFound),
         };
     };
-    if !can_see(facts) || (action.targets_a_comment() && !reads_comments(facts.relation)) {
+    if !can_see(facts)
+        || !reads_documents(actor)
+        || (action.targets_a_comment() && !reads_comments(facts.relation))
+    {
         return Err(Refusal::NotFound);
     }
     let home = facts.relation == Relation::HomeSecretariat && is_secretariat(actor);
@@ -877,6 +907,7 @@ pub fn canonical_facts(state: DraftState, relation: Relation) -> DraftFacts {
                 relation,
                 Relation::HomeSecretariat | Relation::PartyCounterpart
             ),
+        viewer_reads: true,
     }
 }
 
@@ -898,7 +929,9 @@ pub fn expected(
             Expect::Forbidden
         };
     };
-    if !can_see(&canonical_facts(state, relation))
+    // An administrator (a single role in these cells) reads no document.
+    if role == Role::Admin
+        || !can_see(&canonical_facts(state, relation))
         || (action.targets_a_comment() && !reads_comments(relation))
     {
         Expect::NotFound
@@ -1060,6 +1093,26 @@ mod tests {
             decide(&sg, Action::Sign, Some(&facts)),
             Err(Refusal::InvalidTransition(_))
         ));
+    }
+
+    #[test]
+    fn an_administrator_alone_sees_no_draft_and_no_note() {
+        let admin = actor(Role::Admin, Relation::HomeSecretariat);
+        assert!(!reads_documents(&admin));
+        for state in DraftState::ALL {
+            let facts = DraftFacts {
+                viewer_reads: false,
+                ..canonical_facts(state, Relation::HomeSecretariat)
+            };
+            assert!(!can_see(&facts), "{state:?}");
+            assert_eq!(
+                decide(&admin, Action::Comment, Some(&facts)),
+                Err(Refusal::NotFound)
+            );
+        }
+        for status in [NoteStatus::Draft, NoteStatus::Issued] {
+            assert!(!can_see_note(&admin, status, &note_to(&["CICA"])));
+        }
     }
 
     fn note_to(codes: &[&str]) -> Addressees {

@@ -48,7 +48,7 @@ use crate::entity::{
 use crate::error::{Result, WorkflowError};
 use crate::notes::{NewNote, from_json, to_json};
 use crate::paging::{Page, check_first, cut, parse_cursor};
-use crate::permissions::{self, Action, EventFacts, Refusal};
+use crate::permissions::{self, Action, EventFacts};
 use crate::read::Reader;
 use crate::store::{WriteTx, expect_one, find_by_id};
 
@@ -498,8 +498,8 @@ impl Engine {
     pub(crate) async fn add_event(&self, actor: &Actor, new: NewEvent) -> Result<Outcome> {
         check_plan(actor, Action::AddEvent, None)?;
         check_texts("title", &new.title)?;
-        let venue = optional_text("venue", new.venue.as_deref())?;
-        let cbm_area = optional_text("CBM area", new.cbm_area.as_deref())?;
+        let venue = optional_line("venue", new.venue.as_deref())?;
+        let cbm_area = optional_line("CBM area", new.cbm_area.as_deref())?;
         if new.organisers.is_empty() || new.organisers.len() > MAX_ORGANISERS {
             return Err(WorkflowError::bad_input(format!(
                 "an event has between 1 and {MAX_ORGANISERS} organising member states"
@@ -575,7 +575,7 @@ impl Engine {
     /// Changes an event's venue or notes (Secretariat, or a delegate of an
     /// organising state).
     pub(crate) async fn edit_event(&self, actor: &Actor, change: EventDetails) -> Result<Outcome> {
-        let venue = optional_text("venue", change.venue.as_deref())?;
+        let venue = optional_line("venue", change.venue.as_deref())?;
         let notes = optional_text("notes", change.notes.as_deref())?;
         let now = self.now();
         let mut tx = self.store().begin_write().await?;
@@ -1133,16 +1133,8 @@ fn parse_status(stored: &str) -> Result<EventStatus> {
         .map_err(|e: accord_domain::DomainError| WorkflowError::Corrupt(e.to_string()))
 }
 
-fn refusal(refusal: Refusal) -> WorkflowError {
-    match refusal {
-        Refusal::NotFound => WorkflowError::NotFound("not found".into()),
-        Refusal::Forbidden(reason) => WorkflowError::Forbidden(reason),
-        Refusal::InvalidTransition(reason) => WorkflowError::InvalidTransition(reason),
-    }
-}
-
 fn check_plan(actor: &Actor, action: Action, event: Option<&EventFacts>) -> Result<()> {
-    permissions::decide_on_plan(actor, action, event).map_err(refusal)
+    Ok(permissions::decide_on_plan(actor, action, event)?)
 }
 
 /// Decides an action on an event, knowing whether the actor's
@@ -1209,6 +1201,14 @@ fn check_texts(field: &str, texts: &Texts) -> Result<()> {
 
 fn required_text(field: &'static str, given: &str) -> Result<String> {
     Ok(accord_domain::non_blank(field, given, MAX_PLAN_TEXT_CHARS)?)
+}
+
+/// An optional one-line text (a venue, an area).
+fn optional_line(field: &'static str, given: Option<&str>) -> Result<Option<String>> {
+    given
+        .map(|g| accord_domain::one_line(field, g, MAX_PLAN_TEXT_CHARS))
+        .transpose()
+        .map_err(Into::into)
 }
 
 fn optional_text(field: &'static str, given: Option<&str>) -> Result<Option<String>> {

@@ -309,7 +309,7 @@ impl Reader {
     pub async fn draft(&self, id: &str) -> Result<DraftView> {
         let snap = snapshot(&self.conn().await?, id).await?;
         self.view(snap)?
-            .ok_or_else(|| WorkflowError::NotFound(format!("draft {id} not found")))
+            .ok_or_else(|| WorkflowError::draft_not_found(id))
     }
 
     /// The draft as this viewer sees it, or `None` if it is hidden.
@@ -394,6 +394,9 @@ impl Reader {
     /// same rule as [`Reader::visibility`] and `permissions::can_see`; the
     /// end-to-end tests hold the three together.
     async fn draft_total(&self, state: Option<DraftState>) -> Result<u64> {
+        if !permissions::reads_documents(&self.actor) {
+            return Ok(0);
+        }
         let relation = Relation::of(self.actor.org_kind(), true);
         let mut counted = draft_count::Entity::find();
         if let Some(state) = state {
@@ -439,6 +442,10 @@ impl Reader {
 
     /// The SQL form of `permissions::can_see` for this viewer.
     fn visibility(&self) -> Condition {
+        if !permissions::reads_documents(&self.actor) {
+            // No draft has no id: matches nothing.
+            return Condition::all().add(draft::Column::Id.is_null());
+        }
         let circulated = draft::Column::CirculatedVersion.is_not_null();
         match Relation::of(self.actor.org_kind(), true) {
             Relation::HomeSecretariat => Condition::all(),
@@ -544,7 +551,7 @@ impl Reader {
 
     /// One comment the viewer may read, or `NOT_FOUND`.
     pub async fn comment(&self, id: &str) -> Result<CommentView> {
-        let not_found = || WorkflowError::NotFound(format!("comment {id} not found"));
+        let not_found = || WorkflowError::comment_not_found(id);
         if !crate::engine::is_id(id) {
             return Err(not_found());
         }

@@ -224,6 +224,21 @@ impl Reader {
                 )?),
                 None => None,
             };
+        // A filter naming a draft the viewer may not know of matches
+        // nothing, exactly as one naming no draft at all: a note the viewer
+        // may read must not tell that such a draft exists.
+        let matches_nothing =
+            || crate::paging::cut(Vec::new(), first, 0, |n: &NoteRecord| n.id.clone());
+        if !permissions::reads_documents(self.actor()) {
+            return Ok(matches_nothing());
+        }
+        if let Some(draft_id) = &filter.draft_id {
+            match self.draft(draft_id).await {
+                Ok(_) => {}
+                Err(WorkflowError::NotFound(_)) => return Ok(matches_nothing()),
+                Err(other) => return Err(other),
+            }
+        }
         let db = &self.conn().await?;
         let secretariat = self.actor().org_kind() == OrgKind::Secretariat;
 

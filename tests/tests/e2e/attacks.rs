@@ -1236,7 +1236,7 @@ const CREATE_NOTE: &str = "mutation Create($input: CreateNoteInput!) {
 const ISSUE_NOTE: &str = "mutation Issue($input: IssueNoteInput!) {
     issueNote(input: $input) { note { id status number date revision } } }";
 
-fn reminder(subject: &str, addressees: Option<&[&str]>, references: &[&str]) -> Value {
+pub(crate) fn reminder(subject: &str, addressees: Option<&[&str]>, references: &[&str]) -> Value {
     let mut input = json!({
         "series": "SOC",
         "purpose": "REMINDER",
@@ -1252,7 +1252,7 @@ fn reminder(subject: &str, addressees: Option<&[&str]>, references: &[&str]) -> 
 
 /// Writes (and, when `send`, issues) a note as the Secretariat; its id and
 /// number.
-async fn note_of(app: &TestApp, input: Value, send: bool) -> (String, Option<String>) {
+pub(crate) async fn note_of(app: &TestApp, input: Value, send: bool) -> (String, Option<String>) {
     let body = app
         .gql(&app.secretariat(), CREATE_NOTE, json!({ "input": input }))
         .await;
