@@ -66,8 +66,8 @@ pub struct Settings {
     /// Largest number of pooled database connections.
     #[arg(long, env = "ACCORD_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
-    /// Largest uploaded file, in bytes (a multipart request may be this
-    /// much plus 1 MiB for its other parts).
+    /// Largest uploaded file, in bytes (a multipart request's `operations`
+    /// and `map` parts are each held to `--max-body-bytes`).
     #[arg(long, env = "ACCORD_MAX_UPLOAD_BYTES", default_value_t = accord_workflow::blobs::DEFAULT_MAX_BYTES)]
     pub max_upload_bytes: usize,
     /// Directory of the content-addressed file store (created if missing).

@@ -8,5 +8,6 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+mod multipart;
 pub mod schema;
 pub mod server;

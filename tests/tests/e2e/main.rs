@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod attacks;
+mod attacks_http;
 mod audit;
 mod calendar;
 mod concurrency;

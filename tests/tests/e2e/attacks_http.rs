@@ -1,0 +1,363 @@
+//! Attacks on what surrounds GraphQL: multipart requests that are not
+//! uploads or whose small parts are large. Each is refused with the right
+//! status and code, and writes nothing.
+
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::files::{BOUNDARY, PDF, UPLOAD, multipart, one_file, post_multipart, stored_files};
+use crate::helpers::{Backend, TestApp, error_code, spawn_app, str_at};
+use crate::on_both_backends;
+
+on_both_backends!(
+    only_uploads =>
+        multipart_requests_run_only_uploads_by_those_who_may_upload_sqlite,
+        multipart_requests_run_only_uploads_by_those_who_may_upload_postgres
+);
+on_both_backends!(
+    small_parts =>
+        the_operations_and_map_parts_are_held_to_the_body_limit_sqlite,
+        the_operations_and_map_parts_are_held_to_the_body_limit_postgres
+);
+
+/// The JSON body limit of the test servers (the default).
+const MAX_BODY: usize = 1024 * 1024;
+
+/// A multipart body of `parts` in the order given: (name, file name for a
+/// file part, content).
+fn parts(parts: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, file_name, content) in parts {
+        let disposition = match file_name {
+            Some(file_name) => format!(
+                "form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/pdf"
+            ),
+            None => format!("form-data; name=\"{name}\""),
+        };
+        body.extend_from_slice(
+            format!("--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// The upload operation as a JSON text of exactly `len` bytes (padded with
+/// spaces inside the object).
+fn operations_of_len(len: usize) -> Vec<u8> {
+    let compact = json!({ "query": UPLOAD, "variables": { "file": null } }).to_string();
+    let mut text = compact[..compact.len() - 1].to_owned();
+    text.push_str(&" ".repeat(len - compact.len()));
+    text.push('}');
+    assert_eq!(text.len(), len);
+    text.into_bytes()
+}
+
+/// A multipart `POST /graphql` over a plain TCP connection, with the upload
+/// header: `Content-Length` says `declared` bytes, of which only `body` is
+/// sent before the answer is awaited (the rest never comes when `declared`
+/// is larger). The status and the JSON body; panics when no answer comes
+/// within 20 s, that is, when the server waits for the rest of the body.
+async fn raw_multipart(app: &TestApp, token: &str, body: Vec<u8>, declared: usize) -> (u16, Value) {
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let token = token.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        let head = format!(
+            "POST /graphql HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+             X-Accord-Upload: 1\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\n\
+             Content-Length: {declared}\r\nConnection: close\r\n\r\n"
+        );
+        let mut writer = stream.try_clone().unwrap();
+        // The server may answer (and close) before the body is sent.
+        let sender = std::thread::spawn(move || -> std::io::Result<()> {
+            writer.write_all(head.as_bytes())?;
+            for chunk in body.chunks(64 * 1024) {
+                writer.write_all(chunk)?;
+            }
+            writer.flush()
+        });
+        let mut response = Vec::new();
+        let mut buffer = [0u8; 8192];
+        loop {
+            match stream.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => response.extend_from_slice(&buffer[..n]),
+                Err(_) if !response.is_empty() => break,
+                Err(error) => panic!("no answer (the server waits for the body?): {error}"),
+            }
+        }
+        let _ = sender.join();
+        let text = String::from_utf8_lossy(&response).into_owned();
+        let status = text
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("not an HTTP response: {text}"));
+        let body = text.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+        let value = serde_json::from_str(body)
+            .unwrap_or_else(|_| panic!("a JSON body, got {status}: {body}"));
+        (status, value)
+    })
+    .await
+    .unwrap()
+}
+
+fn expect((status, body): (u16, Value), want_status: u16, code: &str) -> Value {
+    assert_eq!(status, want_status, "{body}");
+    assert_eq!(error_code(&body).as_deref(), Some(code), "{body}");
+    body
+}
+
+fn message(body: &Value) -> String {
+    str_at(body, "/errors/0/message")
+}
+
+async fn only_uploads(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let audit = app.audit_entries().await;
+    let ordinary = multipart(&json!({ "query": "{ viewer { id } }" }), &json!({}), &[]);
+    // The reported attack: an observer's ordinary query as multipart, no
+    // file. Whoever may not upload is refused before the body is read.
+    for token in [app.observer("JPN"), app.counterpart("SCO"), app.sg("CICA")] {
+        let body = expect(
+            post_multipart(&app, Some(&token), true, ordinary.clone()).await,
+            403,
+            "FORBIDDEN",
+        );
+        assert!(message(&body).contains("upload"), "{body}");
+        // Not even a byte of a large body is awaited.
+        let body = expect(
+            raw_multipart(&app, &token, b"--".to_vec(), 6 * 1024 * 1024).await,
+            403,
+            "FORBIDDEN",
+        );
+        assert!(body.get("data").is_none(), "{body}");
+    }
+    // Those who may upload run nothing else by multipart: not a query, not
+    // another mutation, not an upload with another field, not another
+    // operation of the document.
+    let delegate = app.delegate("KAZ");
+    let feed = "createCalendarFeed(input: { label: \"phone\" }) { token }";
+    for operations in [
+        json!({ "query": "{ viewer { id } }" }),
+        json!({ "query": "query ($file: Upload) { __typename }", "variables": { "file": null } }),
+        json!({ "query": format!("mutation {{ {feed} }}") }),
+        json!({
+            "query": format!("mutation ($file: Upload!) {{ uploadFile(file: $file) {{ id }} {feed} }}"),
+            "variables": { "file": null }
+        }),
+        json!({
+            "query": format!("mutation ($file: Upload!) {{ ...F }} fragment F on Mutation {{ uploadFile(file: $file) {{ id }} {feed} }}"),
+            "variables": { "file": null }
+        }),
+        json!({
+            "query": format!("mutation A($file: Upload!) {{ uploadFile(file: $file) {{ id }} }} mutation B {{ {feed} }}"),
+            "operationName": "B",
+            "variables": { "file": null }
+        }),
+        json!({ "query": "mutation ($file: Upload!) { uploadFile(file: $file) { id }" }),
+    ] {
+        let body = multipart(
+            &operations,
+            &json!({ "0": ["variables.file"] }),
+            &[("0", "a.pdf", "application/pdf", PDF)],
+        );
+        let body = expect(
+            post_multipart(&app, Some(&delegate), true, body).await,
+            400,
+            "BAD_USER_INPUT",
+        );
+        assert!(body.get("data").is_none(), "{operations}: {body}");
+    }
+    assert_eq!(app.audit_entries().await, audit, "a refused request wrote");
+    assert!(stored_files(&app).is_empty(), "{:?}", stored_files(&app));
+    // An upload still works, named or not.
+    let (status, body) = post_multipart(
+        &app,
+        Some(&delegate),
+        true,
+        one_file("a.pdf", "application/pdf", PDF),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"]["uploadFile"]["size"], PDF.len(), "{body}");
+    let named = multipart(
+        &json!({
+            "query": format!("mutation A($file: Upload!) {{ ...U }} fragment U on Mutation {{ uploadFile(file: $file) {{ sha256 }} }} mutation B {{ {feed} }}"),
+            "operationName": "A",
+            "variables": { "file": null }
+        }),
+        &json!({ "0": ["variables.file"] }),
+        &[("0", "a.pdf", "application/pdf", PDF)],
+    );
+    let (status, body) = post_multipart(&app, Some(&app.secretariat()), true, named).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["data"]["uploadFile"]["sha256"].is_string(), "{body}");
+    assert_eq!(app.audit_entries().await, audit + 2);
+}
+
+async fn small_parts(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let delegate = app.delegate("KAZ");
+    let audit = app.audit_entries().await;
+    let map = json!({ "0": ["variables.file"] }).to_string();
+
+    // The reported attack: 6 MiB of repeated fields in the operations part.
+    // Refused at the body limit, before the document is parsed.
+    let fields = "id ".repeat(2 * 1024 * 1024);
+    let operations = json!({
+        "query": format!("mutation ($file: Upload!) {{ uploadFile(file: $file) {{ {fields} }} }}"),
+        "variables": { "file": null }
+    })
+    .to_string();
+    let body = parts(&[
+        ("operations", None, operations.as_bytes()),
+        ("map", None, map.as_bytes()),
+        ("0", Some("a.pdf"), PDF),
+    ]);
+    let declared = body.len();
+    let started = Instant::now();
+    let refused = expect(
+        raw_multipart(&app, &delegate, body, declared).await,
+        413,
+        "BAD_USER_INPUT",
+    );
+    assert!(message(&refused).contains("operations"), "{refused}");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    // The part is cut off at the limit as it streams: with only 1.2 MiB of
+    // a 6 MiB part sent, the answer comes without the rest.
+    let mut start =
+        format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n")
+            .into_bytes();
+    start.extend_from_slice(&operations.as_bytes()[..MAX_BODY + MAX_BODY / 5]);
+    expect(
+        raw_multipart(&app, &delegate, start, declared).await,
+        413,
+        "BAD_USER_INPUT",
+    );
+    // Nor can the parts before the file be made large another way: a
+    // preamble that never reaches a boundary.
+    let preamble = vec![b'x'; 3 * MAX_BODY];
+    let refused = expect(
+        raw_multipart(&app, &delegate, preamble, 6 * MAX_BODY).await,
+        413,
+        "BAD_USER_INPUT",
+    );
+    assert!(message(&refused).contains("before the file"), "{refused}");
+
+    // At the limit an operations part is read; one byte over, it is not.
+    let at_limit = parts(&[
+        ("operations", None, &operations_of_len(MAX_BODY)),
+        ("map", None, map.as_bytes()),
+        ("0", Some("a.pdf"), PDF),
+    ]);
+    let (status, body) = post_multipart(&app, Some(&delegate), true, at_limit).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["data"]["uploadFile"]["id"].is_string(), "{body}");
+    let over = parts(&[
+        ("operations", None, &operations_of_len(MAX_BODY + 1)),
+        ("map", None, map.as_bytes()),
+        ("0", Some("a.pdf"), PDF),
+    ]);
+    let refused = expect(
+        post_multipart(&app, Some(&delegate), true, over).await,
+        413,
+        "BAD_USER_INPUT",
+    );
+    assert!(message(&refused).contains("operations"), "{refused}");
+    // The map part likewise.
+    let operations = json!({ "query": UPLOAD, "variables": { "file": null } }).to_string();
+    let big_map = format!("{map}{}", " ".repeat(MAX_BODY));
+    let refused = expect(
+        post_multipart(
+            &app,
+            Some(&delegate),
+            true,
+            parts(&[
+                ("operations", None, operations.as_bytes()),
+                ("map", None, big_map.as_bytes()),
+                ("0", Some("a.pdf"), PDF),
+            ]),
+        )
+        .await,
+        413,
+        "BAD_USER_INPUT",
+    );
+    assert!(message(&refused).contains("map"), "{refused}");
+    // The parts in another order than operations, map, files; a part the
+    // map does not name; a file the map names but the request lacks.
+    let operations = operations.as_bytes();
+    let map = map.as_bytes();
+    for (what, body) in [
+        (
+            "map first",
+            parts(&[
+                ("map", None, map),
+                ("operations", None, operations),
+                ("0", Some("a.pdf"), PDF),
+            ]),
+        ),
+        (
+            "the file first",
+            parts(&[
+                ("0", Some("a.pdf"), PDF),
+                ("operations", None, operations),
+                ("map", None, map),
+            ]),
+        ),
+        (
+            "operations as a file",
+            parts(&[
+                ("operations", Some("o.json"), operations),
+                ("map", None, map),
+                ("0", Some("a.pdf"), PDF),
+            ]),
+        ),
+        (
+            "an unnamed part",
+            parts(&[
+                ("operations", None, operations),
+                ("map", None, map),
+                ("extra", None, b"x"),
+                ("0", Some("a.pdf"), PDF),
+            ]),
+        ),
+        (
+            "a part the map does not name",
+            parts(&[
+                ("operations", None, operations),
+                ("map", None, map),
+                ("1", Some("a.pdf"), PDF),
+            ]),
+        ),
+        (
+            "a missing file",
+            parts(&[("operations", None, operations), ("map", None, map)]),
+        ),
+    ] {
+        let body = expect(
+            post_multipart(&app, Some(&delegate), true, body).await,
+            400,
+            "BAD_USER_INPUT",
+        );
+        assert!(body.get("data").is_none(), "{what}: {body}");
+    }
+    // Only the upload at the limit was stored.
+    assert_eq!(app.audit_entries().await, audit + 1);
+}
