@@ -105,7 +105,10 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Migrate { settings } => {
             server::connect(&settings).await?;
-            println!("migrations applied to {}", redact(&settings.database_url));
+            println!(
+                "migrations applied to {}",
+                crate::config::database_url_for_display(&settings.database_url)
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
@@ -210,12 +213,4 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         jobs.stop().await;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A database URL without its password, for printing.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
-        _ => url.to_owned(),
-    }
 }

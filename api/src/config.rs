@@ -8,8 +8,10 @@ use anyhow::{Context, bail};
 
 use crate::auth::{AuthConfig, MIN_HS256_SECRET_BYTES};
 
-/// Everything `accord serve` (and the other commands) can be told.
-#[derive(Debug, Clone, clap::Args)]
+/// Everything `accord serve` (and the other commands) can be told. Its
+/// `Debug` form shows no secret (the JWT secret and a database password are
+/// redacted), so that it may be logged.
+#[derive(Clone, clap::Args)]
 pub struct Settings {
     /// Address to listen on.
     #[arg(long, env = "ACCORD_LISTEN", default_value = "127.0.0.1:8000")]
@@ -86,6 +88,48 @@ pub struct Settings {
     /// (see `accord_workflow::reminders`).
     #[arg(long, env = "ACCORD_REMINDER_SERIES", default_value = "SOC", value_parser = NoteSeries::parse)]
     pub reminder_series: NoteSeries,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field(
+                "database_url",
+                &database_url_for_display(&self.database_url),
+            )
+            .field(
+                "jwt_secret",
+                &self.jwt_secret.as_ref().map(|_| crate::redact::REDACTED),
+            )
+            .field("jwt_public_key", &self.jwt_public_key)
+            .field("jwt_issuer", &self.jwt_issuer)
+            .field("jwt_audience", &self.jwt_audience)
+            .field("jwt_leeway_secs", &self.jwt_leeway_secs)
+            .field("dev_secret_file", &self.dev_secret_file)
+            .field("production", &self.production)
+            .field("max_depth", &self.max_depth)
+            .field("max_complexity", &self.max_complexity)
+            .field("max_aliases", &self.max_aliases)
+            .field("max_directives", &self.max_directives)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("db_max_connections", &self.db_max_connections)
+            .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("files_dir", &self.files_dir)
+            .field("job_interval_secs", &self.job_interval_secs)
+            .field("instance_id", &self.instance_id)
+            .field("reminder_series", &self.reminder_series)
+            .finish()
+    }
+}
+
+/// A database URL without its password (what is between `://` and the last
+/// `@`, user included), for printing and logging.
+pub fn database_url_for_display(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
+        _ => url.to_owned(),
+    }
 }
 
 impl Settings {
@@ -179,4 +223,23 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     std::fs::write(path, content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_debug_form_shows_no_secret() {
+        let mut settings = Settings::for_tests(
+            "postgres://accord:db-password@db.example/accord",
+            "a-jwt-secret-of-at-least-32-bytes-0123456789",
+        );
+        settings.production = true;
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("db-password"), "{shown}");
+        assert!(!shown.contains("a-jwt-secret"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+        assert!(shown.contains("db.example/accord"), "{shown}");
+    }
 }

@@ -9,5 +9,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 mod multipart;
+pub mod redact;
+mod request_log;
 pub mod schema;
 pub mod server;

@@ -26,7 +26,7 @@ use anyhow::Context as _;
 use async_graphql::http::GraphiQLSource;
 use poem::http::{HeaderMap, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
-use poem::middleware::{CatchPanic, Tracing};
+use poem::middleware::CatchPanic;
 use poem::web::{Path, Query};
 use poem::{Body, EndpointExt, FromRequest, IntoResponse, Request, Response, Route, get, handler};
 use serde::Deserialize;
@@ -123,7 +123,7 @@ pub fn scheduler(settings: &Settings, store: &Store) -> Option<Scheduler> {
     Some(scheduler)
 }
 
-/// The routes.
+/// The routes, with the request log (secrets redacted) around them.
 pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
@@ -132,8 +132,8 @@ pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .data(state)
-        .with(Tracing)
         .with(CatchPanic::new())
+        .around(crate::request_log::log)
 }
 
 /// A server running in the background (tests, benchmarks).

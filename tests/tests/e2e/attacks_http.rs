@@ -1,8 +1,10 @@
 //! Attacks on what surrounds GraphQL: multipart requests that are not
-//! uploads or whose small parts are large. Each is refused with the right
-//! status and code, and writes nothing.
+//! uploads or whose small parts are large, and secrets in the request log.
+//! Each is refused with the right status and code, and writes nothing.
 
+use std::cell::RefCell;
 use std::io::{Read, Write};
+use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -360,4 +362,146 @@ async fn small_parts(backend: Backend) {
     }
     // Only the upload at the limit was stored.
     assert_eq!(app.audit_entries().await, audit + 1);
+}
+
+/// The log lines written on one thread, kept for its test to read.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+std::thread_local! {
+    static CAPTURED: RefCell<Option<Captured>> = const { RefCell::new(None) };
+}
+
+/// Where the test binary's log goes: into the [`Captured`] of the thread
+/// that writes, if it has one, else nowhere.
+struct ThreadLog;
+
+impl Write for ThreadLog {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        CAPTURED.with(|captured| {
+            if let Some(captured) = &*captured.borrow() {
+                captured.0.lock().unwrap().extend_from_slice(bytes);
+            }
+        });
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures what is logged on this thread from now on, with the filter the
+/// server's binary uses by default. The subscriber is global (set once for
+/// the test binary): subscribers set per thread do not reliably see events
+/// while other threads log too.
+fn capture_this_thread() -> Captured {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(|| ThreadLog)
+            .with_ansi(false)
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "info,sqlx=warn,sea_orm=warn",
+            ))
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("no other global subscriber in the test binary");
+    });
+    let captured = Captured::default();
+    CAPTURED.with(|slot| *slot.borrow_mut() = Some(captured.clone()));
+    captured
+}
+
+// The runtime of these tests has one thread, the test's, on which the
+// server's tasks run too: what the server logs for the test's requests is
+// logged on that thread.
+#[tokio::test]
+async fn no_token_reaches_the_request_log_sqlite() {
+    no_token_in_the_log(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn no_token_reaches_the_request_log_postgres() {
+    no_token_in_the_log(Backend::Postgres).await;
+}
+
+async fn no_token_in_the_log(backend: Backend) {
+    let captured = capture_this_thread();
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let delegate = app.delegate("KAZ");
+    let created = app
+        .gql(
+            &delegate,
+            "mutation { createCalendarFeed(input: { label: \"phone\" }) { token path } }",
+            json!({}),
+        )
+        .await;
+    let token = str_at(&created, "/data/createCalendarFeed/token");
+    let path = str_at(&created, "/data/createCalendarFeed/path");
+    assert!(path.contains(&token), "{created}");
+    let get = |target: String, bearer: Option<String>| {
+        let mut request = app.client.get(format!("{}{target}", app.base));
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    // The feed, by its path, percent-encoded, and with the token where it
+    // does not belong.
+    assert_eq!(get(path.clone(), None).await, 200);
+    let encoded = path.replace("cal_", "%63al_");
+    assert_eq!(get(encoded, None).await, 200);
+    assert_eq!(
+        get(
+            format!("/calendar/me.ics?token={token}"),
+            Some(delegate.clone())
+        )
+        .await,
+        400
+    );
+    assert_eq!(get(format!("/calendar/x{token}.ics"), None).await, 404);
+    // A JWT in the header (logged by nobody) and in a query string.
+    assert_eq!(
+        get(
+            format!("/graphql?query=%7B%20viewer%20%7B%20id%20%7D%20%7D&access_token={delegate}"),
+            Some(delegate.clone())
+        )
+        .await,
+        200
+    );
+    assert_eq!(
+        get(
+            "/graphql?query=%7Bviewer%7Bid%7D%7D".into(),
+            Some(format!("{delegate}x"))
+        )
+        .await,
+        401
+    );
+    drop(app);
+
+    let log = captured.text();
+    assert!(
+        log.contains("uri=/calendar/[redacted]"),
+        "the request log was not captured or not redacted:\n{log}"
+    );
+    assert!(log.contains("access_token=[redacted]"), "{log}");
+    let secret = token.trim_start_matches("cal_");
+    for line in log.lines() {
+        assert!(!line.contains(secret), "a feed token in the log: {line}");
+        assert!(!line.contains(&delegate), "a JWT in the log: {line}");
+        let signature = delegate.rsplit('.').next().unwrap();
+        assert!(
+            !line.contains(signature),
+            "a JWT's signature in the log: {line}"
+        );
+    }
 }
