@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod headers;
 mod multipart;
 pub mod redact;
 mod request_log;

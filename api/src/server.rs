@@ -123,7 +123,8 @@ pub fn scheduler(settings: &Settings, store: &Store) -> Option<Scheduler> {
     Some(scheduler)
 }
 
-/// The routes, with the request log (secrets redacted) around them.
+/// The routes, with the request log (secrets redacted) and the security
+/// headers around them.
 pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
@@ -134,6 +135,7 @@ pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
         .data(state)
         .with(CatchPanic::new())
         .around(crate::request_log::log)
+        .around(crate::headers::security_headers)
 }
 
 /// A server running in the background (tests, benchmarks).
@@ -208,6 +210,14 @@ async fn readyz(state: poem::web::Data<&Arc<AppState>>) -> Response {
     }
 }
 
+/// The GraphiQL page (its policy is [`crate::headers::GRAPHIQL_CSP`]).
+pub(crate) fn graphiql_page() -> String {
+    GraphiQLSource::build()
+        .endpoint("/graphql")
+        .title("Accord GraphiQL")
+        .finish()
+}
+
 /// The parameters of a GraphQL GET request.
 #[derive(Debug, Deserialize)]
 struct GetParams {
@@ -234,13 +244,12 @@ async fn graphql_get(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> R
     };
     let Some(query) = params.query else {
         if state.graphiql && accepts_html(req.headers()) {
-            return poem::web::Html(
-                GraphiQLSource::build()
-                    .endpoint("/graphql")
-                    .title("Accord GraphiQL")
-                    .finish(),
-            )
-            .into_response();
+            return poem::web::Html(graphiql_page())
+                .with_header(
+                    header::CONTENT_SECURITY_POLICY,
+                    crate::headers::GRAPHIQL_CSP,
+                )
+                .into_response();
         }
         return error(
             media,

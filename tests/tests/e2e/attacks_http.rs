@@ -1,12 +1,14 @@
 //! Attacks on what surrounds GraphQL: multipart requests that are not
-//! uploads or whose small parts are large, and secrets in the request log.
-//! Each is refused with the right status and code, and writes nothing.
+//! uploads or whose small parts are large, secrets in the request log, and
+//! responses without security headers. Each is refused with the right
+//! status and code, and writes nothing.
 
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
+use accord_api::headers::{API_CSP, GRAPHIQL_CSP};
 use serde_json::{Value, json};
 
 use crate::files::{BOUNDARY, PDF, UPLOAD, multipart, one_file, post_multipart, stored_files};
@@ -504,4 +506,114 @@ async fn no_token_in_the_log(backend: Backend) {
             "a JWT's signature in the log: {line}"
         );
     }
+}
+
+on_both_backends!(
+    headers =>
+        every_response_carries_the_security_headers_sqlite,
+        every_response_carries_the_security_headers_postgres
+);
+
+async fn headers(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let token = app.secretariat();
+    let check = |what: &str, response: &reqwest::Response, csp: &str| {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_else(|| panic!("{what}: no {name} header"))
+        };
+        assert_eq!(header("content-security-policy"), csp, "{what}");
+        assert_eq!(header("x-frame-options"), "DENY", "{what}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
+        assert_eq!(header("referrer-policy"), "no-referrer", "{what}");
+    };
+    let get = |path: &str, bearer: Option<&str>, accept: &str| {
+        let mut request = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .header("accept", accept);
+        if let Some(bearer) = bearer {
+            request = request.bearer_auth(bearer);
+        }
+        request.send()
+    };
+
+    let graphiql = get("/graphql", None, "text/html").await.unwrap();
+    assert_eq!(graphiql.status(), 200);
+    check("GraphiQL", &graphiql, GRAPHIQL_CSP);
+    assert!(GRAPHIQL_CSP.contains("frame-ancestors 'none'"));
+    assert!(graphiql.text().await.unwrap().contains("graphiql"));
+
+    let json = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(&token)
+        .json(&json!({ "query": "{ viewer { id } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json.status(), 200);
+    check("a GraphQL response", &json, API_CSP);
+    for (what, path, bearer, status) in [
+        (
+            "a GET query",
+            "/graphql?query=%7Bviewer%7Bid%7D%7D",
+            Some(token.as_str()),
+            200,
+        ),
+        ("no token", "/graphql?query=%7Bviewer%7Bid%7D%7D", None, 401),
+        (
+            "own calendar",
+            "/calendar/me.ics",
+            Some(token.as_str()),
+            200,
+        ),
+        ("unknown feed", "/calendar/cal_00.ics", None, 404),
+        (
+            "unknown file",
+            &format!("/files/{}", "0".repeat(64)),
+            Some(token.as_str()),
+            404,
+        ),
+        ("no route", "/nowhere", None, 404),
+        ("health", "/healthz", None, 200),
+        ("readiness", "/readyz", None, 200),
+    ] {
+        let response = get(path, bearer, "application/json").await.unwrap();
+        assert_eq!(response.status().as_u16(), status, "{what}");
+        check(what, &response, API_CSP);
+    }
+    // A stored file, and a refused upload.
+    let (status, body) = post_multipart(
+        &app,
+        Some(&token),
+        true,
+        one_file("a.pdf", "application/pdf", PDF),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let download = str_at(&body, "/data/uploadFile/downloadPath");
+    let file = get(&download, Some(&token), "*/*").await.unwrap();
+    assert_eq!(file.status(), 200);
+    check("a file", &file, API_CSP);
+    let refused = app
+        .client
+        .post(format!("{}/graphql", app.base))
+        .bearer_auth(app.observer("JPN"))
+        .header("x-accord-upload", "1")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(one_file("a.pdf", "application/pdf", PDF))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    check("a refused upload", &refused, API_CSP);
 }
