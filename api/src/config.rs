@@ -162,9 +162,23 @@ impl Settings {
         }
     }
 
-    /// The identity settings, reading the key file or the development
-    /// secret as needed.
+    /// The identity settings of a server, reading the key file or the
+    /// development secret as needed. Outside production and without a key,
+    /// the development secret is read from `dev_secret_file`, or generated
+    /// there the first time: the server and `accord token` then share it.
     pub fn auth_config(&self) -> anyhow::Result<AuthConfig> {
+        self.auth_config_with(DevSecret::ReadOrCreate)
+    }
+
+    /// The identity settings of a command that signs tokens for a server
+    /// (`accord token`): like [`Settings::auth_config`], but a development
+    /// secret is only read, never made up. A secret no server knows would
+    /// sign tokens that every server refuses.
+    pub fn auth_config_for_tokens(&self) -> anyhow::Result<AuthConfig> {
+        self.auth_config_with(DevSecret::ReadOnly)
+    }
+
+    fn auth_config_with(&self, dev: DevSecret) -> anyhow::Result<AuthConfig> {
         let public_key_pem = match &self.jwt_public_key {
             Some(path) => Some(
                 std::fs::read(path)
@@ -178,7 +192,10 @@ impl Settings {
             (None, None) if self.production => {
                 bail!("production mode needs ACCORD_JWT_SECRET or ACCORD_JWT_PUBLIC_KEY")
             }
-            (None, None) => Some(dev_secret(&self.dev_secret_file)?),
+            (None, None) => Some(match dev {
+                DevSecret::ReadOrCreate => dev_secret(&self.dev_secret_file)?,
+                DevSecret::ReadOnly => existing_dev_secret(&self.dev_secret_file)?,
+            }),
         };
         Ok(AuthConfig {
             hs256_secret,
@@ -188,6 +205,43 @@ impl Settings {
             leeway_secs: self.jwt_leeway_secs,
         })
     }
+}
+
+/// What to do without a configured key, outside production.
+#[derive(Debug, Clone, Copy)]
+enum DevSecret {
+    /// Read the development secret, or generate it (a server).
+    ReadOrCreate,
+    /// Read the development secret a server generated, or fail.
+    ReadOnly,
+}
+
+/// The development secret a server generated in `path`; an error saying
+/// what to configure when there is none.
+fn existing_dev_secret(path: &Path) -> anyhow::Result<String> {
+    let secret = match std::fs::read_to_string(path) {
+        Ok(secret) => secret.trim().to_owned(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => bail!(
+            "no signing secret is configured: set ACCORD_JWT_SECRET (or --jwt-secret) to the \
+             HS256 secret of the server the token is for. A development server (`accord serve` \
+             without a key, outside production) keeps its generated secret in {}; run \
+             `accord token` where that file is, or name it with --dev-secret-file \
+             (ACCORD_DEV_SECRET_FILE)",
+            path.display()
+        ),
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("reading the development secret {}", path.display()));
+        }
+    };
+    if secret.len() < MIN_HS256_SECRET_BYTES {
+        bail!(
+            "the development secret in {} is shorter than {MIN_HS256_SECRET_BYTES} bytes; \
+             set ACCORD_JWT_SECRET (or --jwt-secret) to the server's secret",
+            path.display()
+        );
+    }
+    Ok(secret)
 }
 
 /// Reads the development secret, creating a random one (owner-only file)

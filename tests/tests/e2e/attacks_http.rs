@@ -1,18 +1,23 @@
 //! Attacks on what surrounds GraphQL: multipart requests that are not
-//! uploads or whose small parts are large, secrets in the request log, and
-//! responses without security headers. Each is refused with the right
-//! status and code, and writes nothing.
+//! uploads or whose small parts are large, secrets in the request log,
+//! responses without security headers, and commands that create or make up
+//! what they should only read. Each is refused with the right status and
+//! code, and writes nothing.
 
 use std::cell::RefCell;
 use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
+use accord_api::config::Settings;
 use accord_api::headers::{API_CSP, GRAPHIQL_CSP};
+use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::{Value, json};
 
 use crate::files::{BOUNDARY, PDF, UPLOAD, multipart, one_file, post_multipart, stored_files};
-use crate::helpers::{Backend, TestApp, error_code, spawn_app, str_at};
+use crate::helpers::{Backend, POSTGRES_ENV, SECRET, TestApp, error_code, spawn_app, str_at};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -616,4 +621,170 @@ async fn headers(backend: Backend) {
         .unwrap();
     assert_eq!(refused.status(), 403);
     check("a refused upload", &refused, API_CSP);
+}
+
+on_both_backends!(
+    audit_verify =>
+        audit_verify_creates_no_database_and_reads_only_an_accord_one_sqlite,
+        audit_verify_creates_no_database_and_reads_only_an_accord_one_postgres
+);
+
+/// A fresh empty directory under the temporary directory.
+fn fresh_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("accord-cli-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir(&dir).unwrap();
+    dir
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// Runs `accord <args>` in this process; the error's whole message.
+async fn accord(args: &[&str]) -> Result<ExitCode, String> {
+    accord_api::cli::execute(std::iter::once("accord").chain(args.iter().copied()))
+        .await
+        .map_err(|error| format!("{error:#}"))
+}
+
+async fn audit_verify(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    // A database of the server: intact.
+    assert_eq!(
+        accord(&["audit", "verify", "--database-url", &app.db_url]).await,
+        Ok(ExitCode::SUCCESS)
+    );
+    match backend {
+        Backend::Sqlite => {
+            // Where there is no database (the default URL asks SQLite to
+            // create one): an error, and nothing created.
+            let dir = fresh_dir();
+            let url = format!("sqlite://{}?mode=rwc", dir.join("accord.db").display());
+            let refused = accord(&["audit", "verify", "--database-url", &url])
+                .await
+                .expect_err("verify reported a missing database intact");
+            assert!(refused.contains("no database"), "{refused}");
+            assert!(refused.contains("--database-url"), "{refused}");
+            assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+            // An empty file is no Accord database: an error, and no schema
+            // written into it.
+            let empty = dir.join("empty.db");
+            std::fs::write(&empty, b"").unwrap();
+            let url = format!("sqlite://{}", empty.display());
+            let refused = accord(&["audit", "verify", "--database-url", &url])
+                .await
+                .expect_err("verify reported an empty file intact");
+            assert!(refused.contains("Accord database"), "{refused}");
+            let db = Database::connect(format!("sqlite://{}?mode=ro", empty.display()))
+                .await
+                .unwrap();
+            let tables = db
+                .query_all_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    "SELECT name FROM sqlite_master",
+                ))
+                .await
+                .unwrap();
+            assert!(tables.is_empty(), "verify wrote {} tables", tables.len());
+            db.close().await.ok();
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        Backend::Postgres => {
+            let admin_url = std::env::var(POSTGRES_ENV).unwrap();
+            let name = format!("accord_absent_{}", uuid::Uuid::new_v4().simple());
+            let (head, _) = admin_url.rsplit_once('/').unwrap();
+            let url = format!("{head}/{name}");
+            assert!(
+                accord(&["audit", "verify", "--database-url", &url])
+                    .await
+                    .is_err()
+            );
+            let admin = Database::connect(admin_url.as_str()).await.unwrap();
+            let found = admin
+                .query_one_raw(Statement::from_string(
+                    admin.get_database_backend(),
+                    format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+                ))
+                .await
+                .unwrap();
+            assert!(found.is_none(), "verify created database {name}");
+            admin.close().await.ok();
+        }
+    }
+}
+
+#[tokio::test]
+async fn token_makes_up_no_secret() {
+    for variable in [
+        "ACCORD_JWT_SECRET",
+        "ACCORD_JWT_PUBLIC_KEY",
+        "ACCORD_PRODUCTION",
+    ] {
+        if std::env::var_os(variable).is_some() {
+            println!("skipped: {variable} is set");
+            return;
+        }
+    }
+    let dir = fresh_dir();
+    let secret_file = dir.join(".accord-dev-secret");
+    let secret_path = secret_file.to_str().unwrap();
+    let person = [
+        "--sub",
+        "kaz-2",
+        "--name",
+        "A. Delegate",
+        "--org",
+        "KAZ",
+        "--role",
+        "delegate",
+    ];
+    let token = |extra: &[&str]| {
+        let args: Vec<String> = ["token", "--dev-secret-file", secret_path]
+            .iter()
+            .chain(&person)
+            .chain(extra)
+            .map(|arg| (*arg).to_owned())
+            .collect();
+        async move {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            accord(&args).await
+        }
+    };
+    // No secret configured and none kept by a server: an error naming what
+    // to set, and no secret written.
+    let refused = token(&[])
+        .await
+        .expect_err("a token signed by a made-up secret");
+    assert!(refused.contains("ACCORD_JWT_SECRET"), "{refused}");
+    assert!(refused.contains("--dev-secret-file"), "{refused}");
+    assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+    // A secret too short to be the server's is not replaced.
+    std::fs::write(&secret_file, "short").unwrap();
+    assert!(token(&[]).await.is_err());
+    assert_eq!(std::fs::read_to_string(&secret_file).unwrap(), "short");
+    std::fs::remove_file(&secret_file).unwrap();
+    // A development server keeps its secret there (as `serve --demo` does),
+    // and `accord token` signs with it, changing nothing.
+    let mut settings = Settings::for_tests("sqlite::memory:", SECRET);
+    settings.jwt_secret = None;
+    settings.dev_secret_file = secret_file.clone();
+    let server_secret = settings.auth_config().unwrap().hs256_secret.unwrap();
+    assert_eq!(token(&[]).await, Ok(ExitCode::SUCCESS));
+    assert_eq!(
+        std::fs::read_to_string(&secret_file).unwrap().trim(),
+        server_secret
+    );
+    // A configured secret needs no file.
+    std::fs::remove_file(&secret_file).unwrap();
+    assert_eq!(
+        token(&["--jwt-secret", SECRET]).await,
+        Ok(ExitCode::SUCCESS)
+    );
+    assert!(entries(&dir).is_empty(), "{:?}", entries(&dir));
+    let _ = std::fs::remove_dir_all(&dir);
 }
