@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::Context as _;
+use accord_workflow::{Store, StoreConfig};
+use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 
 use crate::auth::{TokenRequest, mint_hs256};
@@ -28,7 +29,9 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Print a development token signed with the configured HS256 secret.
+    /// Print a development token signed with the configured HS256 secret
+    /// (ACCORD_JWT_SECRET, or the secret a development server keeps in
+    /// --dev-secret-file; none is made up).
     Token {
         #[command(flatten)]
         settings: Settings,
@@ -66,6 +69,7 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
     /// Check the hash chain; exit 0 when intact, 1 naming the first bad entry.
+    /// Reads an existing database: creates none and migrates nothing.
     Verify {
         #[command(flatten)]
         settings: Settings,
@@ -82,6 +86,16 @@ pub async fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs the command line `args` (the program's name first), as the
+/// binary does; an error instead of a message and exit code 1. For tests.
+pub async fn execute<I, T>(args: I) -> anyhow::Result<ExitCode>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    dispatch(Cli::try_parse_from(args)?).await
 }
 
 async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -105,14 +119,22 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Migrate { settings } => {
             server::connect(&settings).await?;
-            println!("migrations applied to {}", redact(&settings.database_url));
+            println!(
+                "migrations applied to {}",
+                crate::config::database_url_for_display(&settings.database_url)
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
             command: AuditCommand::Verify { settings },
         } => {
-            let store = server::connect(&settings).await?;
-            match accord_workflow::audit::verify(store.db()).await? {
+            let store = open_existing(&settings).await?;
+            let verdict = accord_workflow::audit::verify(store.db())
+                .await
+                .context(
+                    "reading the audit log (is this an Accord database? `accord migrate` creates the schema)",
+                )?;
+            match verdict {
                 accord_workflow::audit::Verdict::Intact { entries } => {
                     println!("audit log intact: {entries} entries verified");
                     Ok(ExitCode::SUCCESS)
@@ -134,7 +156,7 @@ fn mint(
     roles: Vec<String>,
     ttl_hours: i64,
 ) -> anyhow::Result<String> {
-    let auth = settings.auth_config()?;
+    let auth = settings.auth_config_for_tokens()?;
     let secret = auth
         .hs256_secret
         .context("tokens can only be minted with an HS256 secret; an external identity provider issues them otherwise")?;
@@ -159,6 +181,45 @@ fn mint(
             ttl: chrono::Duration::hours(ttl_hours),
         },
     )?)
+}
+
+/// Opens the configured database for a command that only reads it: a
+/// SQLite file that does not exist is an error (it is not created), and no
+/// migration runs.
+async fn open_existing(settings: &Settings) -> anyhow::Result<Store> {
+    if let Some(path) = sqlite_file(&settings.database_url)
+        && !path.exists()
+    {
+        bail!(
+            "there is no database at {}: this command reads an existing database and creates \
+             none; name the server's database with --database-url (ACCORD_DATABASE_URL)",
+            path.display()
+        );
+    }
+    let mut config = StoreConfig::new(settings.database_url.clone());
+    config.max_connections = 2;
+    config.create_if_missing = false;
+    Store::connect(&config).await.with_context(|| {
+        format!(
+            "opening the database {}",
+            crate::config::database_url_for_display(&settings.database_url)
+        )
+    })
+}
+
+/// The file of a SQLite URL (`sqlite://path?…`, `sqlite:path`), as sqlx
+/// reads it; `None` for another database or an in-memory one.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    Some(std::path::PathBuf::from(
+        crate::redact::percent_decode(path, false).into_owned(),
+    ))
 }
 
 /// The people whose tokens `serve --demo` prints.
@@ -216,12 +277,4 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         jobs.stop().await;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A database URL without its password, for printing.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
-        _ => url.to_owned(),
-    }
 }

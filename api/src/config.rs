@@ -8,8 +8,10 @@ use anyhow::{Context, bail};
 
 use crate::auth::{AuthConfig, MIN_HS256_SECRET_BYTES};
 
-/// Everything `accord serve` (and the other commands) can be told.
-#[derive(Debug, Clone, clap::Args)]
+/// Everything `accord serve` (and the other commands) can be told. Its
+/// `Debug` form shows no secret (the JWT secret and a database password are
+/// redacted), so that it may be logged.
+#[derive(Clone, clap::Args)]
 pub struct Settings {
     /// Address to listen on.
     #[arg(long, env = "ACCORD_LISTEN", default_value = "127.0.0.1:8000")]
@@ -69,8 +71,8 @@ pub struct Settings {
     /// Largest number of pooled database connections.
     #[arg(long, env = "ACCORD_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
-    /// Largest uploaded file, in bytes (a multipart request may be this
-    /// much plus 1 MiB for its other parts).
+    /// Largest uploaded file, in bytes (a multipart request's `operations`
+    /// and `map` parts are each held to `--max-body-bytes`).
     #[arg(long, env = "ACCORD_MAX_UPLOAD_BYTES", default_value_t = accord_workflow::blobs::DEFAULT_MAX_BYTES)]
     pub max_upload_bytes: usize,
     /// Directory of the content-addressed file store (created if missing).
@@ -89,6 +91,48 @@ pub struct Settings {
     /// (see `accord_workflow::reminders`).
     #[arg(long, env = "ACCORD_REMINDER_SERIES", default_value = "SOC", value_parser = NoteSeries::parse)]
     pub reminder_series: NoteSeries,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("listen", &self.listen)
+            .field(
+                "database_url",
+                &database_url_for_display(&self.database_url),
+            )
+            .field(
+                "jwt_secret",
+                &self.jwt_secret.as_ref().map(|_| crate::redact::REDACTED),
+            )
+            .field("jwt_public_key", &self.jwt_public_key)
+            .field("jwt_issuer", &self.jwt_issuer)
+            .field("jwt_audience", &self.jwt_audience)
+            .field("jwt_leeway_secs", &self.jwt_leeway_secs)
+            .field("dev_secret_file", &self.dev_secret_file)
+            .field("production", &self.production)
+            .field("max_depth", &self.max_depth)
+            .field("max_complexity", &self.max_complexity)
+            .field("max_aliases", &self.max_aliases)
+            .field("max_directives", &self.max_directives)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("db_max_connections", &self.db_max_connections)
+            .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("files_dir", &self.files_dir)
+            .field("job_interval_secs", &self.job_interval_secs)
+            .field("instance_id", &self.instance_id)
+            .field("reminder_series", &self.reminder_series)
+            .finish()
+    }
+}
+
+/// A database URL without its password (what is between `://` and the last
+/// `@`, user included), for printing and logging.
+pub fn database_url_for_display(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
+        _ => url.to_owned(),
+    }
 }
 
 impl Settings {
@@ -122,9 +166,23 @@ impl Settings {
         }
     }
 
-    /// The identity settings, reading the key file or the development
-    /// secret as needed.
+    /// The identity settings of a server, reading the key file or the
+    /// development secret as needed. Outside production and without a key,
+    /// the development secret is read from `dev_secret_file`, or generated
+    /// there the first time: the server and `accord token` then share it.
     pub fn auth_config(&self) -> anyhow::Result<AuthConfig> {
+        self.auth_config_with(DevSecret::ReadOrCreate)
+    }
+
+    /// The identity settings of a command that signs tokens for a server
+    /// (`accord token`): like [`Settings::auth_config`], but a development
+    /// secret is only read, never made up. A secret no server knows would
+    /// sign tokens that every server refuses.
+    pub fn auth_config_for_tokens(&self) -> anyhow::Result<AuthConfig> {
+        self.auth_config_with(DevSecret::ReadOnly)
+    }
+
+    fn auth_config_with(&self, dev: DevSecret) -> anyhow::Result<AuthConfig> {
         let public_key_pem = match &self.jwt_public_key {
             Some(path) => Some(
                 std::fs::read(path)
@@ -138,7 +196,10 @@ impl Settings {
             (None, None) if self.production => {
                 bail!("production mode needs ACCORD_JWT_SECRET or ACCORD_JWT_PUBLIC_KEY")
             }
-            (None, None) => Some(dev_secret(&self.dev_secret_file)?),
+            (None, None) => Some(match dev {
+                DevSecret::ReadOrCreate => dev_secret(&self.dev_secret_file)?,
+                DevSecret::ReadOnly => existing_dev_secret(&self.dev_secret_file)?,
+            }),
         };
         Ok(AuthConfig {
             hs256_secret,
@@ -149,6 +210,43 @@ impl Settings {
             max_lifetime_secs: self.jwt_max_lifetime_secs,
         })
     }
+}
+
+/// What to do without a configured key, outside production.
+#[derive(Debug, Clone, Copy)]
+enum DevSecret {
+    /// Read the development secret, or generate it (a server).
+    ReadOrCreate,
+    /// Read the development secret a server generated, or fail.
+    ReadOnly,
+}
+
+/// The development secret a server generated in `path`; an error saying
+/// what to configure when there is none.
+fn existing_dev_secret(path: &Path) -> anyhow::Result<String> {
+    let secret = match std::fs::read_to_string(path) {
+        Ok(secret) => secret.trim().to_owned(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => bail!(
+            "no signing secret is configured: set ACCORD_JWT_SECRET (or --jwt-secret) to the \
+             HS256 secret of the server the token is for. A development server (`accord serve` \
+             without a key, outside production) keeps its generated secret in {}; run \
+             `accord token` where that file is, or name it with --dev-secret-file \
+             (ACCORD_DEV_SECRET_FILE)",
+            path.display()
+        ),
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("reading the development secret {}", path.display()));
+        }
+    };
+    if secret.len() < MIN_HS256_SECRET_BYTES {
+        bail!(
+            "the development secret in {} is shorter than {MIN_HS256_SECRET_BYTES} bytes; \
+             set ACCORD_JWT_SECRET (or --jwt-secret) to the server's secret",
+            path.display()
+        );
+    }
+    Ok(secret)
 }
 
 /// Reads the development secret, creating a random one (owner-only file)
@@ -184,4 +282,23 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     std::fs::write(path, content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_debug_form_shows_no_secret() {
+        let mut settings = Settings::for_tests(
+            "postgres://accord:db-password@db.example/accord",
+            "a-jwt-secret-of-at-least-32-bytes-0123456789",
+        );
+        settings.production = true;
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("db-password"), "{shown}");
+        assert!(!shown.contains("a-jwt-secret"), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+        assert!(shown.contains("db.example/accord"), "{shown}");
+    }
 }

@@ -45,11 +45,13 @@ pub fn coded(code: Code, message: impl Into<String>) -> async_graphql::Error {
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code.as_str()))
 }
 
-/// Logs an internal failure under a fresh correlation id and returns the
-/// opaque error the client sees.
+/// Logs an internal failure under a fresh correlation id (credentials in
+/// its text redacted, see [`crate::redact::text`]) and returns the opaque
+/// error the client sees.
 pub fn internal(detail: &dyn std::fmt::Display) -> async_graphql::Error {
     let id = uuid::Uuid::new_v4();
-    tracing::error!(correlation_id = %id, error = %detail, "internal error");
+    let detail = detail.to_string();
+    tracing::error!(correlation_id = %id, error = %crate::redact::text(&detail), "internal error");
     async_graphql::Error::new(format!("internal error; correlation id {id}")).extend_with(
         |_, ext| {
             ext.set("code", Code::Internal.as_str());

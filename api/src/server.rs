@@ -19,13 +19,14 @@ use accord_domain::{OrgCode, Role};
 use accord_migration::{Migrator, MigratorTrait};
 use accord_workflow::blobs::{self, BlobStore};
 use accord_workflow::jobs::{self, Scheduler};
+use accord_workflow::permissions::{self, Refusal};
 use accord_workflow::reminders;
-use accord_workflow::{Actor, Engine, Reader, Store, StoreConfig, WorkflowError};
+use accord_workflow::{Action, Actor, Engine, Reader, Store, StoreConfig, WorkflowError};
 use anyhow::Context as _;
-use async_graphql::http::{GraphiQLSource, MultipartOptions};
+use async_graphql::http::GraphiQLSource;
 use poem::http::{HeaderMap, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
-use poem::middleware::{CatchPanic, Tracing};
+use poem::middleware::CatchPanic;
 use poem::web::{Path, Query};
 use poem::{Body, EndpointExt, FromRequest, IntoResponse, Request, Response, Route, get, handler};
 use serde::Deserialize;
@@ -122,7 +123,8 @@ pub fn scheduler(settings: &Settings, store: &Store) -> Option<Scheduler> {
     Some(scheduler)
 }
 
-/// The routes.
+/// The routes, with the request log (secrets redacted) and the security
+/// headers around them.
 pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
@@ -131,8 +133,9 @@ pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .data(state)
-        .with(Tracing)
         .with(CatchPanic::new())
+        .around(crate::request_log::log)
+        .around(crate::headers::security_headers)
 }
 
 /// A server running in the background (tests, benchmarks).
@@ -207,6 +210,14 @@ async fn readyz(state: poem::web::Data<&Arc<AppState>>) -> Response {
     }
 }
 
+/// The GraphiQL page (its policy is [`crate::headers::GRAPHIQL_CSP`]).
+pub(crate) fn graphiql_page() -> String {
+    GraphiQLSource::build()
+        .endpoint("/graphql")
+        .title("Accord GraphiQL")
+        .finish()
+}
+
 /// The parameters of a GraphQL GET request.
 #[derive(Debug, Deserialize)]
 struct GetParams {
@@ -233,13 +244,12 @@ async fn graphql_get(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> R
     };
     let Some(query) = params.query else {
         if state.graphiql && accepts_html(req.headers()) {
-            return poem::web::Html(
-                GraphiQLSource::build()
-                    .endpoint("/graphql")
-                    .title("Accord GraphiQL")
-                    .finish(),
-            )
-            .into_response();
+            return poem::web::Html(graphiql_page())
+                .with_header(
+                    header::CONTENT_SECURITY_POLICY,
+                    crate::headers::GRAPHIQL_CSP,
+                )
+                .into_response();
         }
         return error(
             media,
@@ -343,33 +353,63 @@ async fn graphql_post(
             );
         }
     };
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        return error(
-            media,
-            StatusCode::BAD_REQUEST,
-            Code::BadUserInput,
-            "batched requests are not supported",
-        );
-    }
-    let malformed = || {
-        error(
-            media,
-            StatusCode::BAD_REQUEST,
-            Code::BadUserInput,
-            "the body must be a JSON object with a query string",
-        )
-    };
-    // A missing or non-string `query` is refused here rather than executed
-    // as an empty document (async-graphql would default it to "").
-    let body = match serde_json::from_slice::<Value>(&bytes) {
-        Ok(body @ Value::Object(_)) if body.get("query").is_some_and(Value::is_string) => body,
-        _ => return malformed(),
-    };
-    let request: async_graphql::Request = match serde_json::from_value(body) {
+    let request = match parse_request(&bytes, "the body") {
         Ok(request) => request,
-        Err(_) => return malformed(),
+        Err(refused) => return refused.respond(media),
     };
     execute(req.headers(), media, &state, request).await
+}
+
+/// A GraphQL request from a JSON body (an `application/json` request, or
+/// a multipart request's `operations` part, `what` in the message): one
+/// object with a `query` string. Batches are refused, and so is a missing
+/// or non-string `query` (async-graphql would default it to "" and run an
+/// empty document).
+pub(crate) fn parse_request(bytes: &[u8], what: &str) -> Result<async_graphql::Request, Refused> {
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(Refused::bad_request("batched requests are not supported"));
+    }
+    let malformed =
+        || Refused::bad_request(format!("{what} must be a JSON object with a query string"));
+    let body = match serde_json::from_slice::<Value>(bytes) {
+        Ok(body @ Value::Object(_)) if body.get("query").is_some_and(Value::is_string) => body,
+        _ => return Err(malformed()),
+    };
+    serde_json::from_value(body).map_err(|_| malformed())
+}
+
+/// A request refused before it reached GraphQL: the HTTP status, the
+/// error code and the message of the answer.
+#[derive(Debug)]
+pub(crate) struct Refused {
+    status: StatusCode,
+    code: Code,
+    message: String,
+}
+
+impl Refused {
+    /// 400, `BAD_USER_INPUT`: the request is malformed.
+    pub(crate) fn bad_request(message: impl Into<String>) -> Refused {
+        Refused {
+            status: StatusCode::BAD_REQUEST,
+            code: Code::BadUserInput,
+            message: message.into(),
+        }
+    }
+
+    /// 413, `BAD_USER_INPUT`: the body or a part of it is over its limit.
+    pub(crate) fn too_large(message: impl Into<String>) -> Refused {
+        Refused {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            code: Code::BadUserInput,
+            message: message.into(),
+        }
+    }
+
+    /// The answer, in the client's media type.
+    pub(crate) fn respond(self, media: MediaType) -> Response {
+        error(media, self.status, self.code, &self.message)
+    }
 }
 
 /// The headers of which a multipart request must carry one. A browser
@@ -381,14 +421,14 @@ async fn graphql_post(
 /// should a cookie or a proxy ever supply the credentials.
 pub const UPLOAD_HEADERS: [&str; 2] = ["x-accord-upload", "apollo-require-preflight"];
 
-/// Room for a multipart request's `operations` and `map` parts and its
-/// boundaries, on top of the largest file.
-const MULTIPART_OVERHEAD_BYTES: usize = 1024 * 1024;
-
-/// A GraphQL multipart request (graphql-multipart-request-spec): the
-/// upload header, then the token, then the body (at most the largest
-/// upload plus [`MULTIPART_OVERHEAD_BYTES`]), one file part at most, no
-/// batches. A body or a file over the limit is 413.
+/// A GraphQL multipart request: an upload (`uploadFile`) and nothing
+/// else. Checked in this order, each before more of the request is read:
+/// the upload header (400), the token (401), whether the person may upload
+/// at all (the permission rule of `Action::UploadFile`, 403, before a byte
+/// of the body is read); then [`crate::multipart::read_upload`] reads the
+/// `operations` and `map` parts within the JSON body limit (413), refuses
+/// an operation other than an upload mutation (400) and more than one file
+/// (400), and reads the file within the upload limit (413).
 async fn graphql_multipart(
     headers: &HeaderMap,
     content_type: &str,
@@ -411,80 +451,28 @@ async fn graphql_multipart(
         Ok(actor) => actor,
         Err(denied) => return refusal(media, denied),
     };
-    let too_large = || {
-        error(
-            media,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            Code::BadUserInput,
-            &format!("the file is larger than {} bytes", state.max_upload_bytes),
-        )
-    };
-    let limit = state
-        .max_upload_bytes
-        .saturating_add(MULTIPART_OVERHEAD_BYTES);
-    let bytes = match body.into_bytes_limit(limit).await {
-        Ok(bytes) => bytes,
-        Err(poem::error::ReadBodyError::PayloadTooLarge) => return too_large(),
-        Err(_) => {
+    match permissions::decide(&actor, Action::UploadFile, None) {
+        Ok(()) => {}
+        Err(Refusal::Forbidden(reason)) => {
+            return error(media, StatusCode::FORBIDDEN, Code::Forbidden, &reason);
+        }
+        Err(Refusal::NotFound | Refusal::InvalidTransition(_)) => {
             return error(
                 media,
-                StatusCode::BAD_REQUEST,
-                Code::BadUserInput,
-                "the request body could not be read",
+                StatusCode::FORBIDDEN,
+                Code::Forbidden,
+                "this person may not upload files",
             );
         }
-    };
-    let options = MultipartOptions::default()
-        .max_file_size(state.max_upload_bytes)
-        .max_num_files(1);
-    let batch = match async_graphql::http::receive_batch_body(
-        Some(content_type),
-        &bytes[..],
-        options,
-    )
-    .await
-    {
-        Ok(batch) => batch,
-        Err(async_graphql::ParseRequestError::PayloadTooLarge) => return too_large(),
-        Err(parse) => {
-            return error(
-                media,
-                StatusCode::BAD_REQUEST,
-                Code::BadUserInput,
-                &format!("malformed multipart request: {parse}"),
-            );
-        }
-    };
-    let request = match batch {
-        async_graphql::BatchRequest::Single(request) => request,
-        async_graphql::BatchRequest::Batch(_) => {
-            return error(
-                media,
-                StatusCode::BAD_REQUEST,
-                Code::BadUserInput,
-                "batched requests are not supported",
-            );
-        }
-    };
-    if request.query.trim().is_empty() {
-        return error(
-            media,
-            StatusCode::BAD_REQUEST,
-            Code::BadUserInput,
-            "the operations part must be a JSON object with a query string",
-        );
     }
-    // `max_num_files` only bounds the whole stream's size; the count is
-    // checked here.
-    if request.uploads.len() > 1 {
-        return error(
-            media,
-            StatusCode::BAD_REQUEST,
-            Code::BadUserInput,
-            "send one file per request",
-        );
+    let limits = crate::multipart::Limits {
+        max_body_bytes: state.max_body_bytes,
+        max_upload_bytes: state.max_upload_bytes,
+    };
+    match crate::multipart::read_upload(content_type, body, limits).await {
+        Ok(request) => execute_as(actor, media, state, request).await,
+        Err(refused) => refused.respond(media),
     }
-    execute_as(actor, media, state, request).await
 }
 
 /// The response to a request whose token was refused.

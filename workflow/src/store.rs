@@ -36,15 +36,21 @@ pub struct StoreConfig {
     pub max_connections: u32,
     /// How long a SQLite writer waits for another process's lock.
     pub busy_timeout: Duration,
+    /// Whether a SQLite database file that does not exist is created
+    /// (whatever the URL's `mode` says); commands that only read an
+    /// existing database turn it off.
+    pub create_if_missing: bool,
 }
 
 impl StoreConfig {
-    /// Defaults for `url`: 16 connections, 10 s busy timeout.
+    /// Defaults for `url`: 16 connections, 10 s busy timeout, a missing
+    /// SQLite file created.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
             max_connections: 16,
             busy_timeout: Duration::from_secs(10),
+            create_if_missing: true,
         }
     }
 }
@@ -100,9 +106,10 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .sqlx_logging(false);
         let busy = config.busy_timeout;
+        let create = config.create_if_missing;
         options.map_sqlx_sqlite_opts(move |sqlite| {
             sqlite
-                .create_if_missing(true)
+                .create_if_missing(create)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)

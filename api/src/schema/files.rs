@@ -3,11 +3,24 @@
 //! `accord_workflow::blobs`; they are read back at `GET /files/<sha256>`.
 
 use accord_workflow::blobs::{self, BlobStore, NewUpload};
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Context, ID, Object, Result, Upload};
 use chrono::{DateTime, Utc};
 
 use super::types::reader;
 use crate::error::{Code, GqlResult, coded, internal};
+
+/// The mutations that take an `Upload`: the only root fields a multipart
+/// request may run. Each performs `Action::UploadFile` (see
+/// [`super::MUTATIONS`]); a test checks both against the schema.
+pub const UPLOAD_MUTATIONS: &[&str] = &["uploadFile"];
+
+/// Whether the operation of a request (`operation` being its
+/// `operationName`) is a mutation whose root fields, fragments followed,
+/// are all [`UPLOAD_MUTATIONS`].
+pub fn is_upload_operation(document: &ExecutableDocument, operation: Option<&str>) -> bool {
+    super::limits::is_mutation_of_only(document, operation, UPLOAD_MUTATIONS)
+}
 
 /// The mutations on stored files.
 #[derive(Debug, Default)]
@@ -89,5 +102,58 @@ impl StoredFile {
     /// `/files/<sha256>`.
     async fn download_path(&self) -> String {
         format!("/files/{}", self.0.sha256)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use accord_workflow::Action;
+    use serde_json::Value;
+
+    use super::UPLOAD_MUTATIONS;
+    use crate::schema::{Limits, MUTATIONS, build};
+
+    /// The type name under `NON_NULL` and `LIST` wrappers.
+    fn named(ty: &Value) -> String {
+        match ty["name"].as_str() {
+            Some(name) => name.to_owned(),
+            None => named(&ty["ofType"]),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_upload_mutations_are_the_mutations_taking_an_upload() {
+        let response = build(&Limits::default())
+            .execute(
+                "{ __schema { mutationType { fields { name args { type { name ofType { name ofType { name ofType { name } } } } } } } } }",
+            )
+            .await;
+        assert!(response.errors.is_empty(), "{:?}", response.errors);
+        let data = response.data.into_json().unwrap();
+        let mut taking: Vec<String> = data["__schema"]["mutationType"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|field| {
+                field["args"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|arg| named(&arg["type"]) == "Upload")
+            })
+            .map(|field| field["name"].as_str().unwrap().to_owned())
+            .collect();
+        taking.sort();
+        let mut listed: Vec<String> = UPLOAD_MUTATIONS.iter().map(|m| (*m).to_owned()).collect();
+        listed.sort();
+        assert_eq!(taking, listed);
+        // The server checks `Action::UploadFile` before reading a multipart
+        // body: every upload mutation must perform that action.
+        for name in UPLOAD_MUTATIONS {
+            assert!(
+                MUTATIONS.contains(&(*name, Action::UploadFile)),
+                "{name} does not perform Action::UploadFile"
+            );
+        }
     }
 }

@@ -53,23 +53,47 @@ pub fn is_mutation(document: &ExecutableDocument, operation: Option<&str>) -> bo
 /// field. Fragments are followed by what they select, so naming a fragment
 /// `__schema` changes nothing.
 pub fn is_introspection_only(document: &ExecutableDocument, operation: Option<&str>) -> bool {
+    chosen_root_fields(document, operation).is_some_and(|(_, names)| {
+        !names.is_empty()
+            && names
+                .iter()
+                .all(|n| matches!(n.as_str(), "__schema" | "__type" | "__typename"))
+    })
+}
+
+/// Whether the chosen operation is a mutation whose root fields, followed
+/// through fragments, are all among `fields` (and there is at least one).
+pub fn is_mutation_of_only(
+    document: &ExecutableDocument,
+    operation: Option<&str>,
+    fields: &[&str],
+) -> bool {
+    chosen_root_fields(document, operation).is_some_and(|(ty, names)| {
+        ty == OperationType::Mutation
+            && !names.is_empty()
+            && names.iter().all(|n| fields.contains(&n.as_str()))
+    })
+}
+
+/// The type and root field names of the operation a request with
+/// `operation` as its name runs, or `None` when it runs none (no such
+/// operation, several without a name) or spreads an unknown fragment.
+fn chosen_root_fields(
+    document: &ExecutableDocument,
+    operation: Option<&str>,
+) -> Option<(OperationType, Vec<String>)> {
     let chosen = document
         .operations
         .iter()
         .filter(|(name, _)| operation.is_none() || name.map(|n| n.as_str()) == operation)
         .collect::<Vec<_>>();
     let [(_, op)] = chosen.as_slice() else {
-        return false;
+        return None;
     };
     let mut names = Vec::new();
     let mut seen = HashSet::new();
-    if !root_fields(document, &op.node.selection_set.node, &mut names, &mut seen) {
-        return false;
-    }
-    !names.is_empty()
-        && names
-            .iter()
-            .all(|n| matches!(n.as_str(), "__schema" | "__type" | "__typename"))
+    root_fields(document, &op.node.selection_set.node, &mut names, &mut seen)
+        .then_some((op.node.ty, names))
 }
 
 /// Collects the root field names of `set`, following fragments once each.
@@ -107,7 +131,7 @@ fn root_fields(
 
 #[cfg(test)]
 mod tests {
-    use super::{alias_count, is_introspection_only as on_document};
+    use super::{alias_count, is_introspection_only as on_document, is_mutation_of_only};
 
     fn is_introspection_only(query: &str, operation: Option<&str>) -> bool {
         let document = async_graphql::parser::parse_query(query).unwrap();
@@ -149,5 +173,35 @@ mod tests {
         assert!(is_introspection_only(query, Some("A")));
         assert!(!is_introspection_only(query, Some("B")));
         assert!(!is_introspection_only(query, None));
+    }
+
+    #[test]
+    fn an_upload_operation_is_a_mutation_of_upload_fields_only() {
+        let only = |query: &str, operation: Option<&str>| {
+            let document = async_graphql::parser::parse_query(query).unwrap();
+            is_mutation_of_only(&document, operation, &["uploadFile"])
+        };
+        let upload = "mutation ($f: Upload!) { uploadFile(file: $f) { id } }";
+        assert!(only(upload, None));
+        assert!(only(
+            "mutation M($f: Upload!) { ...U } fragment U on Mutation { a: uploadFile(file: $f) { id } }",
+            Some("M")
+        ));
+        assert!(!only("{ viewer { id } }", None));
+        assert!(!only("query { uploadFile }", None));
+        assert!(!only(
+            "mutation ($f: Upload!) { uploadFile(file: $f) { id } createPlan { id } }",
+            None
+        ));
+        assert!(!only(
+            "mutation ($f: Upload!) { ...U } fragment U on Mutation { createPlan { id } }",
+            None
+        ));
+        let two =
+            "mutation A($f: Upload!) { uploadFile(file: $f) { id } } query B { viewer { id } }";
+        assert!(only(two, Some("A")));
+        assert!(!only(two, Some("B")));
+        assert!(!only(two, None));
+        assert!(!only("mutation { ...Missing }", None));
     }
 }

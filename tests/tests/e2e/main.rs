@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod attacks;
+mod attacks_http;
 mod attacks_input;
 mod audit;
 mod calendar;
