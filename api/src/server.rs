@@ -16,7 +16,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use accord_domain::{OrgCode, Role};
-use accord_migration::{Migrator, MigratorTrait};
 use accord_workflow::blobs::{self, BlobStore};
 use accord_workflow::jobs::{self, Scheduler};
 use accord_workflow::permissions::{self, Refusal};
@@ -94,7 +93,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Store> {
     let store = Store::connect(&config)
         .await
         .context("connecting to the database")?;
-    Migrator::up(store.db(), None)
+    accord_migration::migrate(store.db())
         .await
         .context("migrating the database")?;
     Ok(store)

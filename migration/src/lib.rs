@@ -1,10 +1,14 @@
 //! Accord's database schema and reference data.
 //!
 //! One file per migration; a migration is never edited once it has been
-//! applied anywhere. Start-up calls [`Migrator::up`] explicitly, so a fresh
+//! applied anywhere. Start-up calls [`migrate`] explicitly, so a fresh
 //! database is usable as soon as the server answers.
 
 pub use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{
+    DatabaseBackend, DatabaseConnection, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait,
+};
 
 mod m20261123_000001_schema;
 mod m20261123_000002_reference_data;
@@ -16,6 +20,33 @@ mod m20261123_000007_files;
 mod m20261123_000008_draft_counts;
 mod m20261123_000009_submission_uploads;
 mod m20261129_000010_reminders_and_feeds;
+
+/// The key of the PostgreSQL advisory lock that migrations hold ("ACCORD"
+/// in ASCII): whoever else migrates the same database waits for it.
+pub const MIGRATION_LOCK: i64 = 0x41_43_43_4F_52_44;
+
+/// Brings the database up to date, safely when several instances start at
+/// once: every pending migration runs in one transaction, which on
+/// PostgreSQL first takes the advisory lock [`MIGRATION_LOCK`] (a second
+/// instance waits, then finds nothing pending) and on SQLite is an
+/// `IMMEDIATE` one (the file's write lock). A failed migration leaves the
+/// schema as it was.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let tx = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: (backend == DatabaseBackend::Sqlite)
+                .then_some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        })
+        .await?;
+    if backend == DatabaseBackend::Postgres {
+        tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await?;
+    }
+    Migrator::up(&tx, None).await?;
+    tx.commit().await
+}
 
 /// The ordered list of Accord's migrations.
 #[derive(Debug)]

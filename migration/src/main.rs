@@ -1,6 +1,5 @@
 //! Applies Accord's migrations to the database named by `ACCORD_DATABASE_URL`.
 
-use accord_migration::{Migrator, MigratorTrait};
 use sea_orm_migration::sea_orm::Database;
 
 #[tokio::main(flavor = "current_thread")]
@@ -11,7 +10,7 @@ async fn main() -> std::process::ExitCode {
     };
     let result = async {
         let db = Database::connect(&url).await?;
-        Migrator::up(&db, None).await
+        accord_migration::migrate(&db).await
     }
     .await;
     match result {

@@ -11,7 +11,10 @@
 //! that does not hold.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -129,7 +132,20 @@ pub enum Verdict {
 }
 
 /// Walks the whole audit log in order, in pages, and checks every link.
-pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verdict> {
+///
+/// The walk reads one snapshot (a read transaction: `REPEATABLE READ` on
+/// PostgreSQL, a deferred `BEGIN` on SQLite's WAL), so writes committed
+/// meanwhile neither show as a truncation nor go unseen: the head and the
+/// log are read as of one instant, and the walk stops at the head it read.
+pub async fn verify(db: &DatabaseConnection) -> Result<Verdict> {
+    let snapshot = crate::store::begin_snapshot(db).await?;
+    let verdict = verify_in(&snapshot).await;
+    snapshot.rollback().await?;
+    verdict
+}
+
+/// [`verify`] on a connection already inside one snapshot.
+async fn verify_in<C: ConnectionTrait>(conn: &C) -> Result<Verdict> {
     const PAGE: u64 = 1000;
     let head = audit_head::Entity::find_by_id(1)
         .one(conn)
@@ -140,6 +156,7 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verdict> {
     loop {
         let page = audit_log::Entity::find()
             .filter(audit_log::Column::Seq.gte(expected_seq))
+            .filter(audit_log::Column::Seq.lte(head.last_seq.max(0)))
             .order_by_asc(audit_log::Column::Seq)
             .limit(PAGE)
             .all(conn)
@@ -190,6 +207,22 @@ pub async fn verify<C: ConnectionTrait>(conn: &C) -> Result<Verdict> {
             reason: "the last entry's hash does not match the head (altered)".into(),
         });
     }
+    // In the same snapshot, nothing may lie beyond the head: every write
+    // moves the head with its entry in one transaction.
+    if let Some(beyond) = audit_log::Entity::find()
+        .filter(audit_log::Column::Seq.gt(head.last_seq))
+        .order_by_asc(audit_log::Column::Seq)
+        .one(conn)
+        .await?
+    {
+        return Ok(Verdict::Broken {
+            seq: beyond.seq,
+            reason: format!(
+                "it lies beyond the head, which records {} (appended outside Accord)",
+                head.last_seq
+            ),
+        });
+    }
     Ok(Verdict::Intact { entries: last })
 }
 
@@ -205,6 +238,12 @@ mod tests {
     /// A fresh SQLite database with `entries` audit entries.
     async fn log_with(entries: usize) -> Store {
         let store = crate::testing::fresh_store().await;
+        write(&store, entries).await;
+        store
+    }
+
+    /// Writes `entries` audit entries (one draft each) through the engine.
+    async fn write(store: &Store, entries: usize) {
         let officer = crate::testing::officer();
         let engine = Engine::new(store.clone());
         for n in 0..entries {
@@ -227,7 +266,44 @@ mod tests {
                 .await
                 .unwrap();
         }
-        store
+    }
+
+    #[tokio::test]
+    async fn verification_while_writes_run_never_cries_wolf() {
+        let store = log_with(3).await;
+        let writer = tokio::spawn({
+            let store = store.clone();
+            async move { write(&store, 60).await }
+        });
+        let mut runs = 0;
+        while !writer.is_finished() {
+            let verdict = verify(store.db()).await.unwrap();
+            assert!(matches!(verdict, Verdict::Intact { .. }), "{verdict:?}");
+            runs += 1;
+        }
+        writer.await.unwrap();
+        assert!(runs > 1, "the verification ran while the writes did");
+        assert_eq!(
+            verify(store.db()).await.unwrap(),
+            Verdict::Intact { entries: 63 }
+        );
+    }
+
+    #[tokio::test]
+    async fn an_entry_beyond_the_head_is_found() {
+        let store = log_with(3).await;
+        run(
+            &store,
+            "INSERT INTO audit_log (seq, at, actor_sub, actor_name, actor_org, action, entity_type, \
+             entity_id, draft_id, from_state, to_state, before, after, prev_hash, hash) \
+             SELECT 4, at, actor_sub, actor_name, actor_org, action, entity_type, entity_id, \
+             draft_id, from_state, to_state, before, after, hash, hash FROM audit_log WHERE seq = 3",
+        )
+        .await;
+        assert!(matches!(
+            verify(store.db()).await.unwrap(),
+            Verdict::Broken { seq: 4, .. }
+        ));
     }
 
     async fn run(store: &Store, sql: &str) {

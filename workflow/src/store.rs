@@ -187,15 +187,7 @@ impl Store {
     /// its first read (WAL: readers never wait for the writer). Dropped, it
     /// rolls back.
     pub async fn begin_read(&self) -> Result<DatabaseTransaction> {
-        let options = match self.db.get_database_backend() {
-            DatabaseBackend::Postgres => TransactionOptions {
-                isolation_level: Some(IsolationLevel::RepeatableRead),
-                access_mode: Some(AccessMode::ReadOnly),
-                ..TransactionOptions::default()
-            },
-            _ => TransactionOptions::default(),
-        };
-        Ok(self.db.begin_with_options(options).await?)
+        begin_snapshot(&self.db).await
     }
 
     /// Starts a write transaction holding the write lock.
@@ -340,4 +332,16 @@ pub(crate) async fn expect_one<C: ConnectionTrait>(
     } else {
         Err(WorkflowError::Conflict(conflict.to_owned()))
     }
+}
+/// Starts a read transaction on `db` (see [`Store::begin_read`]).
+pub(crate) async fn begin_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    let options = match db.get_database_backend() {
+        DatabaseBackend::Postgres => TransactionOptions {
+            isolation_level: Some(IsolationLevel::RepeatableRead),
+            access_mode: Some(AccessMode::ReadOnly),
+            ..TransactionOptions::default()
+        },
+        _ => TransactionOptions::default(),
+    };
+    Ok(db.begin_with_options(options).await?)
 }

@@ -113,7 +113,21 @@ enum Cleanup {
 /// Starts a server on a fresh database, or `None` (after saying so) when
 /// the backend is PostgreSQL and no server is configured.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    let (db_url, cleanup) = match backend {
+    let FreshDatabase { url, cleanup } = fresh_database(backend).await?;
+    Some(serve(url, None, cleanup).await)
+}
+
+/// An empty database (no schema), removed when dropped.
+pub struct FreshDatabase {
+    /// Its URL.
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+/// A new empty database, or `None` (after saying so) when the backend is
+/// PostgreSQL and no server is configured.
+pub async fn fresh_database(backend: Backend) -> Option<FreshDatabase> {
+    let (url, cleanup) = match backend {
         Backend::Sqlite => {
             let path = std::env::temp_dir()
                 .join(format!("accord-e2e-{}.db", uuid::Uuid::new_v4().simple()));
@@ -142,7 +156,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
             )
         }
     };
-    Some(serve(db_url, None, cleanup).await)
+    Some(FreshDatabase { url, cleanup })
 }
 
 /// Starts a server on `db_url` (migrating it if needed).

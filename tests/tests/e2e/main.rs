@@ -17,6 +17,7 @@ mod contract;
 mod files;
 mod helpers;
 mod input;
+mod instances;
 mod lifecycle;
 mod limits;
 mod meetings;
