@@ -71,6 +71,24 @@ pub struct Settings {
     /// Largest number of pooled database connections.
     #[arg(long, env = "ACCORD_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
+    /// How long a write waits for the write lock, in milliseconds
+    /// (PostgreSQL `lock_timeout`; SQLite busy timeout and writer queue).
+    #[arg(long, env = "ACCORD_DB_LOCK_TIMEOUT_MS", default_value_t = 5_000)]
+    pub db_lock_timeout_ms: u64,
+    /// The longest one statement runs, in milliseconds (PostgreSQL).
+    #[arg(long, env = "ACCORD_DB_STATEMENT_TIMEOUT_MS", default_value_t = 30_000)]
+    pub db_statement_timeout_ms: u64,
+    /// A session idle inside a transaction is ended after this many
+    /// milliseconds, freeing its locks (PostgreSQL).
+    #[arg(
+        long,
+        env = "ACCORD_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS",
+        default_value_t = 10_000
+    )]
+    pub db_idle_in_transaction_timeout_ms: u64,
+    /// The longest wait for a pooled connection, in milliseconds.
+    #[arg(long, env = "ACCORD_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 5_000)]
+    pub db_acquire_timeout_ms: u64,
     /// Largest uploaded file, in bytes (a multipart request's `operations`
     /// and `map` parts are each held to `--max-body-bytes`).
     #[arg(long, env = "ACCORD_MAX_UPLOAD_BYTES", default_value_t = accord_workflow::blobs::DEFAULT_MAX_BYTES)]
@@ -117,6 +135,13 @@ impl std::fmt::Debug for Settings {
             .field("max_directives", &self.max_directives)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("db_max_connections", &self.db_max_connections)
+            .field("db_lock_timeout_ms", &self.db_lock_timeout_ms)
+            .field("db_statement_timeout_ms", &self.db_statement_timeout_ms)
+            .field(
+                "db_idle_in_transaction_timeout_ms",
+                &self.db_idle_in_transaction_timeout_ms,
+            )
+            .field("db_acquire_timeout_ms", &self.db_acquire_timeout_ms)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("files_dir", &self.files_dir)
             .field("job_interval_secs", &self.job_interval_secs)
@@ -157,6 +182,10 @@ impl Settings {
             max_directives: 5,
             max_body_bytes: 1024 * 1024,
             db_max_connections: 16,
+            db_lock_timeout_ms: 5_000,
+            db_statement_timeout_ms: 30_000,
+            db_idle_in_transaction_timeout_ms: 10_000,
+            db_acquire_timeout_ms: 5_000,
             max_upload_bytes: accord_workflow::blobs::DEFAULT_MAX_BYTES,
             files_dir: std::env::temp_dir()
                 .join(format!("accord-files-{}", uuid::Uuid::new_v4().simple())),

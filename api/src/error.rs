@@ -21,6 +21,8 @@ pub enum Code {
     InvalidTransition,
     /// Someone else changed it first.
     Conflict,
+    /// A bound was hit; nothing was written; retry after `Retry-After`.
+    Unavailable,
     /// Our fault; see the logs.
     Internal,
 }
@@ -35,6 +37,7 @@ impl Code {
             Code::BadUserInput => "BAD_USER_INPUT",
             Code::InvalidTransition => "INVALID_TRANSITION",
             Code::Conflict => "CONFLICT",
+            Code::Unavailable => "UNAVAILABLE",
             Code::Internal => "INTERNAL",
         }
     }
@@ -68,6 +71,7 @@ pub fn workflow_code(error: &WorkflowError) -> Code {
         WorkflowError::Forbidden(_) => Code::Forbidden,
         WorkflowError::InvalidTransition(_) => Code::InvalidTransition,
         WorkflowError::Conflict(_) => Code::Conflict,
+        WorkflowError::Unavailable(_) => Code::Unavailable,
         WorkflowError::Database(_) | WorkflowError::Corrupt(_) | WorkflowError::Storage(_) => {
             Code::Internal
         }

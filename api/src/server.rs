@@ -23,7 +23,7 @@ use accord_workflow::reminders;
 use accord_workflow::{Action, Actor, Engine, Reader, Store, StoreConfig, WorkflowError};
 use anyhow::Context as _;
 use async_graphql::http::GraphiQLSource;
-use poem::http::{HeaderMap, StatusCode, header};
+use poem::http::{HeaderMap, HeaderValue, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::middleware::CatchPanic;
 use poem::web::{Path, Query};
@@ -90,14 +90,38 @@ impl AppState {
 pub async fn connect(settings: &Settings) -> anyhow::Result<Store> {
     let mut config = StoreConfig::new(settings.database_url.clone());
     config.max_connections = settings.db_max_connections;
-    let store = Store::connect(&config)
-        .await
-        .context("connecting to the database")?;
-    accord_migration::migrate(store.db())
-        .await
-        .context("migrating the database")?;
-    Ok(store)
+    config.busy_timeout = Duration::from_millis(settings.db_lock_timeout_ms);
+    config.statement_timeout = Duration::from_millis(settings.db_statement_timeout_ms);
+    config.idle_in_transaction_timeout =
+        Duration::from_millis(settings.db_idle_in_transaction_timeout_ms);
+    config.acquire_timeout = Duration::from_millis(settings.db_acquire_timeout_ms);
+    // Instances started together on one SQLite file take turns with its
+    // write lock while one of them migrates: a busy database at start-up
+    // is waited for (up to STARTUP_WAIT), not a reason to exit.
+    let deadline = tokio::time::Instant::now() + STARTUP_WAIT;
+    loop {
+        let attempt = async {
+            let store = Store::connect(&config).await?;
+            accord_migration::migrate(store.db()).await?;
+            Ok::<_, WorkflowError>(store)
+        };
+        match attempt.await {
+            Ok(store) => return Ok(store),
+            Err(WorkflowError::Unavailable(why)) if tokio::time::Instant::now() < deadline => {
+                tracing::info!(%why, "the database is busy at start-up; trying again");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(error) => {
+                return Err(
+                    anyhow::Error::new(error).context("connecting to and migrating the database")
+                );
+            }
+        }
+    }
 }
+
+/// How long start-up waits for a database that other instances keep busy.
+const STARTUP_WAIT: Duration = Duration::from_secs(60);
 
 /// The background jobs of this instance, or `None` when
 /// `ACCORD_JOB_INTERVAL_SECS` is 0. Every job runs every interval, on one
@@ -549,10 +573,18 @@ pub(crate) fn workflow_response(media: MediaType, error: WorkflowError) -> Respo
         Code::NotFound => StatusCode::NOT_FOUND,
         Code::BadUserInput => StatusCode::BAD_REQUEST,
         Code::InvalidTransition | Code::Conflict => StatusCode::CONFLICT,
+        Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let gql = crate::error::from_workflow(error);
-    json_response(media, status, json!({ "errors": [gql_error_json(&gql)] }))
+    let mut out = json_response(media, status, json!({ "errors": [gql_error_json(&gql)] }));
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        out.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECS),
+        );
+    }
+    out
 }
 
 fn internal_response(media: MediaType, detail: &dyn std::fmt::Display) -> Response {
@@ -689,8 +721,25 @@ fn render(media: MediaType, response: async_graphql::Response) -> Response {
         }
         return json_response(media, StatusCode::BAD_REQUEST, value);
     }
-    json_response(media, StatusCode::OK, value)
+    let unavailable = response.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|ext| ext.get("code"))
+            .is_some_and(|code| *code == async_graphql::Value::from(Code::Unavailable.as_str()))
+    });
+    let mut out = json_response(media, StatusCode::OK, value);
+    if unavailable {
+        // A bound was hit and nothing was written: say when to retry.
+        out.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECS),
+        );
+    }
+    out
 }
+
+/// The `Retry-After` of an `UNAVAILABLE` answer, in seconds.
+const RETRY_AFTER_SECS: &str = "1";
 
 /// The marker async-graphql puts in a variable for a multipart file part.
 const UPLOAD_MARKER: &str = "#__graphql_file__:";

@@ -41,6 +41,11 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         })
         .await?;
     if backend == DatabaseBackend::Postgres {
+        // The instance's bounds are for requests: a migration may take long
+        // on a large database, and another instance's migration may hold
+        // the lock as long.
+        tx.execute_unprepared("SET LOCAL lock_timeout = 0; SET LOCAL statement_timeout = 0")
+            .await?;
         tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
             .await?;
     }

@@ -24,9 +24,13 @@ pub enum WorkflowError {
     /// Someone else changed the object first; reload and try again.
     #[error("{0}")]
     Conflict(String),
+    /// A bound was hit (a lock, statement or pool wait, SQLite's busy
+    /// timeout): nothing was written; the client may retry shortly.
+    #[error("{0}")]
+    Unavailable(String),
     /// The database failed; details are logged, never shown.
     #[error("database error: {0}")]
-    Database(#[from] sea_orm::DbErr),
+    Database(sea_orm::DbErr),
     /// The file store failed (disk full, permissions); details are
     /// logged, never shown.
     #[error("file store error: {0}")]
@@ -53,6 +57,45 @@ impl WorkflowError {
     /// viewer may not see.
     pub fn comment_not_found(id: &str) -> Self {
         Self::NotFound(format!("comment {} not found", shown_id(id)))
+    }
+}
+
+impl From<sea_orm::DbErr> for WorkflowError {
+    /// A database error, told apart by what the client can do about it: a
+    /// bound hit (retry) or a failure (ours).
+    fn from(error: sea_orm::DbErr) -> Self {
+        match bound_hit(&error) {
+            Some(what) => WorkflowError::Unavailable(format!(
+                "the database is busy ({what}); nothing was written, retry shortly"
+            )),
+            None => WorkflowError::Database(error),
+        }
+    }
+}
+
+/// Which bound `error` hit, if it is one: the pool had no free connection
+/// in time, a lock or statement timed out (PostgreSQL SQLSTATE 55P03,
+/// 57014, 25P03), or SQLite stayed busy or locked beyond its busy timeout.
+fn bound_hit(error: &sea_orm::DbErr) -> Option<&'static str> {
+    use sea_orm::{ConnAcquireErr, DbErr, RuntimeErr};
+    let runtime = match error {
+        DbErr::ConnectionAcquire(ConnAcquireErr::Timeout) => return Some("no connection free"),
+        DbErr::Exec(runtime) | DbErr::Query(runtime) | DbErr::Conn(runtime) => runtime,
+        _ => return None,
+    };
+    let RuntimeErr::SqlxError(sqlx) = runtime else {
+        return None;
+    };
+    let code = sqlx.as_database_error()?.code()?;
+    match code.as_ref() {
+        "55P03" => Some("a lock wait timed out"),
+        "57014" => Some("a statement timed out"),
+        "25P03" => Some("a transaction stayed idle too long"),
+        // SQLITE_BUSY and SQLITE_LOCKED, with their extended codes.
+        c if c == "5" || c == "6" || c.parse::<u32>().is_ok_and(|n| n & 0xff == 5) => {
+            Some("the database file is locked")
+        }
+        _ => None,
     }
 }
 

@@ -34,8 +34,17 @@ pub struct StoreConfig {
     pub url: String,
     /// Largest number of pooled connections.
     pub max_connections: u32,
-    /// How long a SQLite writer waits for another process's lock.
+    /// How long a writer waits for the write lock: SQLite's busy timeout
+    /// and this process's queue of writers, PostgreSQL's `lock_timeout`.
     pub busy_timeout: Duration,
+    /// PostgreSQL's `statement_timeout`: the longest one statement runs.
+    pub statement_timeout: Duration,
+    /// PostgreSQL's `idle_in_transaction_session_timeout`: a session left
+    /// idle inside a transaction (a frozen instance holding the write
+    /// lock) is ended, and its locks freed, after this long.
+    pub idle_in_transaction_timeout: Duration,
+    /// The longest wait for a pooled connection.
+    pub acquire_timeout: Duration,
     /// Whether a SQLite database file that does not exist is created
     /// (whatever the URL's `mode` says); commands that only read an
     /// existing database turn it off.
@@ -43,13 +52,17 @@ pub struct StoreConfig {
 }
 
 impl StoreConfig {
-    /// Defaults for `url`: 16 connections, 10 s busy timeout, a missing
-    /// SQLite file created.
+    /// Defaults for `url`: 16 connections, waits for the write lock and a
+    /// connection of 5 s, statements of 30 s, idle transactions of 10 s, a
+    /// missing SQLite file created.
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
             max_connections: 16,
-            busy_timeout: Duration::from_secs(10),
+            busy_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(30),
+            idle_in_transaction_timeout: Duration::from_secs(10),
+            acquire_timeout: Duration::from_secs(5),
             create_if_missing: true,
         }
     }
@@ -92,6 +105,8 @@ pub struct Store {
     /// SQLite allows one writer; queueing them here is fairer and faster
     /// than letting them spin on the busy handler.
     write_gate: Option<Arc<Mutex<()>>>,
+    /// How long a writer waits in that queue.
+    gate_timeout: Duration,
 }
 
 impl Store {
@@ -103,9 +118,19 @@ impl Store {
             .max_connections(config.max_connections)
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30))
+            .acquire_timeout(config.acquire_timeout)
             .sqlx_logging(false);
         let busy = config.busy_timeout;
+        let millis = |d: Duration| d.as_millis().max(1).to_string();
+        let session = [
+            ("lock_timeout", millis(config.busy_timeout)),
+            ("statement_timeout", millis(config.statement_timeout)),
+            (
+                "idle_in_transaction_session_timeout",
+                millis(config.idle_in_transaction_timeout),
+            ),
+        ];
+        options.map_sqlx_postgres_opts(move |pg| pg.options(session.clone()));
         let create = config.create_if_missing;
         options.map_sqlx_sqlite_opts(move |sqlite| {
             sqlite
@@ -116,7 +141,10 @@ impl Store {
                 .busy_timeout(busy)
         });
         let db = Database::connect(options).await?;
-        Ok(Store::from_connection(db))
+        Ok(Store {
+            gate_timeout: config.busy_timeout,
+            ..Store::from_connection(db)
+        })
     }
 
     /// Wraps an existing connection (used by tests and the migrator).
@@ -126,6 +154,7 @@ impl Store {
         Store {
             db,
             write_gate,
+            gate_timeout: StoreConfig::new("").busy_timeout,
             directory: Arc::default(),
         }
     }
@@ -193,7 +222,16 @@ impl Store {
     /// Starts a write transaction holding the write lock.
     pub async fn begin_write(&self) -> Result<WriteTx> {
         let gate = match &self.write_gate {
-            Some(gate) => Some(Arc::clone(gate).lock_owned().await),
+            Some(gate) => Some(
+                tokio::time::timeout(self.gate_timeout, Arc::clone(gate).lock_owned())
+                    .await
+                    .map_err(|_| {
+                        WorkflowError::Unavailable(
+                            "the database is busy (the write lock was not free in time); nothing was written, retry shortly"
+                                .into(),
+                        )
+                    })?,
+            ),
             None => None,
         };
         let backend = self.db.get_database_backend();

@@ -90,16 +90,16 @@ const RSA_PRIVATE_PEM: &str = include_str!("../../../api/testdata/rsa_private.pe
 
 /// A server with custom settings on the database of `app` (which owns the
 /// database and must outlive it).
-struct Custom {
-    base: String,
-    client: reqwest::Client,
+pub(crate) struct Custom {
+    pub(crate) base: String,
+    pub(crate) client: reqwest::Client,
     _running: Running,
-    app: TestApp,
+    pub(crate) app: TestApp,
     _key_file: Option<TempFile>,
 }
 
 /// A file removed when dropped.
-struct TempFile(std::path::PathBuf);
+pub(crate) struct TempFile(std::path::PathBuf);
 
 impl Drop for TempFile {
     fn drop(&mut self) {
@@ -110,7 +110,7 @@ impl Drop for TempFile {
 /// Starts a fresh database (through `spawn_app`) and a second server on it
 /// with the test settings changed by `tweak`; `None` when the backend is
 /// not configured.
-async fn spawn_custom(
+pub(crate) async fn spawn_custom(
     backend: Backend,
     key_file: Option<TempFile>,
     tweak: impl FnOnce(&mut Settings),

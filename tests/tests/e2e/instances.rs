@@ -10,7 +10,10 @@ use accord_workflow::audit::{Verdict, verify};
 use sea_orm::{ConnectionTrait, Database, Statement};
 use serde_json::json;
 
-use crate::helpers::{Backend, SECRET, all_at_once, fresh_database, spawn_app};
+use std::time::{Duration, Instant};
+
+use crate::attacks::spawn_custom;
+use crate::helpers::{Backend, SECRET, all_at_once, error_code, fresh_database, spawn_app};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -34,7 +37,11 @@ async fn started_together(backend: Backend) {
     let starts = (0..INSTANCES)
         .map(|_| {
             let settings = Settings::for_tests(fresh.url.clone(), SECRET);
-            async move { server::connect(&settings).await.map_err(|e| format!("{e:#}")) }
+            async move {
+                server::connect(&settings)
+                    .await
+                    .map_err(|e| format!("{e:#}"))
+            }
         })
         .collect();
     let stores = all_at_once(starts).await;
@@ -99,8 +106,104 @@ async fn verified_under_load(backend: Backend) {
         runs += 1;
     }
     let statuses = writer.await.unwrap();
-    assert!(statuses.iter().all(|s| matches!(s, Ok(200))), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| matches!(s, Ok(200))),
+        "{statuses:?}"
+    );
     assert!(runs > 0);
     assert!(matches!(verify(&db).await.unwrap(), Verdict::Intact { .. }));
     db.close().await.ok();
+}
+
+on_both_backends!(
+    stuck_writer =>
+        a_held_write_lock_is_a_bounded_wait_and_reads_go_on_sqlite,
+        a_held_write_lock_is_a_bounded_wait_and_reads_go_on_postgres
+);
+
+/// Another process holds the write lock (a frozen instance in the middle
+/// of a write): a write here waits at most the lock timeout and answers
+/// `UNAVAILABLE` with `Retry-After`, writing nothing; reads and the
+/// readiness check are not queued behind it.
+async fn stuck_writer(backend: Backend) {
+    let Some(server) = spawn_custom(backend, None, |settings| {
+        settings.db_lock_timeout_ms = 300;
+    })
+    .await
+    else {
+        return;
+    };
+    let app = &server.app;
+    let (draft, _) = app.draft_in_state(DraftState::Circulated).await;
+    let before = app.audit_entries().await;
+
+    let holder = Database::connect(app.db_url.as_str()).await.unwrap();
+    let lock = match backend {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN; SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE",
+    };
+    holder.execute_unprepared(lock).await.unwrap();
+
+    let comment = json!({
+        "query": "mutation($i: AddCommentInput!) { addComment(input: $i) { comment { id } } }",
+        "variables": { "i": { "draftId": draft, "version": 1, "body": "Blocked?" } },
+    });
+    let started = Instant::now();
+    let response = server
+        .client
+        .post(format!("{}/graphql", server.base))
+        .bearer_auth(app.delegate("KAZ"))
+        .json(&comment)
+        .send()
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(
+        response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(error_code(&body).as_deref(), Some("UNAVAILABLE"), "{body}");
+    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+
+    // Reads and readiness answer while the lock is held.
+    let started = Instant::now();
+    let body = app
+        .gql(
+            &app.delegate("KAZ"),
+            "{ drafts(first: 5) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    let ready = server
+        .client
+        .get(format!("{}/readyz", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status().as_u16(), 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+
+    holder.execute_unprepared("ROLLBACK").await.unwrap();
+    holder.close().await.ok();
+    assert_eq!(app.audit_entries().await, before, "the refused write wrote");
+    // Once the lock is free, the same write goes through.
+    let response = server
+        .client
+        .post(format!("{}/graphql", server.base))
+        .bearer_auth(app.delegate("KAZ"))
+        .json(&comment)
+        .send()
+        .await
+        .unwrap();
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(body["errors"].is_null(), "{body}");
 }
