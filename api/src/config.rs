@@ -89,6 +89,9 @@ pub struct Settings {
     /// The longest wait for a pooled connection, in milliseconds.
     #[arg(long, env = "ACCORD_DB_ACQUIRE_TIMEOUT_MS", default_value_t = 5_000)]
     pub db_acquire_timeout_ms: u64,
+    /// The longest a query (not a mutation) runs, in milliseconds.
+    #[arg(long, env = "ACCORD_QUERY_TIMEOUT_MS", default_value_t = 30_000)]
+    pub query_timeout_ms: u64,
     /// Largest uploaded file, in bytes (a multipart request's `operations`
     /// and `map` parts are each held to `--max-body-bytes`).
     #[arg(long, env = "ACCORD_MAX_UPLOAD_BYTES", default_value_t = accord_workflow::blobs::DEFAULT_MAX_BYTES)]
@@ -142,6 +145,7 @@ impl std::fmt::Debug for Settings {
                 &self.db_idle_in_transaction_timeout_ms,
             )
             .field("db_acquire_timeout_ms", &self.db_acquire_timeout_ms)
+            .field("query_timeout_ms", &self.query_timeout_ms)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("files_dir", &self.files_dir)
             .field("job_interval_secs", &self.job_interval_secs)
@@ -186,6 +190,7 @@ impl Settings {
             db_statement_timeout_ms: 30_000,
             db_idle_in_transaction_timeout_ms: 10_000,
             db_acquire_timeout_ms: 5_000,
+            query_timeout_ms: 30_000,
             max_upload_bytes: accord_workflow::blobs::DEFAULT_MAX_BYTES,
             files_dir: std::env::temp_dir()
                 .join(format!("accord-files-{}", uuid::Uuid::new_v4().simple())),

@@ -44,6 +44,7 @@ pub struct AppState {
     engine: Engine,
     blobs: BlobStore,
     max_body_bytes: usize,
+    query_timeout: Duration,
     max_upload_bytes: usize,
     graphiql: bool,
 }
@@ -74,6 +75,7 @@ impl AppState {
             engine: Engine::new(store.clone()),
             store,
             max_body_bytes: settings.max_body_bytes,
+            query_timeout: Duration::from_millis(settings.query_timeout_ms),
             max_upload_bytes: settings.max_upload_bytes,
             blobs,
             graphiql: !settings.production,
@@ -224,14 +226,25 @@ fn healthz() -> &'static str {
 
 #[handler]
 async fn readyz(state: poem::web::Data<&Arc<AppState>>) -> Response {
-    match state.store.ping().await {
-        Ok(()) => "ready".into_response(),
-        Err(error) => {
+    match tokio::time::timeout(READY_WITHIN, state.store.ping()).await {
+        Ok(Ok(())) => "ready".into_response(),
+        Ok(Err(error)) => {
             tracing::warn!(%error, "database not reachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database not reachable").into_response()
         }
+        Err(_) => {
+            tracing::warn!("database not answering within {READY_WITHIN:?}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database not answering in time",
+            )
+                .into_response()
+        }
     }
 }
+
+/// How long `/readyz` waits for the database before it says not ready.
+const READY_WITHIN: Duration = Duration::from_secs(2);
 
 /// The GraphiQL page (its policy is [`crate::headers::GRAPHIQL_CSP`]).
 pub(crate) fn graphiql_page() -> String {
@@ -676,7 +689,23 @@ async fn execute_as(
         .data(loader)
         .data(state.engine.clone())
         .data(state.blobs.clone());
-    render(media, prepared.schema.execute(request).await)
+    if prepared.writes {
+        // A mutation is bounded by the database's waits, not cut off here:
+        // cut after its commit, it would be reported as not done.
+        return render(media, prepared.schema.execute(request).await);
+    }
+    match tokio::time::timeout(state.query_timeout, prepared.schema.execute(request)).await {
+        Ok(response) => render(media, response),
+        Err(_) => render(
+            media,
+            async_graphql::Response::from_errors(vec![{
+                let message = "the query took longer than allowed; retry shortly, or ask for less";
+                let mut error = async_graphql::ServerError::new(message, None);
+                error.extensions = crate::error::coded(Code::Unavailable, message).extensions;
+                error
+            }]),
+        ),
+    }
 }
 
 /// Writes a GraphQL response as HTTP: 200 with the body, or, for a request

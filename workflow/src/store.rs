@@ -19,7 +19,7 @@ use sea_orm::{
     DatabaseConnection, DatabaseTransaction, EntityTrait, IsolationLevel, PrimaryKeyTrait,
     QueryFilter, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
-use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::actor::Actor;
 use crate::audit::{self, AuditRecord, ChainLink};
@@ -102,9 +102,12 @@ impl Directory {
 pub struct Store {
     db: DatabaseConnection,
     directory: Arc<Directory>,
-    /// SQLite allows one writer; queueing them here is fairer and faster
-    /// than letting them spin on the busy handler.
-    write_gate: Option<Arc<Mutex<()>>>,
+    /// Writers queue here before they take a connection: on SQLite one at
+    /// a time (it allows one writer, and a queue is fairer and faster than
+    /// the busy handler), on PostgreSQL at most half the pool, so that
+    /// writers waiting for the write lock never take the connections that
+    /// reads and health checks need.
+    write_gate: Arc<Semaphore>,
     /// How long a writer waits in that queue.
     gate_timeout: Duration,
 }
@@ -141,20 +144,29 @@ impl Store {
                 .busy_timeout(busy)
         });
         let db = Database::connect(options).await?;
-        Ok(Store {
-            gate_timeout: config.busy_timeout,
-            ..Store::from_connection(db)
-        })
+        Ok(Store::with_bounds(
+            db,
+            config.max_connections,
+            config.busy_timeout,
+        ))
     }
 
-    /// Wraps an existing connection (used by tests and the migrator).
+    /// Wraps an existing connection (used by tests and the migrator), with
+    /// the default bounds.
     pub fn from_connection(db: DatabaseConnection) -> Store {
-        let write_gate = (db.get_database_backend() == DatabaseBackend::Sqlite)
-            .then(|| Arc::new(Mutex::new(())));
+        let defaults = StoreConfig::new("");
+        Store::with_bounds(db, defaults.max_connections, defaults.busy_timeout)
+    }
+
+    fn with_bounds(db: DatabaseConnection, connections: u32, gate_timeout: Duration) -> Store {
+        let writers = match db.get_database_backend() {
+            DatabaseBackend::Sqlite => 1,
+            _ => usize::try_from(connections / 2).unwrap_or(1).max(1),
+        };
         Store {
             db,
-            write_gate,
-            gate_timeout: StoreConfig::new("").busy_timeout,
+            write_gate: Arc::new(Semaphore::new(writers)),
+            gate_timeout,
             directory: Arc::default(),
         }
     }
@@ -221,19 +233,19 @@ impl Store {
 
     /// Starts a write transaction holding the write lock.
     pub async fn begin_write(&self) -> Result<WriteTx> {
-        let gate = match &self.write_gate {
-            Some(gate) => Some(
-                tokio::time::timeout(self.gate_timeout, Arc::clone(gate).lock_owned())
-                    .await
-                    .map_err(|_| {
-                        WorkflowError::Unavailable(
-                            "the database is busy (the write lock was not free in time); nothing was written, retry shortly"
-                                .into(),
-                        )
-                    })?,
-            ),
-            None => None,
+        let busy = || {
+            WorkflowError::Unavailable(
+                "the database is busy (the write lock was not free in time); nothing was written, retry shortly"
+                    .into(),
+            )
         };
+        let gate = tokio::time::timeout(
+            self.gate_timeout,
+            Arc::clone(&self.write_gate).acquire_owned(),
+        )
+        .await
+        .map_err(|_| busy())?
+        .map_err(|_| busy())?;
         let backend = self.db.get_database_backend();
         let tx = self
             .db
@@ -277,7 +289,7 @@ pub struct WriteTx {
     tx: DatabaseTransaction,
     link: ChainLink,
     appended: bool,
-    _gate: Option<OwnedMutexGuard<()>>,
+    _gate: OwnedSemaphorePermit,
 }
 
 impl std::fmt::Debug for WriteTx {

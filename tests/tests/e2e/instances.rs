@@ -207,3 +207,82 @@ async fn stuck_writer(backend: Backend) {
     let body: serde_json::Value = response.json().await.unwrap();
     assert!(body["errors"].is_null(), "{body}");
 }
+
+on_both_backends!(
+    many_stuck_writers =>
+        writers_waiting_for_the_lock_leave_connections_for_reads_sqlite,
+        writers_waiting_for_the_lock_leave_connections_for_reads_postgres
+);
+
+/// With the write lock held elsewhere and more writers waiting than the
+/// pool has connections, reads and the readiness check still answer at
+/// once, and every writer gets `UNAVAILABLE` within its bound.
+async fn many_stuck_writers(backend: Backend) {
+    let Some(server) = spawn_custom(backend, None, |settings| {
+        settings.db_lock_timeout_ms = 1_500;
+        settings.db_max_connections = 4;
+    })
+    .await
+    else {
+        return;
+    };
+    let app = &server.app;
+    let (draft, _) = app.draft_in_state(DraftState::Circulated).await;
+    let before = app.audit_entries().await;
+    let holder = Database::connect(app.db_url.as_str()).await.unwrap();
+    let lock = match backend {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN; SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE",
+    };
+    holder.execute_unprepared(lock).await.unwrap();
+
+    let writers: Vec<_> = (0..12)
+        .map(|n| {
+            let client = server.client.clone();
+            let url = format!("{}/graphql", server.base);
+            let token = app.delegate("KAZ");
+            let body = json!({
+                "query": "mutation($i: AddCommentInput!) { addComment(input: $i) { comment { id } } }",
+                "variables": { "i": { "draftId": draft, "version": 1, "body": format!("Waiting {n}.") } },
+            });
+            async move {
+                let response = client.post(url).bearer_auth(token).json(&body).send().await.unwrap();
+                let body: serde_json::Value = response.json().await.unwrap();
+                error_code(&body)
+            }
+        })
+        .collect();
+    let writers = tokio::spawn(all_at_once(writers));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    for _ in 0..3 {
+        let body = app
+            .gql(
+                &app.delegate("KAZ"),
+                "{ drafts(first: 5) { totalCount } }",
+                json!({}),
+            )
+            .await;
+        assert!(body["errors"].is_null(), "{body}");
+        let ready = server
+            .client
+            .get(format!("{}/readyz", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ready.status().as_u16(), 200);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "reads waited behind writers: {:?}",
+        started.elapsed()
+    );
+    let codes = writers.await.unwrap();
+    assert!(
+        codes.iter().all(|c| c.as_deref() == Some("UNAVAILABLE")),
+        "{codes:?}"
+    );
+    holder.execute_unprepared("ROLLBACK").await.unwrap();
+    holder.close().await.ok();
+    assert_eq!(app.audit_entries().await, before);
+}
