@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use accord_domain::{OrgCode, Role};
 use accord_workflow::blobs::{self, BlobStore};
+use accord_workflow::idempotency::{self, Claim, Earlier};
 use accord_workflow::jobs::{self, Scheduler};
 use accord_workflow::permissions::{self, Refusal};
 use accord_workflow::reminders;
@@ -30,6 +31,7 @@ use poem::web::{Path, Query};
 use poem::{Body, EndpointExt, FromRequest, IntoResponse, Request, Response, Route, get, handler};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use crate::auth::{AuthError, Verifier, bearer_token};
 use crate::config::Settings;
@@ -506,7 +508,10 @@ async fn graphql_multipart(
         max_upload_bytes: state.max_upload_bytes,
     };
     match crate::multipart::read_upload(content_type, body, limits).await {
-        Ok(request) => execute_as(actor, media, state, request).await,
+        Ok(request) => {
+            let key = idempotency_key(headers);
+            execute_as(actor, media, state, request, key.as_deref()).await
+        }
         Err(refused) => refused.respond(media),
     }
 }
@@ -641,9 +646,34 @@ async fn execute(
     request: async_graphql::Request,
 ) -> Response {
     match authenticate(headers, state).await {
-        Ok(actor) => execute_as(actor, media, state, request).await,
+        Ok(actor) => {
+            let key = idempotency_key(headers);
+            execute_as(actor, media, state, request, key.as_deref()).await
+        }
         Err(denied) => refusal(media, denied),
     }
+}
+
+/// The header a client names a mutation's retries by.
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The `Idempotency-Key` header as sent (an unreadable one as the empty
+/// key, which [`idempotency::check_key`] refuses).
+fn idempotency_key(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(IDEMPOTENCY_KEY)
+        .map(|v| v.to_str().unwrap_or_default().to_owned())
+}
+
+/// The SHA-256 of what a request asks (document, operation, variables):
+/// two requests with the same key must ask the same.
+fn request_sha256(request: &async_graphql::Request) -> String {
+    let asked = json!({
+        "query": request.query,
+        "operationName": request.operation_name,
+        "variables": request.variables,
+    });
+    hex::encode(Sha256::digest(asked.to_string().as_bytes()))
 }
 
 /// Attaches `actor`'s reader and loaders, and executes.
@@ -652,6 +682,7 @@ async fn execute_as(
     media: MediaType,
     state: &AppState,
     request: async_graphql::Request,
+    key: Option<&str>,
 ) -> Response {
     if forges_an_upload(&request) {
         return error(
@@ -676,6 +707,45 @@ async fn execute_as(
             return render(media, async_graphql::Response::from_errors(vec![refused]));
         }
     };
+    // A mutation with an idempotency key: answered from its first use, or
+    // carried out with the key in hand for its first commit.
+    let claim = match (prepared.writes, key) {
+        (true, Some(key)) => {
+            let claim = Claim {
+                subject: actor.sub().to_owned(),
+                key: key.to_owned(),
+                request_sha256: request_sha256(&request),
+            };
+            let earlier = match idempotency::check_key(key) {
+                Ok(()) => {
+                    idempotency::earlier(&state.store, &claim, accord_workflow::clock::now()).await
+                }
+                Err(bad) => Err(bad),
+            };
+            match earlier {
+                Ok(Earlier::New) => Some(claim),
+                Ok(Earlier::Answered(answer)) => return replay(media, &answer),
+                Ok(Earlier::OtherRequest) => {
+                    return error(
+                        media,
+                        StatusCode::CONFLICT,
+                        Code::Conflict,
+                        "this Idempotency-Key was used for a different request; nothing was written",
+                    );
+                }
+                Ok(Earlier::DoneUnanswered) => {
+                    return error(
+                        media,
+                        StatusCode::CONFLICT,
+                        Code::Conflict,
+                        "the request with this Idempotency-Key was carried out, but its answer was not recorded (it failed after the write, or is still being answered); nothing more was written: read the result back",
+                    );
+                }
+                Err(refused) => return workflow_response(media, refused),
+            }
+        }
+        _ => None,
+    };
     // A query reads one snapshot on one connection; a mutation reads through
     // the pool, so that what it reads back after its write includes it.
     let reader = if prepared.writes {
@@ -689,6 +759,14 @@ async fn execute_as(
         .data(loader)
         .data(state.engine.clone())
         .data(state.blobs.clone());
+    if let Some(claim) = claim {
+        let (response, written) =
+            idempotency::with_claim(claim.clone(), prepared.schema.execute(request)).await;
+        if written {
+            remember(state, &claim, &response).await;
+        }
+        return render(media, response);
+    }
     if prepared.writes {
         // A mutation is bounded by the database's waits, not cut off here:
         // cut after its commit, it would be reported as not done.
@@ -706,6 +784,30 @@ async fn execute_as(
             }]),
         ),
     }
+}
+
+/// Records the answer to a request whose write took its idempotency key.
+/// Should that fail, a retry is told the write was done (never done again).
+async fn remember(state: &AppState, claim: &Claim, response: &async_graphql::Response) {
+    let answer = serde_json::to_value(response).map(|mut value| {
+        default_error_codes(&mut value);
+        value.to_string()
+    });
+    let recorded = match answer {
+        Ok(answer) => idempotency::record_answer(&state.store, claim, &answer).await,
+        Err(error) => Err(WorkflowError::Corrupt(error.to_string())),
+    };
+    if let Err(error) = recorded {
+        tracing::warn!(%error, "the answer to a request with an idempotency key was not recorded");
+    }
+}
+
+/// The recorded answer of a request sent again with its idempotency key.
+fn replay(media: MediaType, answer: &str) -> Response {
+    let mut out = json_bytes(media, StatusCode::OK, answer.as_bytes().to_vec());
+    out.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    out
 }
 
 /// Writes a GraphQL response as HTTP: 200 with the body, or, for a request

@@ -20,6 +20,7 @@ mod m20261123_000007_files;
 mod m20261123_000008_draft_counts;
 mod m20261123_000009_submission_uploads;
 mod m20261129_000010_reminders_and_feeds;
+mod m20261130_000011_idempotency_keys;
 
 /// The key of the PostgreSQL advisory lock that migrations hold ("ACCORD"
 /// in ASCII): whoever else migrates the same database waits for it.
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_draft_counts::Migration),
             Box::new(m20261123_000009_submission_uploads::Migration),
             Box::new(m20261129_000010_reminders_and_feeds::Migration),
+            Box::new(m20261130_000011_idempotency_keys::Migration),
         ]
     }
 }

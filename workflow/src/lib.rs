@@ -28,6 +28,7 @@ pub mod clock;
 pub mod engine;
 pub mod entity;
 pub mod error;
+pub mod idempotency;
 pub mod jobs;
 pub mod meetings;
 pub mod notes;

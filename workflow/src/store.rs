@@ -346,6 +346,11 @@ impl WriteTx {
                 "the audit head row is missing".into(),
             ));
         }
+        // The request's idempotency key, if it has one and this is its
+        // first write: committed with the change, or not at all.
+        if let Some(claim) = crate::idempotency::take() {
+            crate::idempotency::record_in(&self.tx, &claim, crate::clock::now()).await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }

@@ -16,6 +16,7 @@ mod concurrency;
 mod contract;
 mod files;
 mod helpers;
+mod idempotency;
 mod input;
 mod instances;
 mod lifecycle;

@@ -15,6 +15,7 @@ pub mod draft_count;
 pub mod draft_signatory;
 pub mod due_date;
 pub mod due_date_change;
+pub mod idempotency_key;
 pub mod item;
 pub mod job_lease;
 pub mod meeting;

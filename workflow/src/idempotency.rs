@@ -1,0 +1,182 @@
+//! Idempotency keys: a mutation sent again with the same `Idempotency-Key`
+//! is carried out at most once.
+//!
+//! The API looks the key up before it executes ([`earlier`]). When the key
+//! is new, it executes inside [`with_claim`]: the first write transaction
+//! of the request to commit records the key in the same transaction as its
+//! change ([`crate::store::WriteTx::commit`] calls [`record_in`]), so a
+//! change and its key are committed together or not at all, on any
+//! instance. The answer is recorded after the commit ([`record_answer`])
+//! and sent back to a retry of the same request. A key is kept for
+//! [`KEY_LIFETIME`].
+
+use std::cell::RefCell;
+use std::future::Future;
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqlErr};
+
+use crate::clock::stamp;
+use crate::entity::idempotency_key;
+use crate::error::{Result, WorkflowError};
+use crate::store::Store;
+
+/// How long a key is remembered; a key used again after that starts anew.
+pub const KEY_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+
+/// The longest key accepted, in characters.
+pub const MAX_KEY_CHARS: usize = 255;
+
+/// A key, for one person and one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The person's token subject.
+    pub subject: String,
+    /// The key the client chose.
+    pub key: String,
+    /// Lower-case hex SHA-256 of the request.
+    pub request_sha256: String,
+}
+
+/// What an earlier use of a key tells about a request with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Earlier {
+    /// The key is new (or expired): carry the request out.
+    New,
+    /// The same request was carried out; this was its answer.
+    Answered(String),
+    /// The same request was carried out, but its answer was not recorded
+    /// (it failed after its commit, or is still being answered).
+    DoneUnanswered,
+    /// The key was used for another request.
+    OtherRequest,
+}
+
+tokio::task_local! {
+    static CLAIM: RefCell<Option<Claim>>;
+}
+
+/// Checks a key as the client sent it: 1 to [`MAX_KEY_CHARS`] visible ASCII
+/// characters.
+pub fn check_key(key: &str) -> Result<()> {
+    if !(1..=MAX_KEY_CHARS).contains(&key.len()) || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(WorkflowError::bad_input(format!(
+            "an Idempotency-Key is 1 to {MAX_KEY_CHARS} visible ASCII characters"
+        )));
+    }
+    Ok(())
+}
+
+/// What the key of `claim` was used for, forgetting it first if it is older
+/// than [`KEY_LIFETIME`] at `now`.
+pub async fn earlier(store: &Store, claim: &Claim, now: DateTime<Utc>) -> Result<Earlier> {
+    let db = store.db();
+    idempotency_key::Entity::delete_many()
+        .filter(idempotency_key::Column::Subject.eq(claim.subject.as_str()))
+        .filter(idempotency_key::Column::Key.eq(claim.key.as_str()))
+        .filter(idempotency_key::Column::CreatedAt.lt(stamp(now - KEY_LIFETIME)))
+        .exec(db)
+        .await?;
+    let found = idempotency_key::Entity::find_by_id((claim.subject.clone(), claim.key.clone()))
+        .one(db)
+        .await?;
+    Ok(match found {
+        None => Earlier::New,
+        Some(row) if row.request_sha256 != claim.request_sha256 => Earlier::OtherRequest,
+        Some(row) => match row.response {
+            Some(answer) => Earlier::Answered(answer),
+            None => Earlier::DoneUnanswered,
+        },
+    })
+}
+
+/// Runs `work` (the request's execution) with `claim` in hand for the first
+/// write to commit; also tells whether a write took it.
+pub async fn with_claim<F: Future>(claim: Claim, work: F) -> (F::Output, bool) {
+    CLAIM
+        .scope(RefCell::new(Some(claim)), async {
+            let output = work.await;
+            let taken = CLAIM.with(|c| c.borrow().is_none());
+            (output, taken)
+        })
+        .await
+}
+
+/// The claim of the request being executed, taken by its first commit.
+pub(crate) fn take() -> Option<Claim> {
+    CLAIM.try_with(|c| c.borrow_mut().take()).ok().flatten()
+}
+
+/// Records `claim` in the write transaction `conn`. A second request with
+/// the same key that got this far is refused (`CONFLICT`), and its
+/// transaction rolls back.
+pub(crate) async fn record_in<C: ConnectionTrait>(
+    conn: &C,
+    claim: &Claim,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let row = idempotency_key::ActiveModel {
+        subject: Set(claim.subject.clone()),
+        key: Set(claim.key.clone()),
+        request_sha256: Set(claim.request_sha256.clone()),
+        created_at: Set(stamp(now)),
+        response: Set(None),
+    };
+    match idempotency_key::Entity::insert(row)
+        .exec_without_returning(conn)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(WorkflowError::Conflict(
+                "a request with this Idempotency-Key was carried out meanwhile; nothing more was written"
+                    .into(),
+            ))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Records the answer sent for `claim`'s request.
+pub async fn record_answer(store: &Store, claim: &Claim, answer: &str) -> Result<()> {
+    idempotency_key::Entity::update_many()
+        .col_expr(
+            idempotency_key::Column::Response,
+            sea_orm::sea_query::Expr::value(answer.to_owned()),
+        )
+        .filter(idempotency_key::Column::Subject.eq(claim.subject.as_str()))
+        .filter(idempotency_key::Column::Key.eq(claim.key.as_str()))
+        .exec(store.db())
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_visible_ascii_and_bounded() {
+        assert!(check_key("8e0f1b2c-retry-1").is_ok());
+        assert!(check_key(&"k".repeat(MAX_KEY_CHARS)).is_ok());
+        for bad in ["", " ", "tab\there", "ключ", &"k".repeat(MAX_KEY_CHARS + 1)] {
+            assert!(check_key(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_claim_is_taken_once_and_only_inside_its_scope() {
+        assert_eq!(take(), None);
+        let claim = Claim {
+            subject: "s".into(),
+            key: "k".into(),
+            request_sha256: "h".into(),
+        };
+        let ((first, second), taken) = with_claim(claim.clone(), async { (take(), take()) }).await;
+        assert_eq!(first, Some(claim.clone()));
+        assert_eq!(second, None);
+        assert!(taken);
+        let ((), taken) = with_claim(claim, async {}).await;
+        assert!(!taken);
+    }
+}
