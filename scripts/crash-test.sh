@@ -10,9 +10,11 @@
 #      acknowledged mutation (HTTP 200, no errors, its id or note number);
 #   2. SIGKILL the server a random 0.05-1.5 s after the first mutation of the
 #      load is acknowledged (CRASH_SEED fixes the sequence of delays);
-#   3. restart it on the same database and check that every mutation
-#      acknowledged so far (in this and all earlier iterations) is there,
-#      through GraphQL; note numbers are unique;
+#   3. restart it on the same database, send again, with its idempotency
+#      key, every keyed comment the kill left unanswered, and check that
+#      every mutation acknowledged so far (in this and all earlier
+#      iterations) is there, through GraphQL, each keyed comment exactly
+#      once; note numbers are unique;
 #   4. `accord audit verify` must exit 0;
 #   5. SQLite: `PRAGMA integrity_check` must say ok and
 #      `PRAGMA foreign_key_check` must find nothing.
@@ -75,6 +77,7 @@ crash_backend() {
         printf '[%s %2d/%d] killed %ss after the first acknowledgement; %s\n' "$backend" "$i" "$ITERATIONS" "$delay" \
             "$(tr '\n' ' ' <"$WORK_DIR/load.out")"
         start_server "$db_url"
+        python3 "$LOAD" retry --url "$SERVER_URL" --state "$state" --acks "$acks" | sed 's/^/    /'
         python3 "$LOAD" verify --url "$SERVER_URL" --state "$state" --acks "$acks" | sed 's/^/    /'
         ACCORD_DATABASE_URL="$db_url" "$(accord_bin)" audit verify | sed 's/^/    /'
         if [[ "$backend" == sqlite ]]; then

@@ -759,18 +759,18 @@ async fn execute_as(
         .data(loader)
         .data(state.engine.clone())
         .data(state.blobs.clone());
-    if let Some(claim) = claim {
-        let (response, written) =
-            idempotency::with_claim(claim.clone(), prepared.schema.execute(request)).await;
-        if written {
-            remember(state, &claim, &response).await;
-        }
-        return render(media, response);
-    }
     if prepared.writes {
         // A mutation is bounded by the database's waits, not cut off here:
         // cut after its commit, it would be reported as not done.
-        return render(media, prepared.schema.execute(request).await);
+        let (mut response, done) =
+            idempotency::with_claim(claim.clone(), prepared.schema.execute(request)).await;
+        if done.committed {
+            say_the_write_is_done(&mut response);
+        }
+        if let Some(claim) = claim.filter(|_| done.key_recorded) {
+            remember(state, &claim, &response).await;
+        }
+        return render(media, response);
     }
     match tokio::time::timeout(state.query_timeout, prepared.schema.execute(request)).await {
         Ok(response) => render(media, response),
@@ -783,6 +783,30 @@ async fn execute_as(
                 error
             }]),
         ),
+    }
+}
+
+/// A mutation whose write committed and which then failed (reading its
+/// result back): its internal errors say that the write is done, so that
+/// no client takes it for a failed write and writes again.
+fn say_the_write_is_done(response: &mut async_graphql::Response) {
+    let internal = async_graphql::Value::from(Code::Internal.as_str());
+    for error in &mut response.errors {
+        let is_internal = error
+            .extensions
+            .as_ref()
+            .and_then(|ext| ext.get("code"))
+            .is_some_and(|code| *code == internal);
+        if is_internal {
+            error.message = format!(
+                "the write was done, but reading its result back failed ({}); do not send it again without an Idempotency-Key: read the result instead",
+                error.message
+            );
+            error
+                .extensions
+                .get_or_insert_with(Default::default)
+                .set("writeDone", true);
+        }
     }
 }
 
@@ -1107,6 +1131,27 @@ fn json_bytes(media: MediaType, status: StatusCode, body: Vec<u8>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_after_a_committed_write_says_the_write_is_done() {
+        let internal = crate::error::internal(&"connection terminated")
+            .into_server_error(async_graphql::Pos::default());
+        let refused = crate::error::coded(Code::Conflict, "changed meanwhile")
+            .into_server_error(async_graphql::Pos::default());
+        let mut response = async_graphql::Response::from_errors(vec![internal, refused]);
+        say_the_write_is_done(&mut response);
+        let done = &response.errors[0];
+        assert!(
+            done.message.starts_with("the write was done"),
+            "{}",
+            done.message
+        );
+        assert_eq!(
+            done.extensions.as_ref().and_then(|e| e.get("writeDone")),
+            Some(&async_graphql::Value::from(true))
+        );
+        assert_eq!(response.errors[1].message, "changed meanwhile");
+    }
 
     fn accept(value: &str) -> MediaType {
         let mut headers = HeaderMap::new();

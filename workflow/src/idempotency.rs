@@ -52,8 +52,26 @@ pub enum Earlier {
     OtherRequest,
 }
 
+/// What the request being executed holds and has done.
+#[derive(Debug, Default)]
+struct Scope {
+    /// Its key, until its first commit takes it.
+    claim: Option<Claim>,
+    /// Whether any of its writes committed.
+    committed: bool,
+}
+
+/// What a request's writes did, as seen by [`with_claim`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Done {
+    /// A write committed (so a failure after it must not read as "not done").
+    pub committed: bool,
+    /// The request's key was recorded with that write.
+    pub key_recorded: bool,
+}
+
 tokio::task_local! {
-    static CLAIM: RefCell<Option<Claim>>;
+    static SCOPE: RefCell<Scope>;
 }
 
 /// Checks a key as the client sent it: 1 to [`MAX_KEY_CHARS`] visible ASCII
@@ -90,21 +108,43 @@ pub async fn earlier(store: &Store, claim: &Claim, now: DateTime<Utc>) -> Result
     })
 }
 
-/// Runs `work` (the request's execution) with `claim` in hand for the first
-/// write to commit; also tells whether a write took it.
-pub async fn with_claim<F: Future>(claim: Claim, work: F) -> (F::Output, bool) {
-    CLAIM
-        .scope(RefCell::new(Some(claim)), async {
-            let output = work.await;
-            let taken = CLAIM.with(|c| c.borrow().is_none());
-            (output, taken)
-        })
+/// Runs `work` (a mutation's execution) with `claim`, if any, in hand for
+/// the first write to commit; tells what its writes did.
+pub async fn with_claim<F: Future>(claim: Option<Claim>, work: F) -> (F::Output, Done) {
+    let had_claim = claim.is_some();
+    SCOPE
+        .scope(
+            RefCell::new(Scope {
+                claim,
+                committed: false,
+            }),
+            async {
+                let output = work.await;
+                let done = SCOPE.with(|s| {
+                    let s = s.borrow();
+                    Done {
+                        committed: s.committed,
+                        key_recorded: had_claim && s.claim.is_none(),
+                    }
+                });
+                (output, done)
+            },
+        )
         .await
 }
 
 /// The claim of the request being executed, taken by its first commit.
 pub(crate) fn take() -> Option<Claim> {
-    CLAIM.try_with(|c| c.borrow_mut().take()).ok().flatten()
+    SCOPE
+        .try_with(|s| s.borrow_mut().claim.take())
+        .ok()
+        .flatten()
+}
+
+/// Notes that a write of the request being executed committed.
+pub(crate) fn committed() {
+    // Outside a request's scope (jobs, tests) there is nobody to tell.
+    let _ = SCOPE.try_with(|s| s.borrow_mut().committed = true);
 }
 
 /// Records `claim` in the write transaction `conn`. A second request with
@@ -172,11 +212,20 @@ mod tests {
             key: "k".into(),
             request_sha256: "h".into(),
         };
-        let ((first, second), taken) = with_claim(claim.clone(), async { (take(), take()) }).await;
+        let ((first, second), done) =
+            with_claim(Some(claim.clone()), async { (take(), take()) }).await;
         assert_eq!(first, Some(claim.clone()));
         assert_eq!(second, None);
-        assert!(taken);
-        let ((), taken) = with_claim(claim, async {}).await;
-        assert!(!taken);
+        assert!(done.key_recorded);
+        let ((), done) = with_claim(Some(claim), async { committed() }).await;
+        assert_eq!(
+            done,
+            Done {
+                committed: true,
+                key_recorded: false
+            }
+        );
+        let (none, done) = with_claim(None, async { take() }).await;
+        assert_eq!((none, done), (None, Done::default()));
     }
 }

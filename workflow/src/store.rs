@@ -352,6 +352,7 @@ impl WriteTx {
             crate::idempotency::record_in(&self.tx, &claim, crate::clock::now()).await?;
         }
         self.tx.commit().await?;
+        crate::idempotency::committed();
         Ok(())
     }
 }
