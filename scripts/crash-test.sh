@@ -10,8 +10,9 @@
 #      acknowledged mutation (HTTP 200, no errors, its id or note number);
 #   2. SIGKILL the server a random 0.05-1.5 s after the first mutation of the
 #      load is acknowledged (CRASH_SEED fixes the sequence of delays);
-#   3. restart it on the same database, send again, with its idempotency
-#      key, every keyed comment the kill left unanswered, and check that
+#   3. send again, with its idempotency key, to a second instance on the
+#      same database (up all along), every keyed comment the kill left
+#      unanswered; restart the killed one, and check that
 #      every mutation acknowledged so far (in this and all earlier
 #      iterations) is there, through GraphQL, each keyed comment exactly
 #      once; note numbers are unique;
@@ -25,6 +26,10 @@ source "$(dirname "$0")/lib.sh"
 ITERATIONS="${CRASH_ITERATIONS:-20}"
 RANDOM="${CRASH_SEED:-4242}"
 LOAD="$ROOT/scripts/crash_load.py"
+
+# The second instance, which is never killed.
+OTHER_PID=""
+trap 'if [[ -n "$OTHER_PID" ]]; then kill -KILL "$OTHER_PID" 2>/dev/null || true; fi; cleanup' EXIT
 
 sqlite_checks() {
     python3 - "$1" <<'PY'
@@ -52,6 +57,11 @@ crash_backend() {
     CRASH_TOKEN_KAZ="$(token crash-kaz KAZ delegate)"
     CRASH_TOKEN_RUS="$(token crash-rus RUS delegate)"
 
+    local other_url
+    start_server "$db_url"
+    OTHER_PID="$SERVER_PID"
+    other_url="$SERVER_URL"
+    SERVER_PID=""
     start_server "$db_url"
     python3 "$LOAD" setup --url "$SERVER_URL" --state "$state"
     for i in $(seq 1 "$ITERATIONS"); do
@@ -76,8 +86,8 @@ crash_backend() {
         fi
         printf '[%s %2d/%d] killed %ss after the first acknowledgement; %s\n' "$backend" "$i" "$ITERATIONS" "$delay" \
             "$(tr '\n' ' ' <"$WORK_DIR/load.out")"
+        python3 "$LOAD" retry --url "$other_url" --state "$state" --acks "$acks" | sed 's/^/    /'
         start_server "$db_url"
-        python3 "$LOAD" retry --url "$SERVER_URL" --state "$state" --acks "$acks" | sed 's/^/    /'
         python3 "$LOAD" verify --url "$SERVER_URL" --state "$state" --acks "$acks" | sed 's/^/    /'
         ACCORD_DATABASE_URL="$db_url" "$(accord_bin)" audit verify | sed 's/^/    /'
         if [[ "$backend" == sqlite ]]; then
@@ -86,6 +96,9 @@ crash_backend() {
         fi
     done
     stop_server
+    kill -TERM "$OTHER_PID" 2>/dev/null || true
+    wait "$OTHER_PID" 2>/dev/null || true
+    OTHER_PID=""
     echo "$backend: $ITERATIONS kills, $(wc -l <"$acks") acknowledged mutations, none lost ($(( SECONDS - started )) s)"
 }
 

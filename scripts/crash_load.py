@@ -16,8 +16,8 @@ and note is in the database, as the Secretariat sees it through GraphQL.
 
 A fifth thread, a retrying client, sends each of its comments with an
 `Idempotency-Key`. A comment it could not get an answer for (the server
-was killed) is written to FILE.pending; `retry`, run once the server is
-back, sends each again with its key until it is answered (an
+was killed) is written to FILE.pending; `retry`, run against the other
+instance, sends each again with its key until it is answered (an
 acknowledgement, a replay, or CONFLICT for a write done whose answer was
 lost). `verify` then checks that each of these comments is in the
 database exactly once.
