@@ -222,22 +222,6 @@ fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
     ))
 }
 
-/// The people whose tokens `serve --demo` prints.
-const DEMO_PEOPLE: &[(&str, &str, &str, &str)] = &[
-    (
-        "cica-officer-1",
-        "Aigerim Nurlanovna",
-        "CICA",
-        "secretariat",
-    ),
-    ("cica-sg", "Kairat Sarybay", "CICA", "secretary_general"),
-    ("sco-sg", "Zhang Ming", "SCO", "secretary_general"),
-    ("sco-officer-1", "Li Wei", "SCO", "counterpart"),
-    ("kaz-delegate-1", "Daniyar Akhmetov", "KAZ", "delegate"),
-    ("rus-delegate-1", "Irina Volkova", "RUS", "delegate"),
-    ("jpn-observer-1", "Haruto Sato", "JPN", "observer"),
-];
-
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
     let state = Arc::new(AppState::prepare(&settings).await?);
     if demo {
@@ -251,9 +235,17 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
             println!("  {draft_state:<15} {id}  {title}");
         }
         println!("\ntokens (valid 12 hours; send as `Authorization: Bearer <token>`):");
-        for (sub, name, org, role) in DEMO_PEOPLE {
-            let token = mint(&settings, sub, name, org, vec![(*role).to_owned()], 12)?;
-            println!("\n# {name}, {role} of {org}\n{token}");
+        for person in crate::demo::PEOPLE {
+            let role = person.role.claim_name();
+            let token = mint(
+                &settings,
+                person.sub,
+                person.name,
+                person.org,
+                vec![role.to_owned()],
+                12,
+            )?;
+            println!("\n# {}, {role} of {}\n{token}", person.name, person.org);
         }
         println!();
     }

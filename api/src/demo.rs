@@ -107,16 +107,18 @@ fn read_clock(now: &Mutex<DateTime<Utc>>) -> DateTime<Utc> {
 }
 
 /// A person of the demo: their token's `sub`, name, organisation and role.
-struct Person {
-    sub: &'static str,
-    name: &'static str,
-    org: &'static str,
+pub(crate) struct Person {
+    pub(crate) sub: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) org: &'static str,
     kind: OrgKind,
-    role: Role,
+    pub(crate) role: Role,
 }
 
-/// Everyone who acts in the demo (and whom a development token may name).
-const PEOPLE: &[Person] = &[
+/// Everyone in the demo: who acts in it, and whose tokens `serve --demo`
+/// prints (one list, so that a token names a person as the audit log
+/// does).
+pub(crate) const PEOPLE: &[Person] = &[
     Person {
         sub: "cica-officer-1",
         name: "Aigerim Nurlanovna",
@@ -172,6 +174,13 @@ const PEOPLE: &[Person] = &[
         org: "IND",
         kind: OrgKind::MemberState,
         role: Role::Delegate,
+    },
+    Person {
+        sub: "jpn-observer-1",
+        name: "Haruto Sato",
+        org: "JPN",
+        kind: OrgKind::Observer,
+        role: Role::Observer,
     },
 ];
 

@@ -26,7 +26,7 @@ use crate::actor::Actor;
 use crate::engine::{Snapshot, parse_state, snapshot, snapshots};
 use crate::entity::{
     audit_log, comment, decision, draft, draft_count, draft_signatory, item, meeting,
-    meeting_agenda, note, note_reference, version,
+    meeting_agenda, version,
 };
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, DraftFacts, Relation};
@@ -118,27 +118,6 @@ pub struct CommentView {
     pub accommodated_in_version: Option<i32>,
     /// When it was made.
     pub created_at: DateTime<Utc>,
-}
-
-/// A note verbale.
-#[derive(Debug, Clone)]
-pub struct NoteView {
-    /// The note's id.
-    pub id: String,
-    /// e.g. `PAR/713`.
-    pub number: String,
-    /// The date of the note.
-    pub date: NaiveDate,
-    /// The draft circulated, if any.
-    pub draft_id: Option<String>,
-    /// The version circulated.
-    pub version: Option<i32>,
-    /// The subject.
-    pub subject: Option<Texts>,
-    /// Until when comments are invited.
-    pub comments_due_on: Option<NaiveDate>,
-    /// Earlier notes referred to: (number, date).
-    pub references: Vec<(String, NaiveDate)>,
 }
 
 /// A meeting of a body.
@@ -565,50 +544,6 @@ impl Reader {
             return Err(not_found());
         }
         comment_view(row)
-    }
-
-    /// The circulation notes of each draft, oldest first, with references.
-    pub async fn notes(&self, draft_ids: &[String]) -> Result<HashMap<String, Vec<NoteView>>> {
-        let rows = note::Entity::find()
-            .filter(note::Column::DraftId.is_in(draft_ids.iter().cloned()))
-            .order_by_asc(note::Column::CreatedAt)
-            .all(&self.conn().await?)
-            .await?;
-        let links = note_reference::Entity::find()
-            .filter(note_reference::Column::NoteId.is_in(rows.iter().map(|n| n.id.clone())))
-            .order_by_asc(note_reference::Column::Position)
-            .order_by_asc(note_reference::Column::ReferencedNoteId)
-            .all(&self.conn().await?)
-            .await?;
-        let targets: HashMap<String, note::Model> = note::Entity::find()
-            .filter(note::Column::Id.is_in(links.iter().map(|l| l.referenced_note_id.clone())))
-            .all(&self.conn().await?)
-            .await?
-            .into_iter()
-            .map(|n| (n.id.clone(), n))
-            .collect();
-        let mut views = Vec::with_capacity(rows.len());
-        for row in rows {
-            let references = links
-                .iter()
-                .filter(|l| l.note_id == row.id)
-                .filter_map(|l| targets.get(&l.referenced_note_id))
-                .map(|n| (n.number.clone(), n.date))
-                .collect();
-            views.push(NoteView {
-                subject: row.subject.as_deref().map(parse_texts).transpose()?,
-                id: row.id,
-                number: row.number,
-                date: row.date,
-                draft_id: row.draft_id,
-                version: row.version,
-                comments_due_on: row.comments_due_on,
-                references,
-            });
-        }
-        Ok(group(views, |n: &NoteView| {
-            n.draft_id.clone().unwrap_or_default()
-        }))
     }
 
     /// The meetings each draft was on the agenda of, by date.
