@@ -115,6 +115,18 @@ async fn verified_under_load(backend: Backend) {
     db.close().await.ok();
 }
 
+/// A connection of another process holding the write lock, as a frozen
+/// instance in the middle of a write would; `ROLLBACK` on it frees it.
+async fn hold_the_write_lock(backend: Backend, db_url: &str) -> sea_orm::DatabaseConnection {
+    let holder = Database::connect(db_url).await.unwrap();
+    let lock = match backend {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN; SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE",
+    };
+    holder.execute_unprepared(lock).await.unwrap();
+    holder
+}
+
 on_both_backends!(
     stuck_writer =>
         a_held_write_lock_is_a_bounded_wait_and_reads_go_on_sqlite,
@@ -137,12 +149,7 @@ async fn stuck_writer(backend: Backend) {
     let (draft, _) = app.draft_in_state(DraftState::Circulated).await;
     let before = app.audit_entries().await;
 
-    let holder = Database::connect(app.db_url.as_str()).await.unwrap();
-    let lock = match backend {
-        Backend::Sqlite => "BEGIN IMMEDIATE",
-        Backend::Postgres => "BEGIN; SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE",
-    };
-    holder.execute_unprepared(lock).await.unwrap();
+    let holder = hold_the_write_lock(backend, &app.db_url).await;
 
     let comment = json!({
         "query": "mutation($i: AddCommentInput!) { addComment(input: $i) { comment { id } } }",
@@ -229,12 +236,7 @@ async fn many_stuck_writers(backend: Backend) {
     let app = &server.app;
     let (draft, _) = app.draft_in_state(DraftState::Circulated).await;
     let before = app.audit_entries().await;
-    let holder = Database::connect(app.db_url.as_str()).await.unwrap();
-    let lock = match backend {
-        Backend::Sqlite => "BEGIN IMMEDIATE",
-        Backend::Postgres => "BEGIN; SELECT last_seq FROM audit_head WHERE id = 1 FOR UPDATE",
-    };
-    holder.execute_unprepared(lock).await.unwrap();
+    let holder = hold_the_write_lock(backend, &app.db_url).await;
 
     let writers: Vec<_> = (0..12)
         .map(|n| {
