@@ -269,7 +269,7 @@ impl Demo {
 
     async fn create(&self, actor: &Actor, new: NewDraft, what: &str) -> anyhow::Result<String> {
         match self.exec(actor, Command::CreateDraft(new), what).await? {
-            Outcome::Draft { draft_id } => Ok(draft_id),
+            Outcome::Draft { draft_id, .. } => Ok(draft_id),
             other => Err(anyhow!("demo data: {what}: unexpected outcome {other:?}")),
         }
     }
@@ -286,7 +286,7 @@ impl Demo {
 
     async fn comment(&self, actor: &Actor, new: NewComment, what: &str) -> anyhow::Result<String> {
         match self.exec(actor, Command::AddComment(new), what).await? {
-            Outcome::Comment { comment_id } => Ok(comment_id),
+            Outcome::Comment { comment_id, .. } => Ok(comment_id),
             other => Err(anyhow!("demo data: {what}: unexpected outcome {other:?}")),
         }
     }

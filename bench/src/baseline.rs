@@ -90,7 +90,6 @@ struct Queries {
     comment_touch: Arc<str>,
     comment_insert: Arc<str>,
     withdraw: Arc<str>,
-    withdraw_reason: Arc<str>,
     audit_insert: Arc<str>,
     head_update: Arc<str>,
 }
@@ -172,10 +171,9 @@ impl Queries {
                  NULL, NULL, NULL, $8, $9)",
             ),
             withdraw: q(
-                "UPDATE drafts SET state = 'WITHDRAWN', revision = $1, updated_at = $2 \
-                 WHERE id = $3 AND state = $4 AND revision = $5",
+                "UPDATE drafts SET state = 'WITHDRAWN', revision = $1, updated_at = $2, \
+                 withdrawn_reason = $3 WHERE id = $4 AND state = $5 AND revision = $6",
             ),
-            withdraw_reason: q("UPDATE drafts SET withdrawn_reason = $1 WHERE id = $2"),
             audit_insert: q(
                 "INSERT INTO audit_log (seq, at, actor_sub, actor_name, actor_org, \
                  action, entity_type, entity_id, draft_id, from_state, to_state, before, after, \
@@ -906,16 +904,10 @@ macro_rules! transition_fn {
                         let n = sqlx::query(sql(&q.withdraw))
                             .bind(revision + 1)
                             .bind(now)
+                            .bind(reason.as_str())
                             .bind(draft_id)
                             .bind(&state)
                             .bind(revision)
-                            .execute(&mut *conn)
-                            .await?
-                            .rows_affected();
-                        cas(n)?;
-                        let n = sqlx::query(sql(&q.withdraw_reason))
-                            .bind(reason.as_str())
-                            .bind(draft_id)
                             .execute(&mut *conn)
                             .await?
                             .rows_affected();

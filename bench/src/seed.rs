@@ -227,7 +227,7 @@ pub async fn nested_draft(store: &Store) -> anyhow::Result<String> {
             }),
         )
         .await?;
-    let Outcome::Draft { draft_id } = created else {
+    let Outcome::Draft { draft_id, .. } = created else {
         return Err(anyhow!("creating a draft gave {created:?}"));
     };
     let mut previous_note: Option<NoteNumber> = None;

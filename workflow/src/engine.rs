@@ -37,6 +37,7 @@ use crate::plans::{
     NewSubmission, PlanChange, ReminderRequest,
 };
 use crate::store::{Store, WriteTx, expect_one};
+use crate::written::{CommentAfter, DraftAfter, changed};
 
 /// The longest comment, reply or change summary, in characters.
 pub const MAX_BODY_CHARS: usize = 20_000;
@@ -308,13 +309,17 @@ impl Command {
     }
 }
 
-/// What a command produced, by id; the caller reads the objects afterwards.
+/// What a command produced: by id, and for the drafts and comments a
+/// change writes, the rows as it left them ([`crate::written`]), so that
+/// the answer is built without reading them back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// The draft changed.
     Draft {
         /// The draft's id.
         draft_id: String,
+        /// The draft as the change left it.
+        after: DraftAfter,
     },
     /// The draft was circulated by a new note.
     Circulated {
@@ -322,11 +327,17 @@ pub enum Outcome {
         draft_id: String,
         /// The note's id.
         note_id: String,
+        /// The draft as the circulation left it.
+        after: DraftAfter,
+        /// The note as issued.
+        note: crate::written::NoteAfter,
     },
     /// A comment was created or changed.
     Comment {
         /// The comment's id.
         comment_id: String,
+        /// The comment and its draft as the change left them.
+        after: CommentAfter,
     },
     /// The SOC's agreement was recorded.
     Agreed {
@@ -407,6 +418,7 @@ impl std::fmt::Debug for Engine {
 }
 
 /// A draft as read before a decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Snapshot {
     pub(crate) row: draft::Model,
     pub(crate) signatories: Vec<String>,
@@ -606,24 +618,25 @@ impl Engine {
         let now = self.now();
         let id = uuid::Uuid::now_v7().to_string();
         let title = to_json(&new.title)?;
+        let row = draft::Model {
+            id: id.clone(),
+            kind: kind.clone(),
+            title,
+            state: DraftState::Drafting.as_str().to_owned(),
+            revision: 1,
+            home_org: actor.org().to_string(),
+            current_version: 1,
+            circulated_version: None,
+            agreed_version: None,
+            withdrawn_reason: None,
+            created_by: actor.sub().to_owned(),
+            created_at: now,
+            updated_at: now,
+        };
         let mut tx = self.store.begin_write().await?;
-        draft::Entity::insert(draft::ActiveModel {
-            id: Set(id.clone()),
-            kind: Set(kind.clone()),
-            title: Set(title),
-            state: Set(DraftState::Drafting.as_str().to_owned()),
-            revision: Set(1),
-            home_org: Set(actor.org().to_string()),
-            current_version: Set(1),
-            circulated_version: Set(None),
-            agreed_version: Set(None),
-            withdrawn_reason: Set(None),
-            created_by: Set(actor.sub().to_owned()),
-            created_at: Set(now),
-            updated_at: Set(now),
-        })
-        .exec_without_returning(tx.conn())
-        .await?;
+        draft::Entity::insert(draft::ActiveModel::from(row.clone()))
+            .exec_without_returning(tx.conn())
+            .await?;
         let signatories: Vec<draft_signatory::ActiveModel> = new
             .signatories
             .iter()
@@ -660,7 +673,14 @@ impl Engine {
         )
         .await?;
         tx.commit().await?;
-        Ok(Outcome::Draft { draft_id: id })
+        Ok(Outcome::Draft {
+            draft_id: id,
+            after: DraftAfter::new(Snapshot {
+                row,
+                signatories: new.signatories.iter().map(ToString::to_string).collect(),
+                signatures: Vec::new(),
+            }),
+        })
     }
 
     async fn check_signatories(&self, signatories: &[OrgCode]) -> Result<()> {
@@ -768,16 +788,15 @@ impl Engine {
         let now = self.now();
         let next = current + 1;
         let mut tx = self.store.begin_write().await?;
-        expect_one(
-            tx.conn(),
-            draft::Entity::update_many()
-                .col_expr(draft::Column::CurrentVersion, Expr::value(next))
-                .col_expr(draft::Column::Revision, Expr::value(snap.row.revision + 1))
-                .col_expr(draft::Column::UpdatedAt, Expr::value(now))
-                .filter(draft::Column::Id.eq(draft_id))
-                .filter(draft::Column::Revision.eq(snap.row.revision))
-                .filter(draft::Column::CurrentVersion.eq(current)),
-            CHANGED,
+        let after = compare_and_set(
+            &tx,
+            &snap,
+            draft::Model {
+                current_version: next,
+                revision: snap.row.revision + 1,
+                updated_at: now,
+                ..snap.row.clone()
+            },
         )
         .await?;
         insert_version(
@@ -832,6 +851,7 @@ impl Engine {
         tx.commit().await?;
         Ok(Outcome::Draft {
             draft_id: draft_id.to_owned(),
+            after,
         })
     }
 
@@ -866,24 +886,17 @@ impl Engine {
         let pages = crate::notes::estimated_pages(self.store.db(), draft_id, version).await?;
         let formulae = crate::notes::formulae(self.store.db()).await?;
         let mut tx = self.store.begin_write().await?;
-        expect_one(
-            tx.conn(),
-            draft::Entity::update_many()
-                .col_expr(
-                    draft::Column::State,
-                    Expr::value(DraftState::Circulated.as_str()),
-                )
-                .col_expr(draft::Column::CirculatedVersion, Expr::value(version))
-                .col_expr(draft::Column::Revision, Expr::value(snap.row.revision + 1))
-                .col_expr(draft::Column::UpdatedAt, Expr::value(now))
-                .filter(draft::Column::Id.eq(draft_id))
-                .filter(draft::Column::State.eq(state.as_str()))
-                .filter(draft::Column::Revision.eq(snap.row.revision)),
-            CHANGED,
+        let after = compare_and_set(
+            &tx,
+            &snap,
+            draft::Model {
+                circulated_version: Some(version),
+                ..moved(&snap.row, DraftState::Circulated, now)
+            },
         )
         .await?;
         let note_id = uuid::Uuid::now_v7().to_string();
-        let number = crate::notes::issue(
+        let (number, note) = crate::notes::issue(
             &tx,
             actor,
             crate::notes::Issue {
@@ -934,6 +947,8 @@ impl Engine {
         Ok(Outcome::Circulated {
             draft_id: draft_id.to_owned(),
             note_id,
+            after,
+            note,
         })
     }
 
@@ -1018,39 +1033,40 @@ impl Engine {
         };
         let now = self.now();
         let id = uuid::Uuid::now_v7().to_string();
+        let row = comment::Model {
+            id: id.clone(),
+            draft_id: new.draft_id.clone(),
+            version: new.version,
+            anchor: new.anchor.as_ref().map(ToString::to_string),
+            kind: kind.as_str().to_owned(),
+            status: CommentStatus::Open.as_str().to_owned(),
+            body: body.clone(),
+            org_code: actor.org().to_string(),
+            author_sub: actor.sub().to_owned(),
+            author_name: actor.name().to_owned(),
+            proposal_operation: operation.clone(),
+            proposal_texts,
+            reply: None,
+            resolved_by_sub: None,
+            resolved_at: None,
+            accommodated_in_version: None,
+            created_at: now,
+            updated_at: now,
+        };
         let mut tx = self.store.begin_write().await?;
-        // Locks the draft row and re-checks that comments are still open.
-        expect_one(
-            tx.conn(),
-            draft::Entity::update_many()
-                .col_expr(draft::Column::UpdatedAt, Expr::value(now))
-                .filter(draft::Column::Id.eq(new.draft_id.as_str()))
-                .filter(draft::Column::State.eq(facts.state.as_str()))
-                .filter(draft::Column::CurrentVersion.eq(snap.row.current_version)),
-            CHANGED,
+        // Locks the draft row and re-checks that nothing changed: comments
+        // are still open on this version. A comment is no new revision, so
+        // comments made at once all count.
+        let draft = compare_and_set(
+            &tx,
+            &snap,
+            draft::Model {
+                updated_at: now,
+                ..snap.row.clone()
+            },
         )
         .await?;
-        let row = comment::ActiveModel {
-            id: Set(id.clone()),
-            draft_id: Set(new.draft_id.clone()),
-            version: Set(new.version),
-            anchor: Set(new.anchor.as_ref().map(ToString::to_string)),
-            kind: Set(kind.as_str().to_owned()),
-            status: Set(CommentStatus::Open.as_str().to_owned()),
-            body: Set(body.clone()),
-            org_code: Set(actor.org().to_string()),
-            author_sub: Set(actor.sub().to_owned()),
-            author_name: Set(actor.name().to_owned()),
-            proposal_operation: Set(operation.clone()),
-            proposal_texts: Set(proposal_texts),
-            reply: Set(None),
-            resolved_by_sub: Set(None),
-            resolved_at: Set(None),
-            accommodated_in_version: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-        };
-        comment::Entity::insert(row)
+        comment::Entity::insert(comment::ActiveModel::from(row.clone()))
             .exec_without_returning(tx.conn())
             .await?;
         tx.audit(
@@ -1076,7 +1092,13 @@ impl Engine {
         )
         .await?;
         tx.commit().await?;
-        Ok(Outcome::Comment { comment_id: id })
+        Ok(Outcome::Comment {
+            comment_id: id,
+            after: CommentAfter {
+                comment: Box::new(row),
+                draft,
+            },
+        })
     }
 
     /// Edits (`Some(body)`) or withdraws (`None`) the author's own comment.
@@ -1108,22 +1130,26 @@ impl Engine {
             .map(|b| accord_domain::non_blank("body", &b, MAX_BODY_CHARS))
             .transpose()?;
         let now = self.now();
+        let after = match &body {
+            Some(text) => comment::Model {
+                body: text.clone(),
+                updated_at: now,
+                ..found.clone()
+            },
+            None => comment::Model {
+                status: CommentStatus::Withdrawn.as_str().to_owned(),
+                updated_at: now,
+                ..found.clone()
+            },
+        };
         let mut tx = self.store.begin_write().await?;
-        let mut update = comment::Entity::update_many()
-            .col_expr(comment::Column::UpdatedAt, Expr::value(now))
+        let update = comment::Entity::update_many()
             .filter(comment::Column::Id.eq(comment_id))
             .filter(comment::Column::Status.eq(CommentStatus::Open.as_str()))
             .filter(comment::Column::UpdatedAt.eq(found.updated_at));
-        update = match &body {
-            Some(text) => update.col_expr(comment::Column::Body, Expr::value(text.as_str())),
-            None => update.col_expr(
-                comment::Column::Status,
-                Expr::value(CommentStatus::Withdrawn.as_str()),
-            ),
-        };
         expect_one(
             tx.conn(),
-            update,
+            changed(update, &found, &after),
             "the comment changed meanwhile; reload and try again",
         )
         .await?;
@@ -1148,6 +1174,10 @@ impl Engine {
         tx.commit().await?;
         Ok(Outcome::Comment {
             comment_id: comment_id.to_owned(),
+            after: CommentAfter {
+                comment: Box::new(after),
+                draft: DraftAfter::new(snap),
+            },
         })
     }
 
@@ -1176,17 +1206,21 @@ impl Engine {
             .transpose()?;
         let status = resolution.status();
         let now = self.now();
+        let after = comment::Model {
+            status: status.as_str().to_owned(),
+            reply: reply.clone(),
+            resolved_by_sub: Some(actor.sub().to_owned()),
+            resolved_at: Some(now),
+            updated_at: now,
+            ..found.clone()
+        };
         let mut tx = self.store.begin_write().await?;
+        let update = comment::Entity::update_many()
+            .filter(comment::Column::Id.eq(comment_id))
+            .filter(comment::Column::Status.eq(CommentStatus::Open.as_str()));
         expect_one(
             tx.conn(),
-            comment::Entity::update_many()
-                .col_expr(comment::Column::Status, Expr::value(status.as_str()))
-                .col_expr(comment::Column::Reply, Expr::value(reply.clone()))
-                .col_expr(comment::Column::ResolvedBySub, Expr::value(actor.sub()))
-                .col_expr(comment::Column::ResolvedAt, Expr::value(now))
-                .col_expr(comment::Column::UpdatedAt, Expr::value(now))
-                .filter(comment::Column::Id.eq(comment_id))
-                .filter(comment::Column::Status.eq(CommentStatus::Open.as_str())),
+            changed(update, &found, &after),
             "the proposal was resolved or withdrawn meanwhile; reload it",
         )
         .await?;
@@ -1208,6 +1242,10 @@ impl Engine {
         tx.commit().await?;
         Ok(Outcome::Comment {
             comment_id: comment_id.to_owned(),
+            after: CommentAfter {
+                comment: Box::new(after),
+                draft: DraftAfter::new(snap),
+            },
         })
     }
 
@@ -1221,7 +1259,8 @@ impl Engine {
         let facts = check_draft(actor, Action::OpenSwgDiscussion, &snap)?;
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
-        transition(&tx, &snap, DraftState::SwgDiscussion, now).await?;
+        let after =
+            compare_and_set(&tx, &snap, moved(&snap.row, DraftState::SwgDiscussion, now)).await?;
         let (meeting, _) = crate::meetings::meeting_on(&tx, "SWG", meeting_date, None, now).await?;
         crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
         tx.audit(
@@ -1242,6 +1281,7 @@ impl Engine {
         tx.commit().await?;
         Ok(Outcome::Draft {
             draft_id: draft_id.to_owned(),
+            after,
         })
     }
 
@@ -1257,13 +1297,13 @@ impl Engine {
         let agreed = snap.row.current_version;
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
-        transition(&tx, &snap, DraftState::SocAgreed, now).await?;
-        expect_one(
-            tx.conn(),
-            draft::Entity::update_many()
-                .col_expr(draft::Column::AgreedVersion, Expr::value(agreed))
-                .filter(draft::Column::Id.eq(draft_id)),
-            CHANGED,
+        compare_and_set(
+            &tx,
+            &snap,
+            draft::Model {
+                agreed_version: Some(agreed),
+                ..moved(&snap.row, DraftState::SocAgreed, now)
+            },
         )
         .await?;
         let (meeting, _) = crate::meetings::meeting_on(
@@ -1434,13 +1474,13 @@ impl Engine {
         let reason = accord_domain::non_blank("reason", reason, MAX_REASON_CHARS)?;
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
-        transition(&tx, &snap, DraftState::Withdrawn, now).await?;
-        expect_one(
-            tx.conn(),
-            draft::Entity::update_many()
-                .col_expr(draft::Column::WithdrawnReason, Expr::value(reason.as_str()))
-                .filter(draft::Column::Id.eq(draft_id)),
-            CHANGED,
+        let after = compare_and_set(
+            &tx,
+            &snap,
+            draft::Model {
+                withdrawn_reason: Some(reason.clone()),
+                ..moved(&snap.row, DraftState::Withdrawn, now)
+            },
         )
         .await?;
         tx.audit(
@@ -1461,6 +1501,7 @@ impl Engine {
         tx.commit().await?;
         Ok(Outcome::Draft {
             draft_id: draft_id.to_owned(),
+            after,
         })
     }
 
@@ -1679,25 +1720,35 @@ pub(crate) fn check_draft(actor: &Actor, action: Action, snap: &Snapshot) -> Res
     Ok(facts)
 }
 
-/// Compare-and-set of the draft's state and revision.
-async fn transition(
+/// The draft `row` moved to the state `to` at `now`: its next revision.
+fn moved(row: &draft::Model, to: DraftState, now: DateTime<Utc>) -> draft::Model {
+    draft::Model {
+        state: to.as_str().to_owned(),
+        revision: row.revision + 1,
+        updated_at: now,
+        ..row.clone()
+    }
+}
+
+/// Writes `after` over the draft as `before` read it: the columns in which
+/// they differ, compare-and-set on its state and revision, so that a draft
+/// someone changed meanwhile is `CONFLICT` and nothing is written. Returns
+/// the draft as it now stands.
+async fn compare_and_set(
     tx: &WriteTx,
-    snap: &Snapshot,
-    to: DraftState,
-    now: DateTime<Utc>,
-) -> Result<()> {
-    expect_one(
-        tx.conn(),
-        draft::Entity::update_many()
-            .col_expr(draft::Column::State, Expr::value(to.as_str()))
-            .col_expr(draft::Column::Revision, Expr::value(snap.row.revision + 1))
-            .col_expr(draft::Column::UpdatedAt, Expr::value(now))
-            .filter(draft::Column::Id.eq(snap.row.id.as_str()))
-            .filter(draft::Column::State.eq(snap.row.state.as_str()))
-            .filter(draft::Column::Revision.eq(snap.row.revision)),
-        CHANGED,
-    )
-    .await
+    before: &Snapshot,
+    after: draft::Model,
+) -> Result<DraftAfter> {
+    let update = draft::Entity::update_many()
+        .filter(draft::Column::Id.eq(before.row.id.as_str()))
+        .filter(draft::Column::State.eq(before.row.state.as_str()))
+        .filter(draft::Column::Revision.eq(before.row.revision));
+    expect_one(tx.conn(), changed(update, &before.row, &after), CHANGED).await?;
+    Ok(DraftAfter::new(Snapshot {
+        row: after,
+        signatories: before.signatories.clone(),
+        signatures: before.signatures.clone(),
+    }))
 }
 
 async fn insert_version(

@@ -17,6 +17,7 @@
 //! - [`jobs`]: background jobs run by one instance at a time under a lease.
 //! - [`reminders`]: the monthly reminder note, drafted once per period.
 //! - [`calendar`]: read-only calendar feed tokens and what a feed shows.
+//! - [`written`]: what a change left behind, for its answer.
 //!
 //! This crate knows nothing of GraphQL, HTTP or JWT.
 
@@ -41,6 +42,7 @@ pub mod reminders;
 pub mod store;
 #[cfg(test)]
 mod testing;
+pub mod written;
 
 pub use actor::Actor;
 pub use engine::{Command, Engine, NewComment, NewDraft, Outcome, Proposal};

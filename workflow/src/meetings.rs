@@ -1432,7 +1432,7 @@ mod tests {
             .await
             .unwrap()
         {
-            Outcome::Draft { draft_id } => draft_id,
+            Outcome::Draft { draft_id, .. } => draft_id,
             other => panic!("{other:?}"),
         }
     }

@@ -27,6 +27,7 @@ use crate::entity::{draft, item, note, note_draft, note_formula, note_reference,
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, Action};
 use crate::store::{WriteTx, expect_one};
+use crate::written::NoteAfter;
 
 /// The longest subject, per language, in characters.
 pub const MAX_SUBJECT_CHARS: usize = 2_000;
@@ -99,15 +100,16 @@ fn first_draft(enclosures: &[Enclosure]) -> (Option<String>, Option<i32>) {
 }
 
 /// Numbers, dates (today in Astana), composes and stores an issued note in
-/// the write transaction `tx`, with its references. The caller writes the
-/// audit record. This is the only code that issues note numbers.
+/// the write transaction `tx`, with its references, and returns its number
+/// and the note as stored. The caller writes the audit record. This is the
+/// only code that issues note numbers.
 pub(crate) async fn issue(
     tx: &WriteTx,
     actor: &Actor,
     note: Issue,
     formulae: &Formulae,
     now: DateTime<Utc>,
-) -> Result<NoteNumber> {
+) -> Result<(NoteNumber, NoteAfter)> {
     let today = crate::clock::astana_date(now);
     let number = next_note_number(tx, &note.series, today.year()).await?;
     let references = cited(tx.conn(), &note.reference_ids).await?;
@@ -123,38 +125,39 @@ pub(crate) async fn issue(
             .clone()
             .or_else(|| note.untitled_subject.clone()),
         body: note.body.clone(),
-        references: references.into_iter().map(|(_, n, d)| (n, d)).collect(),
+        references: references.iter().map(|(_, n, d)| (n.clone(), *d)).collect(),
         enclosures: enclosure_lines(&note.enclosures),
     };
     let texts = compose_all(formulae, &facts)?;
     let (draft_id, version) = note.draft_version();
-    note::Entity::insert(note::ActiveModel {
-        id: Set(note.id.clone()),
-        series: Set(note.series.to_string()),
-        year: Set(today.year()),
-        sequence: Set(number.sequence() as i32),
-        number: Set(number.to_string()),
-        date: Set(today),
-        place: Set(note.place.clone()),
-        purpose: Set(note.purpose.as_str().to_owned()),
-        subject: Set(note.subject.as_ref().map(to_json).transpose()?),
-        draft_id: Set(draft_id),
-        version: Set(version),
-        comments_due_on: Set(note.comments_due_on),
-        created_by_sub: Set(actor.sub().to_owned()),
-        created_at: Set(now),
-        status: Set(NoteStatus::Issued.as_str().to_owned()),
-        addressees: Set(Some(to_json(&note.addressees)?)),
-        body: Set(note.body.as_ref().map(to_json).transpose()?),
-        enclosures: Set(Some(to_json(&note.enclosures)?)),
-        texts: Set(Some(to_json(&texts)?)),
-        search_text: Set(Some(accord_domain::search_text(
+    let row = note::Model {
+        id: note.id.clone(),
+        series: note.series.to_string(),
+        year: today.year(),
+        sequence: number.sequence() as i32,
+        number: number.to_string(),
+        date: today,
+        place: note.place.clone(),
+        purpose: note.purpose.as_str().to_owned(),
+        subject: note.subject.as_ref().map(to_json).transpose()?,
+        draft_id,
+        version,
+        comments_due_on: note.comments_due_on,
+        created_by_sub: actor.sub().to_owned(),
+        created_at: now,
+        status: NoteStatus::Issued.as_str().to_owned(),
+        addressees: Some(to_json(&note.addressees)?),
+        body: note.body.as_ref().map(to_json).transpose()?,
+        enclosures: Some(to_json(&note.enclosures)?),
+        texts: Some(to_json(&texts)?),
+        search_text: Some(accord_domain::search_text(
             note.subject.as_ref(),
             note.body.as_ref(),
-        ))),
-    })
-    .exec_without_returning(tx.conn())
-    .await?;
+        )),
+    };
+    note::Entity::insert(note::ActiveModel::from(row.clone()))
+        .exec_without_returning(tx.conn())
+        .await?;
     if !note.reference_ids.is_empty() {
         note_reference::Entity::insert_many(note.reference_ids.iter().enumerate().map(
             |(position, target)| note_reference::ActiveModel {
@@ -166,7 +169,17 @@ pub(crate) async fn issue(
         .exec_without_returning(tx.conn())
         .await?;
     }
-    Ok(number)
+    let references = references
+        .into_iter()
+        .map(|(id, number, date)| (id, number.to_string(), date))
+        .collect();
+    Ok((
+        number,
+        NoteAfter {
+            row: Box::new(row),
+            references,
+        },
+    ))
 }
 
 /// Composes a note in every language it can be written in: those with
@@ -561,7 +574,7 @@ impl Engine {
         if removed.rows_affected != 1 {
             return Err(WorkflowError::Conflict(NOTE_CHANGED.into()));
         }
-        let number = issue(&tx, actor, issue_of, &formulae, now).await?;
+        let (number, _) = issue(&tx, actor, issue_of, &formulae, now).await?;
         tx.audit(
             actor,
             AuditRecord {

@@ -31,6 +31,7 @@ use crate::entity::{
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, DraftFacts, Relation};
 use crate::store::{Store, find_organization};
+use crate::written::{CommentAfter, DraftAfter};
 
 /// A draft as one viewer sees it.
 #[derive(Debug, Clone)]
@@ -528,8 +529,44 @@ impl Reader {
         Ok(group(views, |c: &CommentView| c.draft_id.clone()))
     }
 
-    /// One comment the viewer may read, or `NOT_FOUND`.
-    pub async fn comment(&self, id: &str) -> Result<CommentView> {
+    /// The draft a change left, as this viewer sees it (`NOT_FOUND` if
+    /// hidden from the viewer).
+    pub fn draft_after(&self, after: &DraftAfter) -> Result<DraftView> {
+        self.view((*after.0).clone())?
+            .ok_or_else(|| WorkflowError::draft_not_found(after.id()))
+    }
+
+    /// The comment a change left, with its draft, as this viewer sees them
+    /// (`NOT_FOUND` if the viewer may not read it).
+    pub fn comment_after(&self, after: &CommentAfter) -> Result<(CommentView, DraftView)> {
+        let not_found = || WorkflowError::comment_not_found(after.id());
+        let draft = self.draft_after(&after.draft).map_err(|_| not_found())?;
+        let comment = &after.comment;
+        if !permissions::can_see_comment(draft.facts.relation, &self.actor, &comment.org_code) {
+            return Err(not_found());
+        }
+        let row = CommentRow {
+            id: comment.id.clone(),
+            draft_id: comment.draft_id.clone(),
+            version: comment.version,
+            anchor: comment.anchor.clone(),
+            kind: comment.kind.clone(),
+            status: comment.status.clone(),
+            body: comment.body.clone(),
+            org_code: comment.org_code.clone(),
+            author_sub: comment.author_sub.clone(),
+            author_name: comment.author_name.clone(),
+            proposal_operation: comment.proposal_operation.clone(),
+            proposal_texts: comment.proposal_texts.clone(),
+            reply: comment.reply.clone(),
+            accommodated_in_version: comment.accommodated_in_version,
+            created_at: comment.created_at,
+        };
+        Ok((comment_view(row)?, draft))
+    }
+
+    /// One comment the viewer may read, with its draft, or `NOT_FOUND`.
+    pub async fn comment(&self, id: &str) -> Result<(CommentView, DraftView)> {
         let not_found = || WorkflowError::comment_not_found(id);
         if !crate::engine::is_id(id) {
             return Err(not_found());
@@ -543,7 +580,7 @@ impl Reader {
         if !permissions::can_see_comment(draft.facts.relation, &self.actor, &row.org_code) {
             return Err(not_found());
         }
-        comment_view(row)
+        Ok((comment_view(row)?, draft))
     }
 
     /// The meetings each draft was on the agenda of, by date.
@@ -863,7 +900,7 @@ mod tests {
             .await
             .unwrap();
         match created {
-            Outcome::Draft { draft_id } => draft_id,
+            Outcome::Draft { draft_id, .. } => draft_id,
             other => panic!("{other:?}"),
         }
     }

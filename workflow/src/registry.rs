@@ -24,6 +24,7 @@ use crate::error::{Result, WorkflowError};
 use crate::notes::{self, from_json};
 use crate::permissions;
 use crate::read::Reader;
+use crate::written::NoteAfter;
 
 /// A note verbale, unsent or issued, as stored.
 #[derive(Debug, Clone)]
@@ -183,6 +184,20 @@ impl Reader {
             Ok(record)
         } else {
             Err(not_found())
+        }
+    }
+
+    /// The note a change issued, as this viewer sees it (`NOT_FOUND` if
+    /// not addressed to the viewer).
+    pub fn note_after(&self, after: &NoteAfter) -> Result<NoteRecord> {
+        let record = issued_record((*after.row).clone(), after.references.clone())?;
+        if self.sees(&record) {
+            Ok(record)
+        } else {
+            Err(WorkflowError::NotFound(format!(
+                "note {} not found",
+                after.id()
+            )))
         }
     }
 
@@ -490,48 +505,12 @@ impl Reader {
             .await?;
         rows.into_iter()
             .map(|row| {
-                let references: Vec<(String, String, NaiveDate)> = links
+                let references = links
                     .iter()
                     .filter(|(citing, ..)| *citing == row.id)
                     .map(|(_, id, number, date)| (id.clone(), number.clone(), *date))
                     .collect();
-                let corrupt =
-                    |what: &str| WorkflowError::Corrupt(format!("note {}: bad {what}", row.id));
-                Ok(NoteRecord {
-                    status: NoteStatus::Issued,
-                    purpose: row.purpose.parse().map_err(|_| corrupt("purpose"))?,
-                    addressees: match &row.addressees {
-                        Some(raw) => from_json(raw, "addressees")?,
-                        None => Addressees::AllMemberStates,
-                    },
-                    subject: row
-                        .subject
-                        .as_deref()
-                        .map(|s| from_json(s, "subject"))
-                        .transpose()?,
-                    body: row
-                        .body
-                        .as_deref()
-                        .map(|s| from_json(s, "body"))
-                        .transpose()?,
-                    enclosures: match &row.enclosures {
-                        Some(raw) => from_json(raw, "enclosures")?,
-                        None => Vec::new(),
-                    },
-                    texts: row.texts,
-                    id: row.id,
-                    series: row.series,
-                    number: Some(row.number),
-                    year: Some(row.year),
-                    date: Some(row.date),
-                    place: row.place,
-                    draft_id: row.draft_id,
-                    version: row.version,
-                    comments_due_on: row.comments_due_on,
-                    revision: None,
-                    references,
-                    created_at: row.created_at,
-                })
+                issued_record(row, references)
             })
             .collect()
     }
@@ -603,4 +582,48 @@ impl Reader {
             .map(|(id, number, date)| (id.clone(), (id, number, date)))
             .collect())
     }
+}
+
+/// The record of the issued note `row`, citing `references` (id, number,
+/// date) in order.
+fn issued_record(
+    row: note::Model,
+    references: Vec<(String, String, NaiveDate)>,
+) -> Result<NoteRecord> {
+    let corrupt = |what: &str| WorkflowError::Corrupt(format!("note {}: bad {what}", row.id));
+    Ok(NoteRecord {
+        status: NoteStatus::Issued,
+        purpose: row.purpose.parse().map_err(|_| corrupt("purpose"))?,
+        addressees: match &row.addressees {
+            Some(raw) => from_json(raw, "addressees")?,
+            None => Addressees::AllMemberStates,
+        },
+        subject: row
+            .subject
+            .as_deref()
+            .map(|s| from_json(s, "subject"))
+            .transpose()?,
+        body: row
+            .body
+            .as_deref()
+            .map(|s| from_json(s, "body"))
+            .transpose()?,
+        enclosures: match &row.enclosures {
+            Some(raw) => from_json(raw, "enclosures")?,
+            None => Vec::new(),
+        },
+        texts: row.texts,
+        id: row.id,
+        series: row.series,
+        number: Some(row.number),
+        year: Some(row.year),
+        date: Some(row.date),
+        place: row.place,
+        draft_id: row.draft_id,
+        version: row.version,
+        comments_due_on: row.comments_due_on,
+        revision: None,
+        references,
+        created_at: row.created_at,
+    })
 }

@@ -5,6 +5,7 @@
 use accord_domain::{
     Anchor, Content, ContentHash, DecisionNumber, Item, NoteNumber, NoteSeries, OrgCode, Texts,
 };
+use accord_workflow::written::{CommentAfter, DraftAfter};
 use accord_workflow::{Action, Command, Engine, NewComment, NewDraft, Outcome, Proposal};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
@@ -300,11 +301,15 @@ async fn draft(ctx: &Context<'_>, id: &str) -> Result<Draft> {
     Ok(Draft::new(reader(ctx)?.draft(id).await.gql()?))
 }
 
-async fn comment(ctx: &Context<'_>, id: &str) -> Result<Comment> {
-    let reader = reader(ctx)?;
-    let view = reader.comment(id).await.gql()?;
-    let current = reader.draft(&view.draft_id).await.gql()?.current_version;
-    Ok(Comment::new(view, current))
+/// The draft as the change left it, as the viewer sees it: not read back.
+fn draft_after(ctx: &Context<'_>, after: &DraftAfter) -> Result<Draft> {
+    Ok(Draft::new(reader(ctx)?.draft_after(after).gql()?))
+}
+
+/// The comment as the change left it, as the viewer sees it: not read back.
+fn comment_after(ctx: &Context<'_>, after: &CommentAfter) -> Result<Comment> {
+    let (view, draft) = reader(ctx)?.comment_after(after).gql()?;
+    Ok(Comment::new(view, draft.current_version))
 }
 
 pub(crate) fn unexpected(outcome: &Outcome) -> async_graphql::Error {
@@ -332,8 +337,8 @@ impl Mutation {
             content: content(input.items)?,
         });
         match run(ctx, command).await? {
-            Outcome::Draft { draft_id } => Ok(DraftPayload {
-                draft: draft(ctx, &draft_id).await?,
+            Outcome::Draft { after, .. } => Ok(DraftPayload {
+                draft: draft_after(ctx, &after)?,
             }),
             other => Err(unexpected(&other)),
         }
@@ -358,8 +363,8 @@ impl Mutation {
                 .collect(),
         };
         match run(ctx, command).await? {
-            Outcome::Draft { draft_id } => Ok(DraftPayload {
-                draft: draft(ctx, &draft_id).await?,
+            Outcome::Draft { after, .. } => Ok(DraftPayload {
+                draft: draft_after(ctx, &after)?,
             }),
             other => Err(unexpected(&other)),
         }
@@ -385,14 +390,10 @@ impl Mutation {
             comments_due_on: input.comments_due_on.map(|d| d.0),
         };
         match run(ctx, command).await? {
-            Outcome::Circulated { draft_id, note_id } => {
-                let draft = draft(ctx, &draft_id).await?;
-                let note = reader(ctx)?.note(&note_id).await.gql()?;
-                Ok(CirculateDraftPayload {
-                    draft,
-                    note: Note::new(note),
-                })
-            }
+            Outcome::Circulated { after, note, .. } => Ok(CirculateDraftPayload {
+                draft: draft_after(ctx, &after)?,
+                note: Note::new(reader(ctx)?.note_after(&note).gql()?),
+            }),
             other => Err(unexpected(&other)),
         }
     }
@@ -425,8 +426,8 @@ impl Mutation {
                 .transpose()?,
         });
         match run(ctx, command).await? {
-            Outcome::Comment { comment_id } => Ok(CommentPayload {
-                comment: comment(ctx, &comment_id).await?,
+            Outcome::Comment { after, .. } => Ok(CommentPayload {
+                comment: comment_after(ctx, &after)?,
             }),
             other => Err(unexpected(&other)),
         }
@@ -443,8 +444,8 @@ impl Mutation {
             body: input.body,
         };
         match run(ctx, command).await? {
-            Outcome::Comment { comment_id } => Ok(CommentPayload {
-                comment: comment(ctx, &comment_id).await?,
+            Outcome::Comment { after, .. } => Ok(CommentPayload {
+                comment: comment_after(ctx, &after)?,
             }),
             other => Err(unexpected(&other)),
         }
@@ -460,8 +461,8 @@ impl Mutation {
             comment_id: input.comment_id.to_string(),
         };
         match run(ctx, command).await? {
-            Outcome::Comment { comment_id } => Ok(CommentPayload {
-                comment: comment(ctx, &comment_id).await?,
+            Outcome::Comment { after, .. } => Ok(CommentPayload {
+                comment: comment_after(ctx, &after)?,
             }),
             other => Err(unexpected(&other)),
         }
@@ -479,8 +480,8 @@ impl Mutation {
             reply: input.reply,
         };
         match run(ctx, command).await? {
-            Outcome::Comment { comment_id } => Ok(CommentPayload {
-                comment: comment(ctx, &comment_id).await?,
+            Outcome::Comment { after, .. } => Ok(CommentPayload {
+                comment: comment_after(ctx, &after)?,
             }),
             other => Err(unexpected(&other)),
         }
@@ -497,8 +498,8 @@ impl Mutation {
             meeting_date: input.meeting_date.0,
         };
         match run(ctx, command).await? {
-            Outcome::Draft { draft_id } => Ok(DraftPayload {
-                draft: draft(ctx, &draft_id).await?,
+            Outcome::Draft { after, .. } => Ok(DraftPayload {
+                draft: draft_after(ctx, &after)?,
             }),
             other => Err(unexpected(&other)),
         }
@@ -573,8 +574,8 @@ impl Mutation {
             reason: input.reason,
         };
         match run(ctx, command).await? {
-            Outcome::Draft { draft_id } => Ok(DraftPayload {
-                draft: draft(ctx, &draft_id).await?,
+            Outcome::Draft { after, .. } => Ok(DraftPayload {
+                draft: draft_after(ctx, &after)?,
             }),
             other => Err(unexpected(&other)),
         }
