@@ -68,6 +68,10 @@ impl StoreConfig {
     }
 }
 
+/// How long a pooled connection may lie idle before it is pinged on
+/// checkout.
+pub const PING_AFTER_IDLE: Duration = Duration::from_secs(30);
+
 /// How long the organisations read from the database are served from
 /// memory. They are reference data, loaded by migrations and changed by
 /// none of Accord's commands; a row changed by hand is seen after at most
@@ -122,6 +126,13 @@ impl Store {
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(config.acquire_timeout)
+            // A connection in steady use is known to work; one left idle
+            // may have been dropped (by a PostgreSQL restart, a proxy, a
+            // firewall) and is pinged before it is handed out. Pinging
+            // every checkout would cost a round trip to the server (for
+            // SQLite, to the connection's thread) per statement outside a
+            // transaction.
+            .test_before_acquire_if_idle_for(PING_AFTER_IDLE)
             .sqlx_logging(false);
         let busy = config.busy_timeout;
         let millis = |d: Duration| d.as_millis().max(1).to_string();
