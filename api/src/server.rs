@@ -718,7 +718,8 @@ async fn execute_as(
             };
             let earlier = match idempotency::check_key(key) {
                 Ok(()) => {
-                    idempotency::earlier(&state.store, &claim, accord_workflow::clock::now()).await
+                    idempotency::earlier(state.store.db(), &claim, accord_workflow::clock::now())
+                        .await
                 }
                 Err(bad) => Err(bad),
             };
@@ -818,7 +819,7 @@ async fn remember(state: &AppState, claim: &Claim, response: &async_graphql::Res
         value.to_string()
     });
     let recorded = match answer {
-        Ok(answer) => idempotency::record_answer(&state.store, claim, &answer).await,
+        Ok(answer) => idempotency::record_answer(state.store.db(), claim, &answer).await,
         Err(error) => Err(WorkflowError::Corrupt(error.to_string())),
     };
     if let Err(error) = recorded {

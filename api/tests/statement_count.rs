@@ -359,7 +359,10 @@ async fn a_transition_reads_nothing_back(url: &str) {
         let read_back = &statements[write + 1..];
         assert!(
             read_back.len() == after.len()
-                && read_back.iter().zip(after).all(|(s, what)| s.contains(what)),
+                && read_back
+                    .iter()
+                    .zip(after)
+                    .all(|(s, what)| s.contains(what)),
             "{name} read back after its write:\n{}",
             read_back.join("\n")
         );

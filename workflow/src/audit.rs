@@ -138,7 +138,7 @@ pub enum Verdict {
 /// meanwhile neither show as a truncation nor go unseen: the head and the
 /// log are read as of one instant, and the walk stops at the head it read.
 pub async fn verify(db: &DatabaseConnection) -> Result<Verdict> {
-    let snapshot = crate::store::begin_snapshot(db).await?;
+    let snapshot = crate::db::begin_snapshot(db).await?;
     let verdict = verify_in(&snapshot).await;
     snapshot.rollback().await?;
     verdict

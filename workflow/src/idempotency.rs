@@ -14,12 +14,14 @@ use std::cell::RefCell;
 use std::future::Future;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, SqlErr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    SqlErr,
+};
 
 use crate::clock::stamp;
 use crate::entity::idempotency_key;
 use crate::error::{Result, WorkflowError};
-use crate::store::Store;
 
 /// How long a key is remembered; a key used again after that starts anew.
 pub const KEY_LIFETIME: chrono::TimeDelta = chrono::TimeDelta::hours(24);
@@ -87,8 +89,11 @@ pub fn check_key(key: &str) -> Result<()> {
 
 /// What the key of `claim` was used for, forgetting first every key older
 /// than [`KEY_LIFETIME`] at `now`.
-pub async fn earlier(store: &Store, claim: &Claim, now: DateTime<Utc>) -> Result<Earlier> {
-    let db = store.db();
+pub async fn earlier(
+    db: &DatabaseConnection,
+    claim: &Claim,
+    now: DateTime<Utc>,
+) -> Result<Earlier> {
     // Every expired key goes, not only this one, so that keys never used
     // again do not pile up (the index on `created_at` keeps it cheap).
     idempotency_key::Entity::delete_many()
@@ -178,7 +183,7 @@ pub(crate) async fn record_in<C: ConnectionTrait>(
 }
 
 /// Records the answer sent for `claim`'s request.
-pub async fn record_answer(store: &Store, claim: &Claim, answer: &str) -> Result<()> {
+pub async fn record_answer(db: &DatabaseConnection, claim: &Claim, answer: &str) -> Result<()> {
     idempotency_key::Entity::update_many()
         .col_expr(
             idempotency_key::Column::Response,
@@ -186,7 +191,7 @@ pub async fn record_answer(store: &Store, claim: &Claim, answer: &str) -> Result
         )
         .filter(idempotency_key::Column::Subject.eq(claim.subject.as_str()))
         .filter(idempotency_key::Column::Key.eq(claim.key.as_str()))
-        .exec(store.db())
+        .exec(db)
         .await?;
     Ok(())
 }

@@ -12,7 +12,9 @@
 //! - [`plans`]: Plans of Implementation, their events, submission rules,
 //!   due dates, submissions and reminder notes.
 //! - [`paging`]: cursor pagination shared by the listings.
-//! - [`store`]: the database handle and write transactions.
+//! - [`store`]: the database handle and write transactions (below it,
+//!   `db`: ids and read snapshots shared by every reader and writer).
+//! - `snapshot`: a draft as read before a decision.
 //! - [`blobs`]: stored files, content-addressed by SHA-256.
 //! - [`jobs`]: background jobs run by one instance at a time under a lease.
 //! - [`reminders`]: the monthly reminder note, drafted once per period.
@@ -26,6 +28,7 @@ pub mod audit;
 pub mod blobs;
 pub mod calendar;
 pub mod clock;
+mod db;
 pub mod engine;
 pub mod entity;
 pub mod error;
@@ -39,6 +42,7 @@ pub mod plans;
 pub mod read;
 pub mod registry;
 pub mod reminders;
+mod snapshot;
 pub mod store;
 #[cfg(test)]
 mod testing;

@@ -37,13 +37,15 @@ use serde_json::json;
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
-use crate::engine::{Engine, Outcome, check, is_id, snapshots};
+use crate::db::is_id;
+use crate::engine::{Engine, Outcome, check};
 use crate::entity::{body, decision, decision_approval, draft, meeting, meeting_agenda};
 use crate::error::{Result, WorkflowError};
 use crate::notes::{from_json, to_json};
 use crate::paging::{Page, check_first, cut, parse_cursor};
 use crate::permissions::Action;
 use crate::read::{DraftView, Reader};
+use crate::snapshot::snapshots;
 use crate::store::{WriteTx, expect_one, find_by_id};
 
 /// The longest title of a meeting, agenda item, decision or approved

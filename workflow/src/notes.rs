@@ -347,7 +347,7 @@ impl Found {
 
 /// The note with `id`, if any, in either table.
 pub(crate) async fn find<C: ConnectionTrait>(conn: &C, id: &str) -> Result<Option<Found>> {
-    if !crate::engine::is_id(id) {
+    if !crate::db::is_id(id) {
         return Ok(None);
     }
     if let Some(row) = note_draft::Entity::find_by_id(id.to_owned())

@@ -3,7 +3,6 @@
 //! the cut of one extra row that tells whether more follow.
 
 use crate::error::{Result, WorkflowError};
-use crate::read::MAX_PAGE;
 
 /// One page of a listing.
 #[derive(Debug, Clone)]
@@ -17,6 +16,9 @@ pub struct Page<T> {
     /// How many nodes match, in all pages.
     pub total_count: u64,
 }
+
+/// The largest page of any listing.
+pub const MAX_PAGE: u64 = 100;
 
 /// Refuses a page size outside `1..=MAX_PAGE`.
 pub(crate) fn check_first(first: u64) -> Result<()> {

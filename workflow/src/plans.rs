@@ -40,7 +40,8 @@ use serde_json::json;
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::clock::astana_date;
-use crate::engine::{Engine, Outcome, is_id};
+use crate::db::is_id;
+use crate::engine::{Engine, Outcome};
 use crate::entity::{
     decision, due_date, due_date_change, organization, plan, plan_event, plan_event_change,
     plan_event_organiser, submission, submission_rule,

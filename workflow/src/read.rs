@@ -23,15 +23,18 @@ use sea_orm::{
 use tokio::sync::OnceCell;
 
 use crate::actor::Actor;
-use crate::engine::{Snapshot, parse_state, snapshot, snapshots};
 use crate::entity::{
     audit_log, comment, decision, draft, draft_count, draft_signatory, item, meeting,
     meeting_agenda, version,
 };
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, DraftFacts, Relation};
+use crate::snapshot::{Snapshot, parse_state, snapshot, snapshots};
 use crate::store::{Store, find_organization};
 use crate::written::{CommentAfter, DraftAfter};
+
+pub use crate::paging::MAX_PAGE;
+pub use crate::store::OrgView;
 
 /// A draft as one viewer sees it.
 #[derive(Debug, Clone)]
@@ -179,17 +182,6 @@ pub struct HistoryView {
     pub actor_org: String,
 }
 
-/// An organisation.
-#[derive(Debug, Clone)]
-pub struct OrgView {
-    /// e.g. `KAZ`.
-    pub code: String,
-    /// The kind, as stored (`MEMBER_STATE`).
-    pub kind: String,
-    /// The name.
-    pub name: String,
-}
-
 /// A page of drafts, newest first.
 pub type DraftPage = crate::paging::Page<DraftView>;
 
@@ -201,9 +193,6 @@ pub struct CompilationRow {
     /// The proposals, oldest first.
     pub proposals: Vec<CommentView>,
 }
-
-/// The largest page of drafts.
-pub const MAX_PAGE: u64 = 100;
 
 /// The latest version a viewer in `relation` may see: parties see work in
 /// progress, everyone else the last circulated version.
@@ -568,7 +557,7 @@ impl Reader {
     /// One comment the viewer may read, with its draft, or `NOT_FOUND`.
     pub async fn comment(&self, id: &str) -> Result<(CommentView, DraftView)> {
         let not_found = || WorkflowError::comment_not_found(id);
-        if !crate::engine::is_id(id) {
+        if !crate::db::is_id(id) {
             return Err(not_found());
         }
         let row = comment::Entity::find_by_id(id.to_owned())

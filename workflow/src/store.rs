@@ -15,9 +15,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    AccessMode, ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend,
-    DatabaseConnection, DatabaseTransaction, EntityTrait, IsolationLevel, PrimaryKeyTrait,
-    QueryFilter, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -25,7 +25,17 @@ use crate::actor::Actor;
 use crate::audit::{self, AuditRecord, ChainLink};
 use crate::entity::{audit_head, organization};
 use crate::error::{Result, WorkflowError};
-use crate::read::OrgView;
+
+/// An organisation.
+#[derive(Debug, Clone)]
+pub struct OrgView {
+    /// e.g. `KAZ`.
+    pub code: String,
+    /// The kind, as stored (`MEMBER_STATE`).
+    pub kind: String,
+    /// The name.
+    pub name: String,
+}
 
 /// How to reach the database.
 #[derive(Debug, Clone)]
@@ -239,7 +249,7 @@ impl Store {
     /// its first read (WAL: readers never wait for the writer). Dropped, it
     /// rolls back.
     pub async fn begin_read(&self) -> Result<DatabaseTransaction> {
-        begin_snapshot(&self.db).await
+        crate::db::begin_snapshot(&self.db).await
     }
 
     /// Starts a write transaction holding the write lock.
@@ -379,7 +389,7 @@ where
     C: ConnectionTrait,
 {
     let not_found = || WorkflowError::NotFound(format!("{what} {id} not found"));
-    if !crate::engine::is_id(id) {
+    if !crate::db::is_id(id) {
         return Err(not_found());
     }
     E::find_by_id(id.to_owned())
@@ -399,16 +409,4 @@ pub(crate) async fn expect_one<C: ConnectionTrait>(
     } else {
         Err(WorkflowError::Conflict(conflict.to_owned()))
     }
-}
-/// Starts a read transaction on `db` (see [`Store::begin_read`]).
-pub(crate) async fn begin_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
-    let options = match db.get_database_backend() {
-        DatabaseBackend::Postgres => TransactionOptions {
-            isolation_level: Some(IsolationLevel::RepeatableRead),
-            access_mode: Some(AccessMode::ReadOnly),
-            ..TransactionOptions::default()
-        },
-        _ => TransactionOptions::default(),
-    };
-    Ok(db.begin_with_options(options).await?)
 }

@@ -16,8 +16,8 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{EntityTrait, Iterable, ModelTrait, UpdateMany};
 
-use crate::engine::Snapshot;
 use crate::entity::{comment, note};
+use crate::snapshot::Snapshot;
 
 /// A draft as a change left it.
 #[derive(Debug, Clone, PartialEq, Eq)]

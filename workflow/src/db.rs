@@ -1,0 +1,27 @@
+//! Below the store: what every reader and writer of the database shares.
+
+use sea_orm::{
+    AccessMode, DatabaseBackend, DatabaseConnection, DatabaseTransaction, IsolationLevel,
+    TransactionOptions, TransactionTrait,
+};
+
+use crate::error::Result;
+
+/// Whether `id` has the shape of the ids Accord issues (UUIDs). Anything
+/// else cannot name an object and is answered as not found without a query.
+pub(crate) fn is_id(id: &str) -> bool {
+    uuid::Uuid::try_parse(id).is_ok()
+}
+
+/// Starts a read transaction on `db` (see [`Store::begin_read`]).
+pub(crate) async fn begin_snapshot(db: &DatabaseConnection) -> Result<DatabaseTransaction> {
+    let options = match db.get_database_backend() {
+        DatabaseBackend::Postgres => TransactionOptions {
+            isolation_level: Some(IsolationLevel::RepeatableRead),
+            access_mode: Some(AccessMode::ReadOnly),
+            ..TransactionOptions::default()
+        },
+        _ => TransactionOptions::default(),
+    };
+    Ok(db.begin_with_options(options).await?)
+}
