@@ -5,7 +5,7 @@ use sea_orm::{
     TransactionOptions, TransactionTrait,
 };
 
-use crate::error::Result;
+use crate::error::{Result, WorkflowError};
 
 /// Whether `id` has the shape of the ids Accord issues (UUIDs). Anything
 /// else cannot name an object and is answered as not found without a query.
@@ -24,4 +24,15 @@ pub(crate) async fn begin_snapshot(db: &DatabaseConnection) -> Result<DatabaseTr
         _ => TransactionOptions::default(),
     };
     Ok(db.begin_with_options(options).await?)
+}
+
+/// `value` as the JSON text a column stores.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|error| WorkflowError::Corrupt(error.to_string()))
+}
+
+/// The JSON text of a note's column `what`, read back.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T> {
+    serde_json::from_str(raw)
+        .map_err(|error| WorkflowError::Corrupt(format!("note {what}: {error}")))
 }

@@ -22,7 +22,7 @@ use serde_json::json;
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::calendar::NewFeed;
-use crate::db::is_id;
+use crate::db::{is_id, to_json};
 use crate::entity::{
     comment, draft, draft_signatory, item, note, note_counter, organization, signature, version,
 };
@@ -1704,8 +1704,4 @@ fn parse_kind(kind: &str) -> Result<String> {
             "kind {kind:?} must be 1-64 upper-case letters, digits or underscores, e.g. ACTION_PLAN"
         )))
     }
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|error| WorkflowError::Corrupt(error.to_string()))
 }

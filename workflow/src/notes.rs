@@ -22,6 +22,7 @@ use serde_json::json;
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
+use crate::db::{from_json, to_json};
 use crate::engine::{Engine, Outcome, check, next_note_number};
 use crate::entity::{draft, item, note, note_draft, note_formula, note_reference, organization};
 use crate::error::{Result, WorkflowError};
@@ -724,15 +725,6 @@ fn note_json(new: &NewNote, checked: &Checked) -> serde_json::Value {
         "references": new.references,
         "enclosures": new.enclosures,
     })
-}
-
-pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|error| WorkflowError::Corrupt(error.to_string()))
-}
-
-pub(crate) fn from_json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -> Result<T> {
-    serde_json::from_str(raw)
-        .map_err(|error| WorkflowError::Corrupt(format!("note {what}: {error}")))
 }
 
 #[cfg(test)]

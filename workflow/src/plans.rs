@@ -41,13 +41,14 @@ use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::clock::astana_date;
 use crate::db::is_id;
+use crate::db::{from_json, to_json};
 use crate::engine::{Engine, Outcome};
 use crate::entity::{
     decision, due_date, due_date_change, organization, plan, plan_event, plan_event_change,
     plan_event_organiser, submission, submission_rule,
 };
 use crate::error::{Result, WorkflowError};
-use crate::notes::{NewNote, from_json, to_json};
+use crate::notes::NewNote;
 use crate::paging::{Page, check_first, cut, parse_cursor};
 use crate::permissions::{self, Action, EventFacts};
 use crate::read::Reader;

@@ -19,9 +19,10 @@ use sea_orm::{
     QuerySelect,
 };
 
+use crate::db::from_json;
 use crate::entity::{note, note_draft, note_reference};
 use crate::error::{Result, WorkflowError};
-use crate::notes::{self, from_json};
+use crate::notes;
 use crate::permissions;
 use crate::read::Reader;
 use crate::written::NoteAfter;
