@@ -852,20 +852,11 @@ impl Engine {
         // are read before the write lock, to keep it short.
         let pages = crate::notes::estimated_pages(self.store.db(), draft_id, version).await?;
         let formulae = crate::notes::formulae(self.store.db()).await?;
-        let mut tx = self.store.begin_write().await?;
-        let after = compare_and_set(
-            &tx,
-            &snap,
-            draft::Model {
-                circulated_version: Some(version),
-                ..moved(&snap.row, DraftState::Circulated, now)
-            },
-        )
-        .await?;
         let note_id = uuid::Uuid::now_v7().to_string();
-        let (number, note) = crate::notes::issue(
-            &tx,
-            actor,
+        // Composed before the write lock, to keep it short; only the
+        // number is added under it.
+        let composed = crate::notes::compose_issue(
+            self.store.db(),
             crate::notes::Issue {
                 id: note_id.clone(),
                 series,
@@ -889,6 +880,17 @@ impl Engine {
             now,
         )
         .await?;
+        let mut tx = self.store.begin_write().await?;
+        let after = compare_and_set(
+            &tx,
+            &snap,
+            draft::Model {
+                circulated_version: Some(version),
+                ..moved(&snap.row, DraftState::Circulated, now)
+            },
+        )
+        .await?;
+        let (number, note) = crate::notes::issue(&tx, actor, composed, &formulae, now).await?;
         tx.audit(
             actor,
             AuditRecord {

@@ -100,27 +100,34 @@ fn first_draft(enclosures: &[Enclosure]) -> (Option<String>, Option<i32>) {
         .unwrap_or((None, None))
 }
 
-/// Numbers, dates (today in Astana), composes and stores an issued note in
-/// the write transaction `tx`, with its references, and returns its number
-/// and the note as stored. The caller writes the audit record. This is the
-/// only code that issues note numbers.
-pub(crate) async fn issue(
-    tx: &WriteTx,
-    actor: &Actor,
+/// A note to be issued, composed before the write lock: what it cites and
+/// whom it addresses resolved, its text written in every language but for
+/// the number, which only the write lock can give.
+pub(crate) struct Composed {
+    note: Issue,
+    today: NaiveDate,
+    references: Vec<(String, NoteNumber, NaiveDate)>,
+    texts: BTreeMap<Lang, NoteText>,
+}
+
+/// Composes `note` to be issued at `now` (dated today in Astana), reading
+/// the notes it cites (issued, so unchanging) and its addressees' names
+/// (reference data) through `conn`.
+pub(crate) async fn compose_issue<C: ConnectionTrait>(
+    conn: &C,
     note: Issue,
     formulae: &Formulae,
     now: DateTime<Utc>,
-) -> Result<(NoteNumber, NoteAfter)> {
+) -> Result<Composed> {
     let today = crate::clock::astana_date(now);
-    let number = next_note_number(tx, &note.series, today.year()).await?;
-    let references = cited(tx.conn(), &note.reference_ids).await?;
+    let references = cited(conn, &note.reference_ids).await?;
     let facts = NoteFacts {
         series: note.series.clone(),
-        number: Some(number.clone()),
+        number: None,
         date: Some(today),
         place: note.place.clone(),
         purpose: note.purpose,
-        addressee_names: addressee_names(tx.conn(), &note.addressees).await?,
+        addressee_names: addressee_names(conn, &note.addressees).await?,
         subject: note
             .subject
             .clone()
@@ -130,6 +137,36 @@ pub(crate) async fn issue(
         enclosures: enclosure_lines(&note.enclosures),
     };
     let texts = compose_all(formulae, &facts)?;
+    Ok(Composed {
+        note,
+        today,
+        references,
+        texts,
+    })
+}
+
+/// Numbers and stores the note `composed` (at `now`, the instant it was
+/// composed for) in the write transaction `tx`, with its references, and
+/// returns its number and the note as stored. The caller writes the audit
+/// record. This is the only code that issues note numbers.
+pub(crate) async fn issue(
+    tx: &WriteTx,
+    actor: &Actor,
+    composed: Composed,
+    formulae: &Formulae,
+    now: DateTime<Utc>,
+) -> Result<(NoteNumber, NoteAfter)> {
+    let Composed {
+        note,
+        today,
+        references,
+        mut texts,
+    } = composed;
+    let number = next_note_number(tx, &note.series, today.year()).await?;
+    for (lang, text) in &mut texts {
+        text.number_line =
+            accord_domain::number_line(formulae, note.purpose, *lang, &note.series, Some(&number))?;
+    }
     let (draft_id, version) = note.draft_version();
     let row = note::Model {
         id: note.id.clone(),
@@ -566,6 +603,7 @@ impl Engine {
         let now = self.now();
         // Reference data, read before the write lock to keep it short.
         let formulae = formulae(self.store().db()).await?;
+        let composed = compose_issue(self.store().db(), issue_of, &formulae, now).await?;
         let mut tx = self.store().begin_write().await?;
         let removed = note_draft::Entity::delete_many()
             .filter(note_draft::Column::Id.eq(note_id))
@@ -575,7 +613,7 @@ impl Engine {
         if removed.rows_affected != 1 {
             return Err(WorkflowError::Conflict(NOTE_CHANGED.into()));
         }
-        let (number, _) = issue(&tx, actor, issue_of, &formulae, now).await?;
+        let (number, _) = issue(&tx, actor, composed, &formulae, now).await?;
         tx.audit(
             actor,
             AuditRecord {
