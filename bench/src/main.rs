@@ -432,9 +432,13 @@ async fn run_backend(
         store.db().clone().close().await.ok();
         list_urls = Some((small_url, large_url));
     }
+    let lists = if list_urls.is_some() {
+        format!("; {} list drafts {list_seed_secs:.1} s", args.list_drafts)
+    } else {
+        String::new()
+    };
     notes.push(format!(
-        "seeding: nested draft through the engine {nested_secs:.1} s; {tx_drafts} transition drafts {tx_seed_secs:.1} s; {} list drafts {list_seed_secs:.1} s",
-        args.list_drafts
+        "seeding: nested draft through the engine {nested_secs:.1} s; {tx_drafts} transition drafts {tx_seed_secs:.1} s{lists}"
     ));
 
     let secretariat = header(seed::token(

@@ -378,8 +378,6 @@ impl WriteTx {
     }
 }
 
-/// Runs a statement that must change exactly one row; zero rows means
-/// someone else changed it first.
 /// The row of `E` whose id is `id`, or `NOT_FOUND` ("`what` `id` not
 /// found"), also for an id that is not a UUID, which no row has.
 pub(crate) async fn find_by_id<E, C>(conn: &C, id: &str, what: &str) -> Result<E::Model>
@@ -398,6 +396,8 @@ where
         .ok_or_else(not_found)
 }
 
+/// Runs a statement that must change exactly one row; zero rows means
+/// someone else changed it first (`CONFLICT` saying `conflict`).
 pub(crate) async fn expect_one<C: ConnectionTrait>(
     conn: &C,
     update: sea_orm::UpdateMany<impl EntityTrait>,
