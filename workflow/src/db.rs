@@ -36,3 +36,11 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(raw: &str, what: &str) -
     serde_json::from_str(raw)
         .map_err(|error| WorkflowError::Corrupt(format!("note {what}: {error}")))
 }
+
+/// [`from_json`] of a column that may be empty.
+pub(crate) fn from_json_opt<T: serde::de::DeserializeOwned>(
+    raw: Option<&str>,
+    what: &str,
+) -> Result<Option<T>> {
+    raw.map(|raw| from_json(raw, what)).transpose()
+}

@@ -22,7 +22,7 @@ use serde_json::json;
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
-use crate::db::{from_json, to_json};
+use crate::db::{from_json, from_json_opt, to_json};
 use crate::engine::{Engine, Outcome, check, next_note_number};
 use crate::entity::{draft, item, note, note_draft, note_formula, note_reference, organization};
 use crate::error::{Result, WorkflowError};
@@ -585,17 +585,9 @@ impl Engine {
             purpose: row.purpose.parse().map_err(|_| corrupt("purpose"))?,
             place: row.place.clone(),
             addressees: from_json(&row.addressees, "addressees")?,
-            subject: row
-                .subject
-                .as_deref()
-                .map(|s| from_json(s, "subject"))
-                .transpose()?,
+            subject: from_json_opt(row.subject.as_deref(), "subject")?,
             untitled_subject: None,
-            body: row
-                .body
-                .as_deref()
-                .map(|s| from_json(s, "body"))
-                .transpose()?,
+            body: from_json_opt(row.body.as_deref(), "body")?,
             reference_ids: from_json(&row.reference_ids, "references")?,
             enclosures: from_json(&row.enclosures, "enclosures")?,
             comments_due_on: row.comments_due_on,

@@ -534,23 +534,7 @@ impl Reader {
         if !permissions::can_see_comment(draft.facts.relation, &self.actor, &comment.org_code) {
             return Err(not_found());
         }
-        let row = CommentRow {
-            id: comment.id.clone(),
-            draft_id: comment.draft_id.clone(),
-            version: comment.version,
-            anchor: comment.anchor.clone(),
-            kind: comment.kind.clone(),
-            status: comment.status.clone(),
-            body: comment.body.clone(),
-            org_code: comment.org_code.clone(),
-            author_sub: comment.author_sub.clone(),
-            author_name: comment.author_name.clone(),
-            proposal_operation: comment.proposal_operation.clone(),
-            proposal_texts: comment.proposal_texts.clone(),
-            reply: comment.reply.clone(),
-            accommodated_in_version: comment.accommodated_in_version,
-            created_at: comment.created_at,
-        };
+        let row = CommentRow::from((*after.comment).clone());
         Ok((comment_view(row)?, draft))
     }
 
@@ -810,6 +794,28 @@ struct CommentRow {
     reply: Option<String>,
     accommodated_in_version: Option<i32>,
     created_at: DateTime<Utc>,
+}
+
+impl From<comment::Model> for CommentRow {
+    fn from(c: comment::Model) -> CommentRow {
+        CommentRow {
+            id: c.id,
+            draft_id: c.draft_id,
+            version: c.version,
+            anchor: c.anchor,
+            kind: c.kind,
+            status: c.status,
+            body: c.body,
+            org_code: c.org_code,
+            author_sub: c.author_sub,
+            author_name: c.author_name,
+            proposal_operation: c.proposal_operation,
+            proposal_texts: c.proposal_texts,
+            reply: c.reply,
+            accommodated_in_version: c.accommodated_in_version,
+            created_at: c.created_at,
+        }
+    }
 }
 
 fn comment_view(row: CommentRow) -> Result<CommentView> {

@@ -19,7 +19,7 @@ use sea_orm::{
     QuerySelect,
 };
 
-use crate::db::from_json;
+use crate::db::{from_json, from_json_opt};
 use crate::entity::{note, note_draft, note_reference};
 use crate::error::{Result, WorkflowError};
 use crate::notes;
@@ -531,16 +531,8 @@ impl Reader {
                     status: NoteStatus::Draft,
                     purpose: row.purpose.parse().map_err(|_| corrupt("purpose"))?,
                     addressees: from_json(&row.addressees, "addressees")?,
-                    subject: row
-                        .subject
-                        .as_deref()
-                        .map(|s| from_json(s, "subject"))
-                        .transpose()?,
-                    body: row
-                        .body
-                        .as_deref()
-                        .map(|s| from_json(s, "body"))
-                        .transpose()?,
+                    subject: from_json_opt(row.subject.as_deref(), "subject")?,
+                    body: from_json_opt(row.body.as_deref(), "body")?,
                     enclosures: from_json(&row.enclosures, "enclosures")?,
                     references: ids
                         .iter()
@@ -599,16 +591,8 @@ fn issued_record(
             Some(raw) => from_json(raw, "addressees")?,
             None => Addressees::AllMemberStates,
         },
-        subject: row
-            .subject
-            .as_deref()
-            .map(|s| from_json(s, "subject"))
-            .transpose()?,
-        body: row
-            .body
-            .as_deref()
-            .map(|s| from_json(s, "body"))
-            .transpose()?,
+        subject: from_json_opt(row.subject.as_deref(), "subject")?,
+        body: from_json_opt(row.body.as_deref(), "body")?,
         enclosures: match &row.enclosures {
             Some(raw) => from_json(raw, "enclosures")?,
             None => Vec::new(),
