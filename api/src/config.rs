@@ -68,7 +68,8 @@ pub struct Settings {
     /// Largest request body, in bytes.
     #[arg(long, env = "ACCORD_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
-    /// Largest number of pooled database connections.
+    /// Largest number of pooled database connections (on PostgreSQL, of
+    /// each of two pools: writes and single reads, and query snapshots).
     #[arg(long, env = "ACCORD_DB_MAX_CONNECTIONS", default_value_t = 16)]
     pub db_max_connections: u32,
     /// How long a write waits for the write lock, in milliseconds

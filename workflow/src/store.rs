@@ -42,7 +42,8 @@ pub struct OrgView {
 pub struct StoreConfig {
     /// `sqlite://path?mode=rwc` or `postgres://…`.
     pub url: String,
-    /// Largest number of pooled connections.
+    /// Largest number of pooled connections (on PostgreSQL, of each pool:
+    /// see [`Store::begin_read`]).
     pub max_connections: u32,
     /// How long a writer waits for the write lock: SQLite's busy timeout
     /// and this process's queue of writers, PostgreSQL's `lock_timeout`.
@@ -115,6 +116,15 @@ impl Directory {
 #[derive(Debug, Clone)]
 pub struct Store {
     db: DatabaseConnection,
+    /// On PostgreSQL, a second pool for read snapshots, whose sessions
+    /// begin every transaction `REPEATABLE READ, READ ONLY`; elsewhere (and
+    /// for a store made from one connection) snapshots are begun on `db`
+    /// with those options spelled out.
+    snapshots: Option<DatabaseConnection>,
+    /// On SQLite (a file), the one connection that write transactions use,
+    /// held by whoever passed the write gate: the writer never queues for a
+    /// pooled connection behind readers while holding the write lock.
+    writer: Option<DatabaseConnection>,
     directory: Arc<Directory>,
     /// Writers queue here before they take a connection: on SQLite one at
     /// a time (it allows one writer, and a queue is fairer and faster than
@@ -154,7 +164,18 @@ impl Store {
                 millis(config.idle_in_transaction_timeout),
             ),
         ];
+        let mut snapshot_options = options.clone();
+        let snapshot_session = session.clone();
         options.map_sqlx_postgres_opts(move |pg| pg.options(session.clone()));
+        // The read snapshots' sessions begin every transaction as one, so
+        // that beginning it is a bare `BEGIN` (one round trip, not a
+        // `BEGIN` and a `SET TRANSACTION`), and could not write if asked.
+        snapshot_options.map_sqlx_postgres_opts(move |pg| {
+            pg.options(snapshot_session.clone()).options([
+                ("default_transaction_isolation", "repeatable read"),
+                ("default_transaction_read_only", "on"),
+            ])
+        });
         let create = config.create_if_missing;
         options.map_sqlx_sqlite_opts(move |sqlite| {
             sqlite
@@ -164,12 +185,21 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(busy)
         });
+        let mut writer_options = options.clone();
+        writer_options.max_connections(1);
         let db = Database::connect(options).await?;
-        Ok(Store::with_bounds(
-            db,
-            config.max_connections,
-            config.busy_timeout,
-        ))
+        let (snapshots, writer) = match db.get_database_backend() {
+            DatabaseBackend::Postgres => (Some(Database::connect(snapshot_options).await?), None),
+            DatabaseBackend::Sqlite if !in_memory(&config.url) => {
+                (None, Some(Database::connect(writer_options).await?))
+            }
+            _ => (None, None),
+        };
+        Ok(Store {
+            snapshots,
+            writer,
+            ..Store::with_bounds(db, config.max_connections, config.busy_timeout)
+        })
     }
 
     /// Wraps an existing connection (used by tests and the migrator), with
@@ -186,6 +216,8 @@ impl Store {
         };
         Store {
             db,
+            snapshots: None,
+            writer: None,
             write_gate: Arc::new(Semaphore::new(writers)),
             gate_timeout,
             directory: Arc::default(),
@@ -249,7 +281,10 @@ impl Store {
     /// its first read (WAL: readers never wait for the writer). Dropped, it
     /// rolls back.
     pub async fn begin_read(&self) -> Result<DatabaseTransaction> {
-        crate::db::begin_snapshot(&self.db).await
+        match &self.snapshots {
+            Some(pool) => Ok(pool.begin().await?),
+            None => crate::db::begin_snapshot(&self.db).await,
+        }
     }
 
     /// Starts a write transaction holding the write lock.
@@ -269,7 +304,9 @@ impl Store {
         .map_err(|_| busy())?;
         let backend = self.db.get_database_backend();
         let tx = self
-            .db
+            .writer
+            .as_ref()
+            .unwrap_or(&self.db)
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: (backend == DatabaseBackend::Sqlite)
                     .then_some(SqliteTransactionMode::Immediate),
@@ -291,6 +328,12 @@ impl Store {
             _gate: gate,
         })
     }
+}
+
+/// Whether a SQLite URL names an in-memory database, which a second pool
+/// would not share.
+fn in_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
 }
 
 /// The organisation with `code` in `orgs` (sorted by code).
