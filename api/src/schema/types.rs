@@ -313,12 +313,23 @@ impl Draft {
 
     /// The comments and proposals the viewer may read, oldest first.
     async fn comments(&self, ctx: &Context<'_>) -> Result<Vec<Comment>> {
-        let list = load(ctx, CommentsOf(self.0.id.clone(), self.0.facts.relation))
-            .await?
-            .unwrap_or_default();
+        let comments = load(ctx, CommentsOf(self.0.id.clone(), self.0.facts.relation));
+        // Asked for each comment's version, the versions are loaded once
+        // beside the comments and handed to every comment, rather than
+        // looked up through the loader once per comment.
+        let (list, versions) = if ctx.look_ahead().field("version").exists() {
+            let (list, versions) = tokio::try_join!(comments, self.version_list(ctx))?;
+            (list, Some(versions))
+        } else {
+            (comments.await?, None)
+        };
         Ok(list
+            .unwrap_or_default()
             .into_iter()
-            .map(|c| Comment::new(c, self.0.current_version))
+            .map(|c| Comment {
+                versions: versions.clone(),
+                ..Comment::new(c, self.0.current_version)
+            })
             .collect())
     }
 
@@ -484,6 +495,8 @@ impl DraftItem {
 pub struct Comment {
     view: Arc<CommentView>,
     current_version: i32,
+    /// The draft's versions, when already loaded for every comment.
+    versions: Option<Arc<[VersionView]>>,
 }
 
 impl Comment {
@@ -493,6 +506,7 @@ impl Comment {
         Comment {
             view: view.into(),
             current_version,
+            versions: None,
         }
     }
 }
@@ -541,8 +555,11 @@ impl Comment {
 
     /// The version commented on.
     async fn version(&self, ctx: &Context<'_>) -> Result<Version> {
-        versions_of(ctx, &self.view.draft_id, self.current_version)
-            .await?
+        let versions = match &self.versions {
+            Some(versions) => Arc::clone(versions),
+            None => versions_of(ctx, &self.view.draft_id, self.current_version).await?,
+        };
+        versions
             .iter()
             .find(|v| v.number == self.view.version)
             .cloned()
