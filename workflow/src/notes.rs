@@ -982,7 +982,7 @@ mod tests {
         // Backfilled as a note from before the registry: composed anew.
         let reader = Reader::new(store, officer());
         let note = reader.note(&id).await.unwrap();
-        assert!(note.texts.is_none());
+        assert!(!note.frozen);
         assert_eq!(note.addressees, Addressees::AllMemberStates);
         let text = reader
             .render_note(&note, Lang::En, RenderFormat::Text)

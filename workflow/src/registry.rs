@@ -15,8 +15,8 @@ use accord_domain::{
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, Condition, DerivePartialModel, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use crate::db::{from_json, from_json_opt};
@@ -64,10 +64,10 @@ pub struct NoteRecord {
     pub revision: Option<i32>,
     /// Earlier notes cited, as (id, number, date), in the order cited.
     pub references: Vec<(String, String, NaiveDate)>,
-    /// The text in each language as frozen at issue, as stored (JSON),
-    /// parsed only when a text is asked for; absent while unsent and for
-    /// notes issued before the registry existed.
-    pub texts: Option<String>,
+    /// Whether its text in each language was frozen at issue (always,
+    /// except while unsent and for notes issued before the registry
+    /// existed). The texts are read only to render ([`Reader::frozen_texts`]).
+    pub frozen: bool,
     /// When it was written.
     pub created_at: DateTime<Utc>,
 }
@@ -149,7 +149,7 @@ impl Reader {
         let record = match notes::find(&self.conn().await?, id).await? {
             None => return Err(not_found()),
             Some(notes::Found::Unsent(row)) => self.unsent_records(vec![row]).await?,
-            Some(notes::Found::Issued(row)) => self.issued_records(vec![row]).await?,
+            Some(notes::Found::Issued(row)) => self.issued_records(vec![row.into()]).await?,
         }
         .pop()
         .ok_or_else(not_found)?;
@@ -173,6 +173,7 @@ impl Reader {
         }
         let row = query
             .order_by_desc(note::Column::Year)
+            .into_partial_model::<IssuedRow>()
             .one(&self.conn().await?)
             .await?;
         let not_found = || WorkflowError::NotFound(format!("note {number} not found"));
@@ -191,7 +192,7 @@ impl Reader {
     /// The note a change issued, as this viewer sees it (`NOT_FOUND` if
     /// not addressed to the viewer).
     pub fn note_after(&self, after: &NoteAfter) -> Result<NoteRecord> {
-        let record = issued_record((*after.row).clone(), after.references.clone())?;
+        let record = issued_record((*after.row).clone().into(), after.references.clone())?;
         if self.sees(&record) {
             Ok(record)
         } else {
@@ -282,6 +283,7 @@ impl Reader {
             let rows = query
                 .order_by_desc(note::Column::Id)
                 .limit(first + 1)
+                .into_partial_model::<IssuedRow>()
                 .all(db)
                 .await?;
             (self.issued_records(rows).await?, count)
@@ -348,6 +350,7 @@ impl Reader {
             .filter(note::Column::DraftId.is_in(draft_ids.iter().cloned()))
             .order_by_asc(note::Column::CreatedAt)
             .order_by_asc(note::Column::Id)
+            .into_partial_model::<IssuedRow>()
             .all(&self.conn().await?)
             .await?;
         let mut out: HashMap<String, Vec<NoteRecord>> = HashMap::new();
@@ -366,6 +369,7 @@ impl Reader {
     pub async fn notes_by_id(&self, ids: &[String]) -> Result<HashMap<String, NoteRecord>> {
         let issued = note::Entity::find()
             .filter(note::Column::Id.is_in(ids.iter().cloned()))
+            .into_partial_model::<IssuedRow>()
             .all(&self.conn().await?)
             .await?;
         let unsent = note_draft::Entity::find()
@@ -415,8 +419,15 @@ impl Reader {
 
     /// The note's text in `lang`: as frozen at issue, or (unsent, or issued
     /// before the registry) composed from the formulae in force.
-    pub async fn note_text(&self, record: &NoteRecord, lang: Lang) -> Result<NoteText> {
-        if let Some(raw) = &record.texts {
+    /// `frozen` is the note's frozen texts as [`Reader::frozen_texts`]
+    /// reads them (`None` for a note with none).
+    pub async fn note_text(
+        &self,
+        record: &NoteRecord,
+        frozen: Option<&str>,
+        lang: Lang,
+    ) -> Result<NoteText> {
+        if let Some(raw) = frozen {
             let texts: BTreeMap<Lang, NoteText> = from_json(raw, "texts")?;
             return texts.get(&lang).cloned().ok_or_else(|| {
                 WorkflowError::bad_input(format!(
@@ -478,11 +489,47 @@ impl Reader {
         lang: Lang,
         format: RenderFormat,
     ) -> Result<String> {
-        let text = self.note_text(record, lang).await?;
+        let frozen = if record.frozen {
+            self.frozen_texts(std::slice::from_ref(&record.id))
+                .await?
+                .remove(&record.id)
+        } else {
+            None
+        };
+        self.render_note_from(record, frozen.as_deref(), lang, format)
+            .await
+    }
+
+    /// [`Reader::render_note`] with the note's frozen texts already read
+    /// (by [`Reader::frozen_texts`], for many notes at once).
+    pub async fn render_note_from(
+        &self,
+        record: &NoteRecord,
+        frozen: Option<&str>,
+        lang: Lang,
+        format: RenderFormat,
+    ) -> Result<String> {
+        let text = self.note_text(record, frozen, lang).await?;
         Ok(accord_domain::render(&text, format))
     }
 
-    async fn issued_records(&self, rows: Vec<note::Model>) -> Result<Vec<NoteRecord>> {
+    /// The texts frozen at issue of the notes among `ids` that have them
+    /// (as stored, JSON), by id: read apart from the records, since only
+    /// rendering needs them and they are most of a note's bytes.
+    pub async fn frozen_texts(&self, ids: &[String]) -> Result<HashMap<String, String>> {
+        Ok(note::Entity::find()
+            .select_only()
+            .columns([note::Column::Id, note::Column::Texts])
+            .filter(note::Column::Id.is_in(ids.iter().cloned()))
+            .filter(note::Column::Texts.is_not_null())
+            .into_tuple::<(String, String)>()
+            .all(&self.conn().await?)
+            .await?
+            .into_iter()
+            .collect())
+    }
+
+    async fn issued_records(&self, rows: Vec<IssuedRow>) -> Result<Vec<NoteRecord>> {
         // Each note's references joined to the notes they cite, in one
         // statement, in the order cited.
         let links: Vec<(String, String, String, NaiveDate)> = note_reference::Entity::find()
@@ -548,7 +595,7 @@ impl Reader {
                     version: row.version,
                     comments_due_on: row.comments_due_on,
                     revision: Some(row.revision),
-                    texts: None,
+                    frozen: false,
                     created_at: row.created_at,
                 })
             })
@@ -577,10 +624,57 @@ impl Reader {
     }
 }
 
+/// An issued note's row without its frozen texts and search text: what a
+/// record holds.
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "note::Entity")]
+pub(crate) struct IssuedRow {
+    id: String,
+    series: String,
+    year: i32,
+    number: String,
+    date: NaiveDate,
+    place: String,
+    purpose: String,
+    subject: Option<String>,
+    draft_id: Option<String>,
+    version: Option<i32>,
+    comments_due_on: Option<NaiveDate>,
+    created_at: DateTime<Utc>,
+    addressees: Option<String>,
+    body: Option<String>,
+    enclosures: Option<String>,
+    #[sea_orm(from_expr = "Expr::col(note::Column::Texts).is_not_null()")]
+    frozen: bool,
+}
+
+impl From<note::Model> for IssuedRow {
+    fn from(row: note::Model) -> IssuedRow {
+        IssuedRow {
+            frozen: row.texts.is_some(),
+            id: row.id,
+            series: row.series,
+            year: row.year,
+            number: row.number,
+            date: row.date,
+            place: row.place,
+            purpose: row.purpose,
+            subject: row.subject,
+            draft_id: row.draft_id,
+            version: row.version,
+            comments_due_on: row.comments_due_on,
+            created_at: row.created_at,
+            addressees: row.addressees,
+            body: row.body,
+            enclosures: row.enclosures,
+        }
+    }
+}
+
 /// The record of the issued note `row`, citing `references` (id, number,
 /// date) in order.
 fn issued_record(
-    row: note::Model,
+    row: IssuedRow,
     references: Vec<(String, String, NaiveDate)>,
 ) -> Result<NoteRecord> {
     let corrupt = |what: &str| WorkflowError::Corrupt(format!("note {}: bad {what}", row.id));
@@ -597,7 +691,7 @@ fn issued_record(
             Some(raw) => from_json(raw, "enclosures")?,
             None => Vec::new(),
         },
-        texts: row.texts,
+        frozen: row.frozen,
         id: row.id,
         series: row.series,
         number: Some(row.number),

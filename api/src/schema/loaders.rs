@@ -39,6 +39,9 @@ pub struct NoteById(pub String);
 /// The visible issued notes citing a note, as (id, number, date).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CitingNotes(pub String);
+/// A note's texts as frozen at issue (JSON, as stored), if it has them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FrozenTexts(pub String);
 
 /// One request's loader: batches keys and caches what it loaded, so a
 /// version or an organisation read by several fields is fetched once.
@@ -219,6 +222,26 @@ impl Loader<CitingNotes> for Loaders {
         Ok(found
             .into_iter()
             .map(|(k, v)| (CitingNotes(k), v))
+            .collect())
+    }
+}
+
+impl Loader<FrozenTexts> for Loaders {
+    type Value = Arc<str>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[FrozenTexts],
+    ) -> Result<HashMap<FrozenTexts, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .frozen_texts(&ids(keys, |k| k.0.clone()))
+            .await
+            .map_err(Arc::new)?;
+        Ok(found
+            .into_iter()
+            .map(|(k, v)| (FrozenTexts(k), v.into()))
             .collect())
     }
 }

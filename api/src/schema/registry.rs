@@ -11,7 +11,7 @@ use accord_workflow::{Command, NewNote, Outcome};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use super::enums::{Lang, NotePurpose, NoteStatus, RenderFormat};
-use super::loaders::{CitingNotes, NoteById};
+use super::loaders::{CitingNotes, FrozenTexts, NoteById};
 use super::mutation::{LocalizedTextInput, run, texts, unexpected};
 use super::query::PageInfo;
 use super::scalars::{Date, DateTime};
@@ -272,8 +272,13 @@ impl Note {
     /// note renders as it was issued; an unsent one with the formulae in
     /// force.
     async fn render(&self, ctx: &Context<'_>, lang: Lang, format: RenderFormat) -> Result<String> {
+        let frozen = if self.0.frozen {
+            load(ctx, FrozenTexts(self.0.id.clone())).await?
+        } else {
+            None
+        };
         reader(ctx)?
-            .render_note(&self.0, lang.into(), format.into())
+            .render_note_from(&self.0, frozen.as_deref(), lang.into(), format.into())
             .await
             .gql()
     }
