@@ -27,6 +27,12 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
+use accord_domain::{OrgCode, Role};
+use accord_workflow::{Actor, Store};
+use poem::http::{HeaderMap, header};
+
+use crate::http::Denied;
+
 /// Shortest accepted HS256 secret, in bytes (the size of the HMAC-SHA-256 output).
 pub const MIN_HS256_SECRET_BYTES: usize = 32;
 
@@ -692,6 +698,43 @@ fn map_jwt_error(error: jsonwebtoken::errors::Error) -> AuthError {
         | ErrorKind::Utf8(_) => AuthError::Malformed,
         _ => AuthError::Malformed,
     }
+}
+
+/// The identity a request's `Authorization` header proves: a bearer token
+/// `verifier` accepts, of an organisation the store knows.
+pub(crate) async fn authenticate(
+    headers: &HeaderMap,
+    verifier: &Verifier,
+    store: &Store,
+) -> Result<Actor, Denied> {
+    let unauthenticated =
+        |e: AuthError| Denied::Unauthenticated(format!("authentication failed: {e}"));
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .ok_or(AuthError::Missing)
+        .map_err(unauthenticated)?
+        .to_str()
+        .map_err(|_| unauthenticated(AuthError::Malformed))?;
+    let claims = verifier
+        .verify(bearer_token(value).map_err(unauthenticated)?)
+        .map_err(unauthenticated)?;
+    let refused = |why: String| {
+        Denied::Unauthenticated(format!(
+            "the token does not describe an Accord identity: {why}"
+        ))
+    };
+    let org = OrgCode::parse(&claims.org).map_err(|e| refused(e.to_string()))?;
+    let kind = accord_workflow::read::organization_kind(store, org.as_str())
+        .await
+        .map_err(|e| Denied::Internal(e.to_string()))?
+        .ok_or_else(|| refused(format!("organisation {org} is not known")))?;
+    let roles = claims
+        .roles
+        .iter()
+        .map(|r| Role::from_claim(r))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| refused(e.to_string()))?;
+    Actor::new(claims.sub, claims.name, org, kind, roles).map_err(|e| refused(e.to_string()))
 }
 
 #[cfg(test)]

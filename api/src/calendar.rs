@@ -29,8 +29,10 @@ use poem::web::{Data, Path, Query};
 use poem::{Request, Response, handler};
 use serde::Deserialize;
 
+use crate::auth::authenticate;
 use crate::error::Code;
-use crate::server::{AppState, MediaType, authenticate, error, refusal, workflow_response};
+use crate::http::{MediaType, error, refusal, workflow_response};
+use crate::state::AppState;
 
 /// How often calendar programs are asked to fetch the feed again.
 const REFRESH: chrono::Duration = chrono::Duration::hours(1);
@@ -66,7 +68,7 @@ pub(crate) async fn feed(
         return not_found();
     };
     let calendar = if stem == "me" {
-        let actor = match authenticate(req.headers(), &state).await {
+        let actor = match authenticate(req.headers(), &state.verifier, &state.store).await {
             Ok(actor) => actor,
             Err(denied) => return refusal(media, denied),
         };

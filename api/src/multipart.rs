@@ -25,8 +25,8 @@ use std::task::{Context, Poll};
 use futures_core::Stream;
 use poem::Body;
 
+use crate::http::{Refused, parse_request};
 use crate::schema::files::{UPLOAD_MUTATIONS, is_upload_operation};
-use crate::server::{Refused, parse_request};
 
 /// Room for a multipart request's boundaries and part headers, on top of
 /// its parts' contents.

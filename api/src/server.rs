@@ -15,13 +15,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use accord_domain::{OrgCode, Role};
-use accord_workflow::blobs::{self, BlobStore};
+use accord_workflow::blobs;
 use accord_workflow::idempotency::{self, Claim, Earlier};
 use accord_workflow::jobs::{self, Scheduler};
 use accord_workflow::permissions::{self, Refusal};
 use accord_workflow::reminders;
-use accord_workflow::{Action, Actor, Engine, Reader, Store, StoreConfig, WorkflowError};
+use accord_workflow::{Action, Actor, Reader, Store, WorkflowError};
 use anyhow::Context as _;
 use async_graphql::http::GraphiQLSource;
 use poem::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -33,99 +32,15 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::auth::{AuthError, Verifier, bearer_token};
+use crate::auth::authenticate;
 use crate::config::Settings;
 use crate::error::Code;
-use crate::schema::{Limits, Schemas, request_loader};
-
-/// Everything a request needs, built once at start-up.
-pub struct AppState {
-    schema: Schemas,
-    verifier: Verifier,
-    store: Store,
-    engine: Engine,
-    blobs: BlobStore,
-    max_body_bytes: usize,
-    query_timeout: Duration,
-    max_upload_bytes: usize,
-    graphiql: bool,
-}
-
-impl std::fmt::Debug for AppState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").finish_non_exhaustive()
-    }
-}
-
-impl AppState {
-    /// Connects to the database, runs the migrations, and builds the schema
-    /// and the token verifier. Refuses to start on bad configuration.
-    pub async fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
-        let verifier = Verifier::new(&settings.auth_config()?).context("identity configuration")?;
-        let store = connect(settings).await?;
-        let blobs = BlobStore::open(&settings.files_dir, settings.max_upload_bytes)
-            .with_context(|| format!("opening the file store {}", settings.files_dir.display()))?;
-        Ok(AppState {
-            schema: Schemas::build(&Limits {
-                max_depth: settings.max_depth,
-                max_complexity: settings.max_complexity,
-                max_aliases: settings.max_aliases,
-                max_directives: settings.max_directives,
-                production: settings.production,
-            }),
-            verifier,
-            engine: Engine::new(store.clone()),
-            store,
-            max_body_bytes: settings.max_body_bytes,
-            query_timeout: Duration::from_millis(settings.query_timeout_ms),
-            max_upload_bytes: settings.max_upload_bytes,
-            blobs,
-            graphiql: !settings.production,
-        })
-    }
-
-    /// The database.
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-}
-
-/// Connects to the configured database and brings its schema up to date.
-pub async fn connect(settings: &Settings) -> anyhow::Result<Store> {
-    let mut config = StoreConfig::new(settings.database_url.clone());
-    config.max_connections = settings.db_max_connections;
-    config.busy_timeout = Duration::from_millis(settings.db_lock_timeout_ms);
-    config.statement_timeout = Duration::from_millis(settings.db_statement_timeout_ms);
-    config.idle_in_transaction_timeout =
-        Duration::from_millis(settings.db_idle_in_transaction_timeout_ms);
-    config.acquire_timeout = Duration::from_millis(settings.db_acquire_timeout_ms);
-    // Instances started together on one SQLite file take turns with its
-    // write lock while one of them migrates: a busy database at start-up
-    // is waited for (up to STARTUP_WAIT), not a reason to exit.
-    let deadline = tokio::time::Instant::now() + STARTUP_WAIT;
-    loop {
-        let attempt = async {
-            let store = Store::connect(&config).await?;
-            accord_migration::migrate(store.db()).await?;
-            Ok::<_, WorkflowError>(store)
-        };
-        match attempt.await {
-            Ok(store) => return Ok(store),
-            Err(WorkflowError::Unavailable(why)) if tokio::time::Instant::now() < deadline => {
-                tracing::info!(%why, "the database is busy at start-up; trying again");
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-            Err(error) => {
-                return Err(
-                    anyhow::Error::new(error).context("connecting to and migrating the database")
-                );
-            }
-        }
-    }
-}
-
-/// How long start-up waits for a database that other instances keep busy.
-const STARTUP_WAIT: Duration = Duration::from_secs(60);
+use crate::http::{
+    MediaType, RETRY_AFTER_SECS, error, gql_error_json, internal_response, json_bytes,
+    json_response, parse_request, refusal, workflow_response,
+};
+use crate::schema::request_loader;
+pub use crate::state::{AppState, connect};
 
 /// The background jobs of this instance, or `None` when
 /// `ACCORD_JOB_INTERVAL_SECS` is 0. Every job runs every interval, on one
@@ -398,58 +313,6 @@ async fn graphql_post(
     execute(req.headers(), media, &state, request).await
 }
 
-/// A GraphQL request from a JSON body (an `application/json` request, or
-/// a multipart request's `operations` part, `what` in the message): one
-/// object with a `query` string. Batches are refused, and so is a missing
-/// or non-string `query` (async-graphql would default it to "" and run an
-/// empty document).
-pub(crate) fn parse_request(bytes: &[u8], what: &str) -> Result<async_graphql::Request, Refused> {
-    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
-        return Err(Refused::bad_request("batched requests are not supported"));
-    }
-    let malformed =
-        || Refused::bad_request(format!("{what} must be a JSON object with a query string"));
-    let body = match serde_json::from_slice::<Value>(bytes) {
-        Ok(body @ Value::Object(_)) if body.get("query").is_some_and(Value::is_string) => body,
-        _ => return Err(malformed()),
-    };
-    serde_json::from_value(body).map_err(|_| malformed())
-}
-
-/// A request refused before it reached GraphQL: the HTTP status, the
-/// error code and the message of the answer.
-#[derive(Debug)]
-pub(crate) struct Refused {
-    status: StatusCode,
-    code: Code,
-    message: String,
-}
-
-impl Refused {
-    /// 400, `BAD_USER_INPUT`: the request is malformed.
-    pub(crate) fn bad_request(message: impl Into<String>) -> Refused {
-        Refused {
-            status: StatusCode::BAD_REQUEST,
-            code: Code::BadUserInput,
-            message: message.into(),
-        }
-    }
-
-    /// 413, `BAD_USER_INPUT`: the body or a part of it is over its limit.
-    pub(crate) fn too_large(message: impl Into<String>) -> Refused {
-        Refused {
-            status: StatusCode::PAYLOAD_TOO_LARGE,
-            code: Code::BadUserInput,
-            message: message.into(),
-        }
-    }
-
-    /// The answer, in the client's media type.
-    pub(crate) fn respond(self, media: MediaType) -> Response {
-        error(media, self.status, self.code, &self.message)
-    }
-}
-
 /// The headers of which a multipart request must carry one. A browser
 /// sends `multipart/form-data` cross-origin without asking the server
 /// first (it is a "simple" request); a custom header makes it ask (a CORS
@@ -485,7 +348,7 @@ async fn graphql_multipart(
             "a multipart request must carry the header X-Accord-Upload: 1 (or Apollo-Require-Preflight)",
         );
     }
-    let actor = match authenticate(headers, state).await {
+    let actor = match authenticate(headers, &state.verifier, &state.store).await {
         Ok(actor) => actor,
         Err(denied) => return refusal(media, denied),
     };
@@ -516,28 +379,6 @@ async fn graphql_multipart(
     }
 }
 
-/// The response to a request whose token was refused.
-pub(crate) fn refusal(media: MediaType, denied: Denied) -> Response {
-    match denied {
-        Denied::Unauthenticated(message) => error(
-            media,
-            StatusCode::UNAUTHORIZED,
-            Code::Unauthenticated,
-            &message,
-        )
-        .with_header(header::WWW_AUTHENTICATE, "Bearer")
-        .into_response(),
-        Denied::Internal(detail) => {
-            let gql = crate::error::internal(&detail);
-            json_response(
-                media,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                json!({ "errors": [gql_error_json(&gql)] }),
-            )
-        }
-    }
-}
-
 /// `GET /files/<sha256>`: a stored file, to any authenticated person, as
 /// an attachment with its sniffed type and first upload's file name. The
 /// content is hashed again before it is sent; a file that no longer
@@ -549,7 +390,7 @@ async fn download(
     state: poem::web::Data<&Arc<AppState>>,
 ) -> Response {
     let media = MediaType::negotiate(req.headers());
-    if let Err(denied) = authenticate(req.headers(), &state).await {
+    if let Err(denied) = authenticate(req.headers(), &state.verifier, &state.store).await {
         return refusal(media, denied);
     }
     let not_found = || error(media, StatusCode::NOT_FOUND, Code::NotFound, "no such file");
@@ -579,39 +420,6 @@ async fn download(
             "private, max-age=31536000, immutable",
         )
         .body(bytes)
-}
-
-/// A workflow error answered outside GraphQL (the calendar feed): shown
-/// as [`crate::error::from_workflow`] shows it, with the HTTP status of
-/// its code.
-pub(crate) fn workflow_response(media: MediaType, error: WorkflowError) -> Response {
-    let status = match crate::error::workflow_code(&error) {
-        Code::Unauthenticated => StatusCode::UNAUTHORIZED,
-        Code::Forbidden => StatusCode::FORBIDDEN,
-        Code::NotFound => StatusCode::NOT_FOUND,
-        Code::BadUserInput => StatusCode::BAD_REQUEST,
-        Code::InvalidTransition | Code::Conflict => StatusCode::CONFLICT,
-        Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-        Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    let gql = crate::error::from_workflow(error);
-    let mut out = json_response(media, status, json!({ "errors": [gql_error_json(&gql)] }));
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        out.headers_mut().insert(
-            header::RETRY_AFTER,
-            HeaderValue::from_static(RETRY_AFTER_SECS),
-        );
-    }
-    out
-}
-
-fn internal_response(media: MediaType, detail: &dyn std::fmt::Display) -> Response {
-    let gql = crate::error::internal(detail);
-    json_response(
-        media,
-        StatusCode::INTERNAL_SERVER_ERROR,
-        json!({ "errors": [gql_error_json(&gql)] }),
-    )
 }
 
 /// `attachment` with the file name twice (RFC 6266): an ASCII fallback
@@ -645,7 +453,7 @@ async fn execute(
     state: &AppState,
     request: async_graphql::Request,
 ) -> Response {
-    match authenticate(headers, state).await {
+    match authenticate(headers, &state.verifier, &state.store).await {
         Ok(actor) => {
             let key = idempotency_key(headers);
             execute_as(actor, media, state, request, key.as_deref()).await
@@ -894,9 +702,6 @@ fn render(media: MediaType, response: async_graphql::Response) -> Response {
     out
 }
 
-/// The `Retry-After` of an `UNAVAILABLE` answer, in seconds.
-const RETRY_AFTER_SECS: &str = "1";
-
 /// The marker async-graphql puts in a variable for a multipart file part.
 const UPLOAD_MARKER: &str = "#__graphql_file__:";
 
@@ -970,100 +775,6 @@ fn is_request_error(response: &async_graphql::Response) -> bool {
         && response.errors.iter().all(|e| e.path.is_empty())
 }
 
-/// The media type of a GraphQL response, chosen by the request's `Accept`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum MediaType {
-    /// `application/json`: always 200 once the request reached GraphQL.
-    Json,
-    /// `application/graphql-response+json`: 400 for request errors.
-    GraphqlResponseJson,
-}
-
-impl MediaType {
-    /// `application/graphql-response+json` when the client lists it with a
-    /// weight at least that of `application/json` (or `application/*`,
-    /// `*/*`); otherwise `application/json`, also without an `Accept`
-    /// header and when nothing acceptable is listed (the spec allows
-    /// answering in the default type instead of 406).
-    pub(crate) fn negotiate(headers: &HeaderMap) -> MediaType {
-        let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-            return MediaType::Json;
-        };
-        let mut graphql_response = 0.0_f32;
-        let mut json = 0.0_f32;
-        for range in accept.split(',') {
-            let mut parts = range.split(';');
-            let essence = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-            let weight = parts
-                .filter_map(|p| {
-                    let (name, value) = p.split_once('=')?;
-                    name.trim()
-                        .eq_ignore_ascii_case("q")
-                        .then(|| value.trim().parse::<f32>().ok())
-                        .flatten()
-                })
-                .next()
-                .unwrap_or(1.0);
-            match essence.as_str() {
-                "application/graphql-response+json" => {
-                    graphql_response = graphql_response.max(weight);
-                }
-                "application/json" | "application/*" | "*/*" => json = json.max(weight),
-                _ => {}
-            }
-        }
-        if graphql_response > 0.0 && graphql_response >= json {
-            MediaType::GraphqlResponseJson
-        } else {
-            MediaType::Json
-        }
-    }
-
-    fn content_type(self) -> &'static str {
-        match self {
-            MediaType::Json => "application/json; charset=utf-8",
-            MediaType::GraphqlResponseJson => "application/graphql-response+json; charset=utf-8",
-        }
-    }
-}
-
-pub(crate) enum Denied {
-    Unauthenticated(String),
-    Internal(String),
-}
-
-pub(crate) async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Actor, Denied> {
-    let unauthenticated =
-        |e: AuthError| Denied::Unauthenticated(format!("authentication failed: {e}"));
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .ok_or(AuthError::Missing)
-        .map_err(unauthenticated)?
-        .to_str()
-        .map_err(|_| unauthenticated(AuthError::Malformed))?;
-    let claims = state
-        .verifier
-        .verify(bearer_token(value).map_err(unauthenticated)?)
-        .map_err(unauthenticated)?;
-    let refused = |why: String| {
-        Denied::Unauthenticated(format!(
-            "the token does not describe an Accord identity: {why}"
-        ))
-    };
-    let org = OrgCode::parse(&claims.org).map_err(|e| refused(e.to_string()))?;
-    let kind = accord_workflow::read::organization_kind(&state.store, org.as_str())
-        .await
-        .map_err(|e| Denied::Internal(e.to_string()))?
-        .ok_or_else(|| refused(format!("organisation {org} is not known")))?;
-    let roles = claims
-        .roles
-        .iter()
-        .map(|r| Role::from_claim(r))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| refused(e.to_string()))?;
-    Actor::new(claims.sub, claims.name, org, kind, roles).map_err(|e| refused(e.to_string()))
-}
-
 fn is_mutation(request: &mut async_graphql::Request) -> bool {
     let operation = request.operation_name.clone();
     request
@@ -1097,36 +808,6 @@ fn default_error_codes(response: &mut Value) {
                 .or_insert_with(|| Value::String(Code::BadUserInput.as_str().into()));
         }
     }
-}
-
-fn gql_error_json(error: &async_graphql::Error) -> Value {
-    let mut value = json!({ "message": error.message });
-    if let Some(extensions) = &error.extensions
-        && let Ok(ext) = serde_json::to_value(extensions)
-    {
-        value["extensions"] = ext;
-    }
-    value
-}
-
-pub(crate) fn error(media: MediaType, status: StatusCode, code: Code, message: &str) -> Response {
-    json_response(
-        media,
-        status,
-        json!({ "errors": [{ "message": message, "extensions": { "code": code.as_str() } }] }),
-    )
-}
-
-fn json_response(media: MediaType, status: StatusCode, body: Value) -> Response {
-    json_bytes(media, status, body.to_string().into_bytes())
-}
-
-fn json_bytes(media: MediaType, status: StatusCode, body: Vec<u8>) -> Response {
-    Response::builder()
-        .status(status)
-        .content_type(media.content_type())
-        .header(header::VARY, "Accept")
-        .body(body)
 }
 
 #[cfg(test)]
