@@ -2,8 +2,13 @@
 //!
 //! - [`permissions`]: who may do what from which state, as one pure
 //!   function, and the permission table the tests are generated from.
-//! - [`engine`]: the closed set of commands, each carried out in one write
-//!   transaction with its audit record.
+//! - [`engine`]: the kernel every feature builds on: the [`Engine`], its
+//!   clock, the [`Outcome`] of a command, and the compare-and-set a draft
+//!   is written with.
+//! - [`drafts`]: drafts, their versions, comments and signatures.
+//! - [`commands`]: the closed set of commands, each carried out in one
+//!   write transaction with its audit record; the one module that knows
+//!   every feature.
 //! - [`read`]: what a viewer may see, loaded in batches.
 //! - [`audit`]: the hash-chained audit log and its verification.
 //! - [`notes`] and [`registry`]: the note registry (writing, editing and
@@ -28,7 +33,9 @@ pub mod audit;
 pub mod blobs;
 pub mod calendar;
 pub mod clock;
+pub mod commands;
 mod db;
+pub mod drafts;
 pub mod engine;
 pub mod entity;
 pub mod error;
@@ -49,7 +56,9 @@ mod testing;
 pub mod written;
 
 pub use actor::Actor;
-pub use engine::{Command, Engine, NewComment, NewDraft, Outcome, Proposal};
+pub use commands::Command;
+pub use drafts::{NewComment, NewDraft, Proposal};
+pub use engine::{Engine, Outcome};
 pub use error::{Result, WorkflowError};
 pub use notes::NewNote;
 pub use permissions::{Action, Relation};

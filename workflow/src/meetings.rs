@@ -1391,10 +1391,10 @@ mod tests {
     use accord_domain::{Anchor, Content, Item, Lang, OrgCode, OrgKind, Role};
 
     use super::*;
-    use crate::engine::{Command, NewDraft};
     use crate::entity::audit_log;
     use crate::store::Store;
     use crate::testing::{fresh_store, officer};
+    use crate::{Command, NewDraft};
 
     fn english(text: &str) -> Texts {
         Texts::from_pairs([(Lang::En, text.to_owned())]).unwrap()

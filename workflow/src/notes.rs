@@ -765,7 +765,7 @@ mod tests {
     use accord_migration::{Migrator, MigratorTrait};
 
     use super::*;
-    use crate::engine::Command;
+    use crate::Command;
     use crate::read::Reader;
     use crate::store::Store;
 
