@@ -10,17 +10,15 @@ use accord_domain::{
     NoteNumber, NoteSeries, OrgCode, OrgKind, ProposalOperation, ProposalResolution, Texts,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::db::{is_id, to_json};
 use crate::engine::{CHANGED, Engine, Outcome, check, check_draft, compare_and_set, moved};
-use crate::entity::{
-    comment, draft, draft_signatory, item, note, note_counter, organization, signature, version,
-};
+use crate::entity::{comment, draft, draft_signatory, item, organization, signature, version};
 use crate::error::{Result, WorkflowError};
 use crate::meetings::Approved;
 use crate::permissions::{self, Action};
@@ -412,31 +410,6 @@ impl Engine {
             after,
             note,
         })
-    }
-
-    /// Finds each referenced note; a number names the latest year's note
-    /// with that series and sequence.
-    pub(crate) async fn resolve_references(
-        &self,
-        references: &[NoteNumber],
-    ) -> Result<Vec<(String, NoteNumber)>> {
-        let mut found = Vec::with_capacity(references.len());
-        let mut seen = BTreeSet::new();
-        for number in references {
-            if !seen.insert(number.to_string()) {
-                return Err(WorkflowError::bad_input(format!(
-                    "note {number} is referenced twice"
-                )));
-            }
-            let row = note::Entity::find()
-                .filter(note::Column::Number.eq(number.to_string()))
-                .order_by_desc(note::Column::Year)
-                .one(self.store().db())
-                .await?
-                .ok_or_else(|| WorkflowError::bad_input(format!("note {number} does not exist")))?;
-            found.push((row.id, number.clone()));
-        }
-        Ok(found)
     }
 
     pub(crate) async fn add_comment(&self, actor: &Actor, new: NewComment) -> Result<Outcome> {
@@ -970,64 +943,6 @@ impl Engine {
             draft_id: draft_id.to_owned(),
             after,
         })
-    }
-
-    pub(crate) async fn continue_series(
-        &self,
-        actor: &Actor,
-        series: NoteSeries,
-        year: i32,
-        last: u32,
-    ) -> Result<Outcome> {
-        check(actor, Action::ContinueNoteSeries, None)?;
-        if !(1990..=2999).contains(&year) {
-            return Err(WorkflowError::bad_input(format!(
-                "year {year} is out of range"
-            )));
-        }
-        if last == 0 || last > 999_998 {
-            return Err(WorkflowError::bad_input(
-                "lastSequence must be between 1 and 999998",
-            ));
-        }
-        let now = self.now();
-        let mut tx = self.store().begin_write().await?;
-        let current = note_counter::Entity::find_by_id((series.to_string(), year))
-            .one(tx.conn())
-            .await?
-            .map_or(0, |c| c.last_sequence);
-        if current as u32 >= last {
-            return Err(WorkflowError::bad_input(format!(
-                "series {series} of {year} is already at {current}; a series only moves forward"
-            )));
-        }
-        note_counter::Entity::insert(note_counter::ActiveModel {
-            series: Set(series.to_string()),
-            year: Set(year),
-            last_sequence: Set(last as i32),
-        })
-        .on_conflict(
-            OnConflict::columns([note_counter::Column::Series, note_counter::Column::Year])
-                .update_column(note_counter::Column::LastSequence)
-                .to_owned(),
-        )
-        .exec_without_returning(tx.conn())
-        .await?;
-        tx.audit(
-            actor,
-            AuditRecord {
-                action: Action::ContinueNoteSeries.as_str().into(),
-                entity_type: "note_series",
-                entity_id: format!("{series}/{year}"),
-                before: Some(json!({ "lastSequence": current })),
-                after: Some(json!({ "lastSequence": last })),
-                ..AuditRecord::default()
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Outcome::SeriesContinued)
     }
 
     /// Reads a comment and its draft; a comment the actor may not see is
