@@ -1,15 +1,19 @@
-//! Drafts: creating, revising, circulating, discussing and agreeing a joint
-//! document, commenting on it and answering proposals, signing and
-//! withdrawing it; each step checked by [`permissions::decide`] and written
-//! by compare-and-set (`engine::compare_and_set`) with its audit record.
+//! Drafts: creating and revising a joint document, commenting on it and
+//! answering proposals, signing and withdrawing it; each step checked by
+//! [`permissions::decide`] and written by compare-and-set
+//! (`engine::compare_and_set`) with its audit record.
+//!
+//! Circulating a draft, opening its SWG discussion and recording the SOC's
+//! agreement also write a note or a meeting's agenda and decision: those
+//! three are composed in `commands`, which knows both features.
 
 use std::collections::BTreeSet;
 
 use accord_domain::{
-    Anchor, CommentKind, CommentStatus, Content, ContentHash, DecisionNumber, DraftState,
-    NoteNumber, NoteSeries, OrgCode, OrgKind, ProposalOperation, ProposalResolution, Texts,
+    Anchor, CommentKind, CommentStatus, Content, ContentHash, DraftState, OrgCode, OrgKind,
+    ProposalOperation, ProposalResolution, Texts,
 };
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use serde_json::json;
@@ -20,7 +24,6 @@ use crate::db::{is_id, to_json};
 use crate::engine::{CHANGED, Engine, Outcome, check, check_draft, compare_and_set, moved};
 use crate::entity::{comment, draft, draft_signatory, item, organization, signature, version};
 use crate::error::{Result, WorkflowError};
-use crate::meetings::Approved;
 use crate::permissions::{self, Action};
 use crate::snapshot::Snapshot;
 use crate::store::{WriteTx, expect_one};
@@ -313,105 +316,6 @@ impl Engine {
         })
     }
 
-    pub(crate) async fn circulate(
-        &self,
-        actor: &Actor,
-        draft_id: &str,
-        series: NoteSeries,
-        subject: Option<Texts>,
-        references: Vec<NoteNumber>,
-        comments_due_on: Option<NaiveDate>,
-    ) -> Result<Outcome> {
-        let snap = self.snapshot(draft_id).await?;
-        let facts = check_draft(actor, Action::Circulate, &snap)?;
-        let now = self.now();
-        let today = crate::clock::astana_date(now);
-        if let Some(due) = comments_due_on
-            && due < today
-        {
-            return Err(WorkflowError::bad_input(format!(
-                "commentsDueOn {due} is in the past (today is {today} in Astana)"
-            )));
-        }
-        let referenced = self.resolve_references(&references).await?;
-        let version = snap.row.current_version;
-        // A circulation without a subject forwards the draft under its title.
-        let title = serde_json::from_str::<Texts>(&snap.row.title)
-            .map_err(|error| WorkflowError::Corrupt(format!("draft title: {error}")))?;
-        let state = facts.state;
-        // Versions never change and the formulae are reference data: both
-        // are read before the write lock, to keep it short.
-        let pages = crate::notes::estimated_pages(self.store().db(), draft_id, version).await?;
-        let formulae = crate::notes::formulae(self.store().db()).await?;
-        let note_id = uuid::Uuid::now_v7().to_string();
-        // Composed before the write lock, to keep it short; only the
-        // number is added under it.
-        let composed = crate::notes::compose_issue(
-            self.store().db(),
-            crate::notes::Issue {
-                id: note_id.clone(),
-                series,
-                purpose: accord_domain::NotePurpose::Circulation,
-                place: accord_domain::DEFAULT_PLACE.to_owned(),
-                addressees: accord_domain::Addressees::AllMemberStates,
-                subject,
-                untitled_subject: Some(title),
-                body: None,
-                reference_ids: referenced.iter().map(|(id, _)| id.clone()).collect(),
-                enclosures: vec![accord_domain::Enclosure::new(
-                    accord_domain::Enclosed::DraftVersion {
-                        draft_id: draft_id.to_owned(),
-                        version,
-                    },
-                    pages,
-                )?],
-                comments_due_on,
-            },
-            &formulae,
-            now,
-        )
-        .await?;
-        let mut tx = self.store().begin_write().await?;
-        let after = compare_and_set(
-            &tx,
-            &snap,
-            draft::Model {
-                circulated_version: Some(version),
-                ..moved(&snap.row, DraftState::Circulated, now)
-            },
-        )
-        .await?;
-        let (number, note) = crate::notes::issue(&tx, actor, composed, &formulae, now).await?;
-        tx.audit(
-            actor,
-            AuditRecord {
-                action: Action::Circulate.as_str().into(),
-                entity_type: "draft",
-                entity_id: draft_id.to_owned(),
-                draft_id: Some(draft_id.to_owned()),
-                from_state: Some(state.as_str().into()),
-                to_state: Some(DraftState::Circulated.as_str().into()),
-                before: None,
-                after: Some(json!({
-                    "note": number.to_string(),
-                    "date": today,
-                    "version": version,
-                    "references": references.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                    "commentsDueOn": comments_due_on,
-                })),
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Outcome::Circulated {
-            draft_id: draft_id.to_owned(),
-            note_id,
-            after,
-            note,
-        })
-    }
-
     pub(crate) async fn add_comment(&self, actor: &Actor, new: NewComment) -> Result<Outcome> {
         let snap = self.snapshot(&new.draft_id).await?;
         let facts = check_draft(actor, Action::Comment, &snap)?;
@@ -681,115 +585,6 @@ impl Engine {
                 comment: Box::new(after),
                 draft: DraftAfter::new(snap),
             },
-        })
-    }
-
-    pub(crate) async fn open_swg(
-        &self,
-        actor: &Actor,
-        draft_id: &str,
-        meeting_date: NaiveDate,
-    ) -> Result<Outcome> {
-        let snap = self.snapshot(draft_id).await?;
-        let facts = check_draft(actor, Action::OpenSwgDiscussion, &snap)?;
-        let now = self.now();
-        let mut tx = self.store().begin_write().await?;
-        let after =
-            compare_and_set(&tx, &snap, moved(&snap.row, DraftState::SwgDiscussion, now)).await?;
-        let (meeting, _) = crate::meetings::meeting_on(&tx, "SWG", meeting_date, None, now).await?;
-        crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
-        tx.audit(
-            actor,
-            AuditRecord {
-                action: Action::OpenSwgDiscussion.as_str().into(),
-                entity_type: "draft",
-                entity_id: draft_id.to_owned(),
-                draft_id: Some(draft_id.to_owned()),
-                from_state: Some(facts.state.as_str().into()),
-                to_state: Some(DraftState::SwgDiscussion.as_str().into()),
-                before: None,
-                after: Some(json!({ "meeting": { "body": "SWG", "date": meeting_date } })),
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Outcome::Draft {
-            draft_id: draft_id.to_owned(),
-            after,
-        })
-    }
-
-    pub(crate) async fn record_soc(
-        &self,
-        actor: &Actor,
-        draft_id: &str,
-        meeting_date: NaiveDate,
-        given: Option<DecisionNumber>,
-    ) -> Result<Outcome> {
-        let snap = self.snapshot(draft_id).await?;
-        let facts = check_draft(actor, Action::RecordSocAgreement, &snap)?;
-        let agreed = snap.row.current_version;
-        let now = self.now();
-        let mut tx = self.store().begin_write().await?;
-        compare_and_set(
-            &tx,
-            &snap,
-            draft::Model {
-                agreed_version: Some(agreed),
-                ..moved(&snap.row, DraftState::SocAgreed, now)
-            },
-        )
-        .await?;
-        let (meeting, _) = crate::meetings::meeting_on(
-            &tx,
-            "SOC",
-            meeting_date,
-            given.as_ref().map(|n| n.session().session() as i32),
-            now,
-        )
-        .await?;
-        crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
-        let number = crate::meetings::decision_number(&tx, &meeting, given).await?;
-        // The decision's title and text are set afterwards (`editDecision`).
-        let decision_id = crate::meetings::insert_decision(
-            &tx,
-            &meeting,
-            &number,
-            None,
-            None,
-            &[Approved::Draft(draft_id.to_owned())],
-            now,
-        )
-        .await?;
-        let agreed_hash = version::Entity::find_by_id((draft_id.to_owned(), agreed))
-            .one(tx.conn())
-            .await?
-            .map(|v| v.content_hash);
-        tx.audit(
-            actor,
-            AuditRecord {
-                action: Action::RecordSocAgreement.as_str().into(),
-                entity_type: "draft",
-                entity_id: draft_id.to_owned(),
-                draft_id: Some(draft_id.to_owned()),
-                from_state: Some(facts.state.as_str().into()),
-                to_state: Some(DraftState::SocAgreed.as_str().into()),
-                before: None,
-                after: Some(json!({
-                    "decision": number.to_string(),
-                    "date": meeting_date,
-                    "agreedVersion": agreed,
-                    "contentHash": agreed_hash,
-                })),
-            },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Outcome::Agreed {
-            draft_id: draft_id.to_owned(),
-            decision_id,
         })
     }
 
