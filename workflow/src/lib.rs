@@ -16,6 +16,8 @@
 //! - [`meetings`]: meetings of bodies, their agendas and decisions.
 //! - [`plans`]: Plans of Implementation, their events, submission rules,
 //!   due dates, submissions and reminder notes.
+//! - `events`: events as read (re-exported by [`plans`]), shared by plans
+//!   and calendar feeds.
 //! - [`paging`]: cursor pagination shared by the listings.
 //! - [`store`]: the database handle and write transactions (below it,
 //!   `db`: ids and read snapshots shared by every reader and writer).
@@ -39,6 +41,7 @@ pub mod drafts;
 pub mod engine;
 pub mod entity;
 pub mod error;
+mod events;
 pub mod idempotency;
 pub mod jobs;
 pub mod meetings;
