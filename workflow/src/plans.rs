@@ -1,7 +1,7 @@
 //! Plans of Implementation of confidence building measures: plans, their
 //! events, the submission rules adopted by the SOC, the due dates they give
-//! each event, the documents received, and the reminder note the
-//! Secretariat sends about what is missing.
+//! each event, the documents received, and the words of the reminder the
+//! Secretariat sends about what is missing (`reminders` sends it as a note).
 //!
 //! - A plan is one per year, approved by a decision. Its events are
 //!   numbered 1…n in the order added, organised by one or more member
@@ -26,8 +26,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use accord_domain::{
-    Addressees, DocumentKind, DocumentStatus, EventDates, EventStatus, Lang, NotePurpose,
-    NoteSeries, OrgCode, OrgKind, RuleAnchor, SubmissionRule, Texts, format_date,
+    DocumentKind, DocumentStatus, EventDates, EventStatus, Lang, NoteSeries, OrgCode, OrgKind,
+    RuleAnchor, SubmissionRule, Texts, format_date,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
@@ -48,7 +48,6 @@ use crate::entity::{
 };
 use crate::error::{Result, WorkflowError};
 use crate::events::{check_member_states, find_event, parse_kind, parse_status};
-use crate::notes::NewNote;
 use crate::permissions::{self, Action, EventFacts};
 use crate::read::Reader;
 use crate::store::{WriteTx, expect_one, find_by_id};
@@ -799,22 +798,8 @@ impl Engine {
         })
     }
 
-    /// Writes an unsent REMINDER note to all member states listing, per
-    /// event starting in the period, its organisers and the documents not
-    /// yet received with their due dates (Secretariat). Issued later with
-    /// `issueNote`, like any note.
-    pub(crate) async fn draft_reminder(
-        &self,
-        actor: &Actor,
-        request: ReminderRequest,
-    ) -> Result<Outcome> {
-        check_plan(actor, Action::DraftReminder, None)?;
-        let reminder = self.compose_reminder(actor, &request).await?;
-        self.create_note(actor, reminder.note).await
-    }
-
-    /// The reminder note for `request`, written as of now, and how many
-    /// documents it lists as missing.
+    /// The words of the reminder for `request`, written as of now, and how
+    /// many documents it lists as missing.
     pub(crate) async fn compose_reminder(
         &self,
         actor: &Actor,
@@ -863,27 +848,22 @@ impl Engine {
             .filter(|d| d.first_received_on.is_none())
             .count();
         Ok(Reminder {
-            note: NewNote {
-                series: request.series.clone(),
-                purpose: NotePurpose::Reminder,
-                place: None,
-                addressees: Addressees::AllMemberStates,
-                subject: Texts::from_pairs(subject)?,
-                body: Texts::from_pairs(body)?,
-                references: Vec::new(),
-                enclosures: Vec::new(),
-            },
+            subject: Texts::from_pairs(subject)?,
+            body: Texts::from_pairs(body)?,
             events: events.len(),
             missing,
         })
     }
 }
 
-/// A reminder note composed for a period.
+/// A reminder composed for a period: the words of its note (which
+/// `reminders` writes) and what they cover.
 #[derive(Debug, Clone)]
 pub(crate) struct Reminder {
-    /// The unsent note.
-    pub(crate) note: NewNote,
+    /// The note's subject, per language.
+    pub(crate) subject: Texts,
+    /// The note's body, per language.
+    pub(crate) body: Texts,
     /// How many events of the period it covers.
     pub(crate) events: usize,
     /// How many of their documents it lists as not received.
@@ -1005,7 +985,9 @@ fn rule_record(row: submission_rule::Model) -> Result<RuleRecord> {
     })
 }
 
-fn check_plan(actor: &Actor, action: Action, event: Option<&EventFacts>) -> Result<()> {
+/// Decides a plan action (on no event when `event` is `None`) and turns a
+/// refusal into the error the client sees.
+pub(crate) fn check_plan(actor: &Actor, action: Action, event: Option<&EventFacts>) -> Result<()> {
     Ok(permissions::decide_on_plan(actor, action, event)?)
 }
 
