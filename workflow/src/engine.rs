@@ -1,9 +1,9 @@
 //! The engine's kernel: the [`Engine`] (a store and a clock), the
-//! [`Outcome`] every command returns, [`check`] (a refusal turned into the
+//! [`Outcome`] every command returns, `check` (a refusal turned into the
 //! error the client sees), and what every transition shares: reading a
-//! draft ([`Engine::snapshot`]), deciding on it ([`check_draft`]), and
-//! writing it by compare-and-set ([`compare_and_set`], [`moved`]); and the
-//! note counter ([`next_note_number`]).
+//! draft (`Engine::snapshot`), deciding on it (`check_draft`), and writing
+//! it by compare-and-set (`compare_and_set`, `moved`); and the note
+//! counter (`next_note_number`).
 //!
 //! A transition reads the draft, decides, and then writes with a
 //! compare-and-set on the draft's state and revision: when two people act on

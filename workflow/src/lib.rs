@@ -15,7 +15,7 @@
 //!   issuing notes verbales; reading, searching and rendering them).
 //! - [`meetings`]: meetings of bodies, their agendas and decisions.
 //! - [`plans`]: Plans of Implementation, their events, submission rules,
-//!   due dates, submissions and reminder notes.
+//!   due dates, submissions, dashboards and the words of reminder notes.
 //! - `events`: events as read (re-exported by [`plans`]), shared by plans
 //!   and calendar feeds.
 //! - [`paging`]: cursor pagination shared by the listings.
@@ -24,9 +24,16 @@
 //! - `snapshot`: a draft as read before a decision.
 //! - [`blobs`]: stored files, content-addressed by SHA-256.
 //! - [`jobs`]: background jobs run by one instance at a time under a lease.
-//! - [`reminders`]: the monthly reminder note, drafted once per period.
+//! - [`reminders`]: the reminder note, drafted on request, or by the
+//!   monthly job once per period.
 //! - [`calendar`]: read-only calendar feed tokens and what a feed shows.
 //! - [`written`]: what a change left behind, for its answer.
+//!
+//! The modules are layered one way: the kernel ([`engine`]) imports no
+//! feature; the features ([`drafts`], [`notes`] with [`registry`],
+//! [`meetings`], [`plans`], [`calendar`]) import the kernel and the shared
+//! modules beneath them, never one another; [`commands`] and [`reminders`]
+//! compose features on top, and nothing below imports them.
 //!
 //! This crate knows nothing of GraphQL, HTTP or JWT.
 
