@@ -12,6 +12,7 @@ use crate::db::from_json;
 use crate::entity::{due_date, due_date_change, submission_rule};
 use crate::error::{Result, WorkflowError};
 use crate::events::parse_kind;
+use crate::read::Reader;
 use crate::store::WriteTx;
 
 /// A submission rule as read.
@@ -27,6 +28,13 @@ pub struct RuleRecord {
     pub adopted_on: NaiveDate,
     /// The adopting document's title.
     pub title: Option<Texts>,
+}
+
+impl Reader {
+    /// Every submission rule, by kind and the day it came into force.
+    pub async fn submission_rules(&self) -> Result<Vec<RuleRecord>> {
+        all_rules(&self.conn().await?).await
+    }
 }
 
 /// Which rules an event's due dates are computed from.
@@ -110,7 +118,7 @@ pub(super) async fn set_due_dates(
     Ok(serde_json::Value::Object(out))
 }
 
-pub(super) async fn all_rules<C: ConnectionTrait>(conn: &C) -> Result<Vec<RuleRecord>> {
+async fn all_rules<C: ConnectionTrait>(conn: &C) -> Result<Vec<RuleRecord>> {
     submission_rule::Entity::find()
         .order_by_asc(submission_rule::Column::Kind)
         .order_by_asc(submission_rule::Column::InForceFrom)

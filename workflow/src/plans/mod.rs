@@ -24,7 +24,7 @@
 //!   Guidelines share the documents "with all Member States").
 //!
 //! Each job has its file: `write` records plans, events, rules and
-//! submissions; `due` computes an event's due dates from the rules;
+//! submissions; `due` reads the rules and computes an event's due dates;
 //! `dashboard` reads the due documents and a plan's compliance;
 //! `reminders` writes the words of the reminder for a period. Events as
 //! read are in `crate::events`, shared with the calendar feeds.
@@ -131,11 +131,6 @@ impl Reader {
             });
         }
         Ok(out)
-    }
-
-    /// Every submission rule, by kind and the day it came into force.
-    pub async fn submission_rules(&self) -> Result<Vec<RuleRecord>> {
-        due::all_rules(&self.conn().await?).await
     }
 }
 
