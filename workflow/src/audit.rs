@@ -232,8 +232,8 @@ mod tests {
     use sea_orm::ConnectionTrait;
 
     use super::*;
-    use crate::engine::{Command, Engine, NewDraft};
     use crate::store::Store;
+    use crate::{Command, Engine, NewDraft};
 
     /// A fresh SQLite database with `entries` audit entries.
     async fn log_with(entries: usize) -> Store {

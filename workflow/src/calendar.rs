@@ -30,8 +30,8 @@ use crate::clock::{parse_stamp, stamp};
 use crate::engine::{Engine, Outcome, check};
 use crate::entity::calendar_feed;
 use crate::error::{Result, WorkflowError};
+use crate::events::{EventFilter, EventRecord, check_member_states};
 use crate::permissions::Action;
-use crate::plans::{EventFilter, EventRecord, check_member_states};
 use crate::read::{Reader, organization_kind};
 use crate::store::{Store, WriteTx, find_by_id};
 

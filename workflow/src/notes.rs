@@ -1,6 +1,7 @@
 //! The note registry's write side: writing, editing and issuing notes
-//! verbales, and [`issue`], the one function that numbers, composes and
-//! stores an issued note, used both by issuing and by circulating a draft.
+//! verbales, continuing a series from an earlier registry, and [`issue`],
+//! the one function that numbers, composes and stores an issued note, used
+//! both by issuing and by circulating a draft.
 //!
 //! Unsent notes live in `note_drafts` with a revision that every edit
 //! compares and sets. Issuing moves the note to `notes` under the same id,
@@ -8,7 +9,7 @@
 //! freezes its text in every language as composed from the formulae then
 //! in force: an issued note never changes, even when a formula does.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use accord_domain::{
     Addressees, DEFAULT_PLACE, Enclosed, Enclosure, Formula, FormulaKind, Formulae, Lang,
@@ -16,15 +17,19 @@ use accord_domain::{
     Texts,
 };
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde_json::json;
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::db::{from_json, from_json_opt, to_json};
 use crate::engine::{Engine, Outcome, check, next_note_number};
-use crate::entity::{draft, item, note, note_draft, note_formula, note_reference, organization};
+use crate::entity::{
+    draft, item, note, note_counter, note_draft, note_formula, note_reference, organization,
+};
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, Action};
 use crate::store::{WriteTx, expect_one};
@@ -629,6 +634,66 @@ impl Engine {
         })
     }
 
+    /// Continues `series` in `year` from an earlier registry: its next note
+    /// is numbered `last + 1` (Secretariat). A series only moves forward.
+    pub(crate) async fn continue_series(
+        &self,
+        actor: &Actor,
+        series: NoteSeries,
+        year: i32,
+        last: u32,
+    ) -> Result<Outcome> {
+        check(actor, Action::ContinueNoteSeries, None)?;
+        if !(1990..=2999).contains(&year) {
+            return Err(WorkflowError::bad_input(format!(
+                "year {year} is out of range"
+            )));
+        }
+        if last == 0 || last > 999_998 {
+            return Err(WorkflowError::bad_input(
+                "lastSequence must be between 1 and 999998",
+            ));
+        }
+        let now = self.now();
+        let mut tx = self.store().begin_write().await?;
+        let current = note_counter::Entity::find_by_id((series.to_string(), year))
+            .one(tx.conn())
+            .await?
+            .map_or(0, |c| c.last_sequence);
+        if current as u32 >= last {
+            return Err(WorkflowError::bad_input(format!(
+                "series {series} of {year} is already at {current}; a series only moves forward"
+            )));
+        }
+        note_counter::Entity::insert(note_counter::ActiveModel {
+            series: Set(series.to_string()),
+            year: Set(year),
+            last_sequence: Set(last as i32),
+        })
+        .on_conflict(
+            OnConflict::columns([note_counter::Column::Series, note_counter::Column::Year])
+                .update_column(note_counter::Column::LastSequence)
+                .to_owned(),
+        )
+        .exec_without_returning(tx.conn())
+        .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::ContinueNoteSeries.as_str().into(),
+                entity_type: "note_series",
+                entity_id: format!("{series}/{year}"),
+                before: Some(json!({ "lastSequence": current })),
+                after: Some(json!({ "lastSequence": last })),
+                ..AuditRecord::default()
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::SeriesContinued)
+    }
+
     /// The unsent note `note_id`, after the checks every change of one
     /// makes, in the order that reveals nothing: an invisible note is
     /// `NOT_FOUND`, a visible one `FORBIDDEN` to anyone but the Secretariat,
@@ -734,6 +799,31 @@ impl Engine {
             place,
         })
     }
+
+    /// Finds each referenced note; a number names the latest year's note
+    /// with that series and sequence.
+    pub(crate) async fn resolve_references(
+        &self,
+        references: &[NoteNumber],
+    ) -> Result<Vec<(String, NoteNumber)>> {
+        let mut found = Vec::with_capacity(references.len());
+        let mut seen = BTreeSet::new();
+        for number in references {
+            if !seen.insert(number.to_string()) {
+                return Err(WorkflowError::bad_input(format!(
+                    "note {number} is referenced twice"
+                )));
+            }
+            let row = note::Entity::find()
+                .filter(note::Column::Number.eq(number.to_string()))
+                .order_by_desc(note::Column::Year)
+                .one(self.store().db())
+                .await?
+                .ok_or_else(|| WorkflowError::bad_input(format!("note {number} does not exist")))?;
+            found.push((row.id, number.clone()));
+        }
+        Ok(found)
+    }
 }
 
 const NOTE_CHANGED: &str = "the note changed while you were acting; reload it and try again";
@@ -765,7 +855,7 @@ mod tests {
     use accord_migration::{Migrator, MigratorTrait};
 
     use super::*;
-    use crate::engine::Command;
+    use crate::Command;
     use crate::read::Reader;
     use crate::store::Store;
 

@@ -866,8 +866,8 @@ mod tests {
     use sea_orm::{ConnectionTrait, Statement};
 
     use super::*;
-    use crate::engine::{Command, Engine, NewDraft, Outcome};
     use crate::testing::{fresh_store, officer};
+    use crate::{Command, Engine, NewDraft, Outcome};
 
     fn english(text: &str) -> Texts {
         Texts::from_pairs([(Lang::En, text.to_owned())]).unwrap()

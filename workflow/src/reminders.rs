@@ -1,4 +1,7 @@
-//! The monthly reminder, drafted by a background job.
+//! Reminder notes: what `plans` composes for a period (the events starting
+//! in it and the documents they still lack), written as an unsent REMINDER
+//! note to all member states by `reminder_note`, either on request
+//! (`DraftReminder`) or by the monthly background job.
 //!
 //! Each month the Secretariat reminds the member states of the materials
 //! due for the next month's events (SOC/19 of 8 January 2024 was about
@@ -23,7 +26,7 @@
 
 use std::sync::Arc;
 
-use accord_domain::{NoteSeries, OrgCode, OrgKind, Role};
+use accord_domain::{Addressees, NotePurpose, NoteSeries, OrgCode, OrgKind, Role};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use serde_json::json;
@@ -31,11 +34,13 @@ use serde_json::json;
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::clock::astana_date;
-use crate::engine::Engine;
+use crate::engine::{Engine, Outcome};
 use crate::entity::scheduled_reminder;
 use crate::error::{Result, WorkflowError};
 use crate::jobs::JobFuture;
-use crate::plans::ReminderRequest;
+use crate::notes::NewNote;
+use crate::permissions::Action;
+use crate::plans::{Reminder, ReminderRequest, check_plan};
 use crate::store::Store;
 
 /// The job's name (its lease row).
@@ -47,6 +52,38 @@ pub const SCHEDULER_SUB: &str = "accord-scheduler";
 
 /// The audit action of a scheduled reminder.
 const ACTION: &str = "SCHEDULE_REMINDER";
+
+impl Engine {
+    /// Writes an unsent REMINDER note to all member states listing, per
+    /// event starting in the period, its organisers and the documents not
+    /// yet received with their due dates (Secretariat). Issued later with
+    /// `issueNote`, like any note.
+    pub(crate) async fn draft_reminder(
+        &self,
+        actor: &Actor,
+        request: ReminderRequest,
+    ) -> Result<Outcome> {
+        check_plan(actor, Action::DraftReminder, None)?;
+        let reminder = self.compose_reminder(actor, &request).await?;
+        self.create_note(actor, reminder_note(&request.series, &reminder))
+            .await
+    }
+}
+
+/// The unsent note that sends `reminder`: a REMINDER in `series` to all
+/// member states, dated in Astana, citing and enclosing nothing.
+fn reminder_note(series: &NoteSeries, reminder: &Reminder) -> NewNote {
+    NewNote {
+        series: series.clone(),
+        purpose: NotePurpose::Reminder,
+        place: None,
+        addressees: Addressees::AllMemberStates,
+        subject: reminder.subject.clone(),
+        body: reminder.body.clone(),
+        references: Vec::new(),
+        enclosures: Vec::new(),
+    }
+}
 
 /// What a run of the job did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,7 +195,8 @@ pub async fn draft_for_next_month(
             events: reminder.events,
         });
     }
-    let checked = engine.check_new_note(&actor, &reminder.note).await?;
+    let note = reminder_note(series, &reminder);
+    let checked = engine.check_new_note(&actor, &note).await?;
     let mut tx = store.begin_write().await?;
     // The check that counts: under the write lock, another run may have
     // drafted the month since the look above.
@@ -166,9 +204,7 @@ pub async fn draft_for_next_month(
         // Nothing written: dropping the transaction rolls it back.
         return Ok(Run::AlreadyDrafted { period, note_id });
     }
-    let note_id = engine
-        .insert_note(&mut tx, &actor, &reminder.note, &checked)
-        .await?;
+    let note_id = engine.insert_note(&mut tx, &actor, &note, &checked).await?;
     scheduled_reminder::Entity::insert(scheduled_reminder::ActiveModel {
         period: Set(period.clone()),
         note_id: Set(note_id.clone()),

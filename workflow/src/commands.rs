@@ -1,0 +1,621 @@
+//! The commands: the closed set of [`Command`]s, one per mutation, and
+//! [`Engine::execute`], which dispatches each to the feature that carries
+//! it out in one write transaction with its audit record.
+//!
+//! This is the one module that knows every feature; no feature imports it.
+//! So the three draft transitions that also write to another feature are
+//! here: circulating a draft issues a note (`notes::issue`), and opening
+//! SWG discussion and recording the SOC's agreement put the draft on a
+//! meeting's agenda (`meetings::meeting_on`, `meetings::decision_number`).
+
+use accord_domain::{
+    Content, ContentHash, DecisionNumber, DraftState, NoteNumber, NoteSeries, ProposalResolution,
+    Texts,
+};
+use chrono::NaiveDate;
+use sea_orm::EntityTrait;
+use serde_json::json;
+
+use crate::actor::Actor;
+use crate::audit::AuditRecord;
+use crate::calendar::NewFeed;
+use crate::drafts::{NewComment, NewDraft};
+use crate::engine::{Engine, Outcome, check_draft, compare_and_set, moved};
+use crate::entity::{draft, version};
+use crate::error::{Result, WorkflowError};
+use crate::meetings::{AgendaSubject, Approved, NewDecision, NewMeeting};
+use crate::notes::NewNote;
+use crate::permissions::Action;
+use crate::plans::{
+    EventDetails, EventMove, EventRebase, EventStatusChange, NewEvent, NewPlan, NewRule,
+    NewSubmission, PlanChange, ReminderRequest,
+};
+
+/// Everything that changes Accord's data. Each variant is one mutation.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Start a draft in DRAFTING with version 1.
+    CreateDraft(NewDraft),
+    /// Add a version made on `base_version`.
+    ReviseDraft {
+        /// The draft.
+        draft_id: String,
+        /// The version the edit was made on.
+        base_version: i32,
+        /// The new content.
+        content: Content,
+        /// What changed, in a sentence.
+        change_summary: Option<String>,
+        /// Proposals this version accommodates.
+        accommodates: Vec<String>,
+    },
+    /// Circulate the current version by a new note verbale.
+    CirculateDraft {
+        /// The draft.
+        draft_id: String,
+        /// The note's series; the number is issued here.
+        series: NoteSeries,
+        /// The note's subject.
+        subject: Option<Texts>,
+        /// Earlier notes referred to.
+        references: Vec<NoteNumber>,
+        /// Until when comments are invited.
+        comments_due_on: Option<NaiveDate>,
+    },
+    /// Comment on, or propose an amendment to, a version.
+    AddComment(NewComment),
+    /// Change one's own unresolved comment.
+    EditComment {
+        /// The comment.
+        comment_id: String,
+        /// The new text.
+        body: String,
+    },
+    /// Take back one's own unresolved comment.
+    WithdrawComment {
+        /// The comment.
+        comment_id: String,
+    },
+    /// Answer a proposal.
+    ResolveProposal {
+        /// The proposal.
+        comment_id: String,
+        /// The disposition.
+        resolution: ProposalResolution,
+        /// The Secretariat's reply.
+        reply: Option<String>,
+    },
+    /// Put the draft on the agenda of the SWG meeting on a date.
+    OpenSwgDiscussion {
+        /// The draft.
+        draft_id: String,
+        /// The meeting's date.
+        meeting_date: NaiveDate,
+    },
+    /// Record the SOC's agreement by decision; freezes the text.
+    RecordSocAgreement {
+        /// The draft.
+        draft_id: String,
+        /// The SOC meeting's date.
+        meeting_date: NaiveDate,
+        /// The decision's number, or `None` to issue the next one.
+        decision_number: Option<DecisionNumber>,
+    },
+    /// Sign the agreed text for one's organisation.
+    SignDraft {
+        /// The draft.
+        draft_id: String,
+        /// The agreed version's hash, as the signer saw it.
+        content_hash: ContentHash,
+    },
+    /// Withdraw the draft for good.
+    WithdrawDraft {
+        /// The draft.
+        draft_id: String,
+        /// Why.
+        reason: String,
+    },
+    /// Continue a note series from an earlier registry: the next note of
+    /// `series` in `year` gets number `last_sequence + 1`.
+    ContinueNoteSeries {
+        /// The series.
+        series: NoteSeries,
+        /// The calendar year.
+        year: i32,
+        /// The last number already used outside Accord.
+        last_sequence: u32,
+    },
+    /// Write a note verbale, unsent until issued.
+    CreateNote(NewNote),
+    /// Replace the content of an unsent note that is still at `revision`.
+    EditNote {
+        /// The note.
+        note_id: String,
+        /// The revision the edit was made on; another one is `CONFLICT`.
+        revision: i32,
+        /// The new content.
+        note: NewNote,
+    },
+    /// Number, date and send an unsent note that is still at `revision`.
+    IssueNote {
+        /// The note.
+        note_id: String,
+        /// The revision being issued; another one is `CONFLICT`.
+        revision: i32,
+    },
+    /// Record a meeting of a body on a date.
+    ScheduleMeeting(NewMeeting),
+    /// Change a meeting's venue and title; `None` keeps one as it is.
+    EditMeeting {
+        /// The meeting.
+        meeting_id: String,
+        /// The new venue.
+        venue: Option<String>,
+        /// The new title.
+        title: Option<Texts>,
+    },
+    /// Put a draft or a titled item on a meeting's agenda.
+    AddAgendaItem {
+        /// The meeting.
+        meeting_id: String,
+        /// What the item is about.
+        subject: AgendaSubject,
+        /// Where (1 for the top); the end when `None`.
+        position: Option<i32>,
+    },
+    /// Move an agenda item to another position.
+    MoveAgendaItem {
+        /// The item.
+        item_id: String,
+        /// Its new position (1 for the top).
+        position: i32,
+    },
+    /// Take an item off its agenda.
+    RemoveAgendaItem {
+        /// The item.
+        item_id: String,
+    },
+    /// Record a numbered decision taken at a meeting.
+    RecordDecision(NewDecision),
+    /// Replace a decision's title and text if it is still at `revision`.
+    EditDecision {
+        /// The decision.
+        decision_id: String,
+        /// The revision the edit was made on; another one is `CONFLICT`.
+        revision: i32,
+        /// The new title.
+        title: Texts,
+        /// The new text; `None` removes it.
+        text: Option<Texts>,
+    },
+    /// Start the Plan of Implementation of a year.
+    CreatePlan(NewPlan),
+    /// Change a plan's title or approving decision.
+    EditPlan(PlanChange),
+    /// Add an event to a plan.
+    AddEvent(NewEvent),
+    /// Change an event's venue or notes.
+    EditEvent(EventDetails),
+    /// Move an event to new dates, keeping its rules.
+    MoveEvent(EventMove),
+    /// Recompute an event's due dates under the rules in force today.
+    RebaseEvent(EventRebase),
+    /// Mark an event postponed, held or cancelled.
+    SetEventStatus(EventStatusChange),
+    /// Record a submission rule adopted by a decision.
+    AdoptSubmissionRule(NewRule),
+    /// Record a document received for an event.
+    RecordSubmission(NewSubmission),
+    /// Write an unsent reminder note about missing documents.
+    DraftReminder(ReminderRequest),
+    /// Make a calendar feed for oneself.
+    CreateCalendarFeed(NewFeed),
+    /// Revoke a calendar feed.
+    RevokeCalendarFeed {
+        /// The feed.
+        feed_id: String,
+    },
+}
+
+impl Command {
+    /// The permission-table action this command performs.
+    pub fn action(&self) -> Action {
+        match self {
+            Command::CreateDraft(_) => Action::CreateDraft,
+            Command::ReviseDraft { .. } => Action::Revise,
+            Command::CirculateDraft { .. } => Action::Circulate,
+            Command::AddComment(_) => Action::Comment,
+            Command::EditComment { .. } => Action::EditComment,
+            Command::WithdrawComment { .. } => Action::WithdrawComment,
+            Command::ResolveProposal { .. } => Action::ResolveProposal,
+            Command::OpenSwgDiscussion { .. } => Action::OpenSwgDiscussion,
+            Command::RecordSocAgreement { .. } => Action::RecordSocAgreement,
+            Command::SignDraft { .. } => Action::Sign,
+            Command::WithdrawDraft { .. } => Action::Withdraw,
+            Command::ContinueNoteSeries { .. } => Action::ContinueNoteSeries,
+            Command::CreateNote(_) => Action::CreateNote,
+            Command::EditNote { .. } => Action::EditNote,
+            Command::IssueNote { .. } => Action::IssueNote,
+            Command::ScheduleMeeting(_) => Action::ScheduleMeeting,
+            Command::EditMeeting { .. } => Action::EditMeeting,
+            Command::AddAgendaItem { .. } => Action::AddAgendaItem,
+            Command::MoveAgendaItem { .. } => Action::MoveAgendaItem,
+            Command::RemoveAgendaItem { .. } => Action::RemoveAgendaItem,
+            Command::RecordDecision(_) => Action::RecordDecision,
+            Command::EditDecision { .. } => Action::EditDecision,
+            Command::CreatePlan(_) => Action::CreatePlan,
+            Command::EditPlan(_) => Action::EditPlan,
+            Command::AddEvent(_) => Action::AddEvent,
+            Command::EditEvent(_) => Action::EditEvent,
+            Command::MoveEvent(_) => Action::MoveEvent,
+            Command::RebaseEvent(_) => Action::RebaseEvent,
+            Command::SetEventStatus(_) => Action::SetEventStatus,
+            Command::AdoptSubmissionRule(_) => Action::AdoptSubmissionRule,
+            Command::RecordSubmission(_) => Action::RecordSubmission,
+            Command::DraftReminder(_) => Action::DraftReminder,
+            Command::CreateCalendarFeed(_) => Action::CreateCalendarFeed,
+            Command::RevokeCalendarFeed { .. } => Action::RevokeCalendarFeed,
+        }
+    }
+}
+
+impl Engine {
+    /// Checks and carries out one command.
+    pub async fn execute(&self, actor: &Actor, command: Command) -> Result<Outcome> {
+        let action = command.action();
+        let result = match command {
+            Command::CreateDraft(new) => self.create_draft(actor, new).await,
+            Command::ReviseDraft {
+                draft_id,
+                base_version,
+                content,
+                change_summary,
+                accommodates,
+            } => {
+                self.revise(
+                    actor,
+                    &draft_id,
+                    base_version,
+                    content,
+                    change_summary,
+                    accommodates,
+                )
+                .await
+            }
+            Command::CirculateDraft {
+                draft_id,
+                series,
+                subject,
+                references,
+                comments_due_on,
+            } => {
+                self.circulate(
+                    actor,
+                    &draft_id,
+                    series,
+                    subject,
+                    references,
+                    comments_due_on,
+                )
+                .await
+            }
+            Command::AddComment(new) => self.add_comment(actor, new).await,
+            Command::EditComment { comment_id, body } => {
+                self.change_comment(actor, &comment_id, Some(body)).await
+            }
+            Command::WithdrawComment { comment_id } => {
+                self.change_comment(actor, &comment_id, None).await
+            }
+            Command::ResolveProposal {
+                comment_id,
+                resolution,
+                reply,
+            } => self.resolve(actor, &comment_id, resolution, reply).await,
+            Command::OpenSwgDiscussion {
+                draft_id,
+                meeting_date,
+            } => self.open_swg(actor, &draft_id, meeting_date).await,
+            Command::RecordSocAgreement {
+                draft_id,
+                meeting_date,
+                decision_number,
+            } => {
+                self.record_soc(actor, &draft_id, meeting_date, decision_number)
+                    .await
+            }
+            Command::SignDraft {
+                draft_id,
+                content_hash,
+            } => self.sign(actor, &draft_id, content_hash).await,
+            Command::WithdrawDraft { draft_id, reason } => {
+                self.withdraw(actor, &draft_id, &reason).await
+            }
+            Command::ContinueNoteSeries {
+                series,
+                year,
+                last_sequence,
+            } => {
+                self.continue_series(actor, series, year, last_sequence)
+                    .await
+            }
+            Command::CreateNote(new) => self.create_note(actor, new).await,
+            Command::EditNote {
+                note_id,
+                revision,
+                note,
+            } => self.edit_note(actor, &note_id, revision, note).await,
+            Command::IssueNote { note_id, revision } => {
+                self.issue_note(actor, &note_id, revision).await
+            }
+            Command::ScheduleMeeting(new) => self.schedule_meeting(actor, new).await,
+            Command::EditMeeting {
+                meeting_id,
+                venue,
+                title,
+            } => self.edit_meeting(actor, &meeting_id, venue, title).await,
+            Command::AddAgendaItem {
+                meeting_id,
+                subject,
+                position,
+            } => {
+                self.add_agenda_item(actor, &meeting_id, subject, position)
+                    .await
+            }
+            Command::MoveAgendaItem { item_id, position } => {
+                self.change_agenda_item(actor, &item_id, Some(position))
+                    .await
+            }
+            Command::RemoveAgendaItem { item_id } => {
+                self.change_agenda_item(actor, &item_id, None).await
+            }
+            Command::RecordDecision(new) => self.record_decision(actor, new).await,
+            Command::EditDecision {
+                decision_id,
+                revision,
+                title,
+                text,
+            } => {
+                self.edit_decision(actor, &decision_id, revision, title, text)
+                    .await
+            }
+            Command::CreatePlan(new) => self.create_plan(actor, new).await,
+            Command::EditPlan(change) => self.edit_plan(actor, change).await,
+            Command::AddEvent(new) => self.add_event(actor, new).await,
+            Command::EditEvent(change) => self.edit_event(actor, change).await,
+            Command::MoveEvent(change) => self.move_event(actor, change).await,
+            Command::RebaseEvent(change) => self.rebase_event(actor, change).await,
+            Command::SetEventStatus(change) => self.set_event_status(actor, change).await,
+            Command::AdoptSubmissionRule(new) => self.adopt_rule(actor, new).await,
+            Command::RecordSubmission(new) => self.record_submission(actor, new).await,
+            Command::DraftReminder(request) => self.draft_reminder(actor, request).await,
+            Command::CreateCalendarFeed(new) => self.create_calendar_feed(actor, new).await,
+            Command::RevokeCalendarFeed { feed_id } => {
+                self.revoke_calendar_feed(actor, &feed_id).await
+            }
+        };
+        if let Err(error) = &result {
+            tracing::debug!(action = action.as_str(), actor = actor.sub(), %error, "command refused");
+        }
+        result
+    }
+
+    // The draft transitions below also write to another feature: a note, a
+    // meeting, a decision. They are composed here, where both are known;
+    // their draft half is the kernel's compare-and-set, like every other
+    // transition's.
+
+    /// Circulates the draft's current version by a CIRCULATION note to all
+    /// member states, issued in the same write transaction.
+    async fn circulate(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        series: NoteSeries,
+        subject: Option<Texts>,
+        references: Vec<NoteNumber>,
+        comments_due_on: Option<NaiveDate>,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        let facts = check_draft(actor, Action::Circulate, &snap)?;
+        let now = self.now();
+        let today = crate::clock::astana_date(now);
+        if let Some(due) = comments_due_on
+            && due < today
+        {
+            return Err(WorkflowError::bad_input(format!(
+                "commentsDueOn {due} is in the past (today is {today} in Astana)"
+            )));
+        }
+        let referenced = self.resolve_references(&references).await?;
+        let version = snap.row.current_version;
+        // A circulation without a subject forwards the draft under its title.
+        let title = serde_json::from_str::<Texts>(&snap.row.title)
+            .map_err(|error| WorkflowError::Corrupt(format!("draft title: {error}")))?;
+        let state = facts.state;
+        // Versions never change and the formulae are reference data: both
+        // are read before the write lock, to keep it short.
+        let pages = crate::notes::estimated_pages(self.store().db(), draft_id, version).await?;
+        let formulae = crate::notes::formulae(self.store().db()).await?;
+        let note_id = uuid::Uuid::now_v7().to_string();
+        // Composed before the write lock, to keep it short; only the
+        // number is added under it.
+        let composed = crate::notes::compose_issue(
+            self.store().db(),
+            crate::notes::Issue {
+                id: note_id.clone(),
+                series,
+                purpose: accord_domain::NotePurpose::Circulation,
+                place: accord_domain::DEFAULT_PLACE.to_owned(),
+                addressees: accord_domain::Addressees::AllMemberStates,
+                subject,
+                untitled_subject: Some(title),
+                body: None,
+                reference_ids: referenced.iter().map(|(id, _)| id.clone()).collect(),
+                enclosures: vec![accord_domain::Enclosure::new(
+                    accord_domain::Enclosed::DraftVersion {
+                        draft_id: draft_id.to_owned(),
+                        version,
+                    },
+                    pages,
+                )?],
+                comments_due_on,
+            },
+            &formulae,
+            now,
+        )
+        .await?;
+        let mut tx = self.store().begin_write().await?;
+        let after = compare_and_set(
+            &tx,
+            &snap,
+            draft::Model {
+                circulated_version: Some(version),
+                ..moved(&snap.row, DraftState::Circulated, now)
+            },
+        )
+        .await?;
+        let (number, note) = crate::notes::issue(&tx, actor, composed, &formulae, now).await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::Circulate.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(state.as_str().into()),
+                to_state: Some(DraftState::Circulated.as_str().into()),
+                before: None,
+                after: Some(json!({
+                    "note": number.to_string(),
+                    "date": today,
+                    "version": version,
+                    "references": references.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                    "commentsDueOn": comments_due_on,
+                })),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Circulated {
+            draft_id: draft_id.to_owned(),
+            note_id,
+            after,
+            note,
+        })
+    }
+
+    /// Opens SWG discussion of the draft and puts it on the agenda of the
+    /// SWG meeting on `meeting_date`, recorded if need be.
+    async fn open_swg(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        meeting_date: NaiveDate,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        let facts = check_draft(actor, Action::OpenSwgDiscussion, &snap)?;
+        let now = self.now();
+        let mut tx = self.store().begin_write().await?;
+        let after =
+            compare_and_set(&tx, &snap, moved(&snap.row, DraftState::SwgDiscussion, now)).await?;
+        let (meeting, _) = crate::meetings::meeting_on(&tx, "SWG", meeting_date, None, now).await?;
+        crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::OpenSwgDiscussion.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(facts.state.as_str().into()),
+                to_state: Some(DraftState::SwgDiscussion.as_str().into()),
+                before: None,
+                after: Some(json!({ "meeting": { "body": "SWG", "date": meeting_date } })),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Draft {
+            draft_id: draft_id.to_owned(),
+            after,
+        })
+    }
+
+    /// Records the SOC's agreement: freezes the current version, puts the
+    /// draft on the agenda of the SOC meeting on `meeting_date` and records
+    /// the decision, numbered `given` or else the next of the session.
+    async fn record_soc(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        meeting_date: NaiveDate,
+        given: Option<DecisionNumber>,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        let facts = check_draft(actor, Action::RecordSocAgreement, &snap)?;
+        let agreed = snap.row.current_version;
+        let now = self.now();
+        let mut tx = self.store().begin_write().await?;
+        compare_and_set(
+            &tx,
+            &snap,
+            draft::Model {
+                agreed_version: Some(agreed),
+                ..moved(&snap.row, DraftState::SocAgreed, now)
+            },
+        )
+        .await?;
+        let (meeting, _) = crate::meetings::meeting_on(
+            &tx,
+            "SOC",
+            meeting_date,
+            given.as_ref().map(|n| n.session().session() as i32),
+            now,
+        )
+        .await?;
+        crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
+        let number = crate::meetings::decision_number(&tx, &meeting, given).await?;
+        // The decision's title and text are set afterwards (`editDecision`).
+        let decision_id = crate::meetings::insert_decision(
+            &tx,
+            &meeting,
+            &number,
+            None,
+            None,
+            &[Approved::Draft(draft_id.to_owned())],
+            now,
+        )
+        .await?;
+        let agreed_hash = version::Entity::find_by_id((draft_id.to_owned(), agreed))
+            .one(tx.conn())
+            .await?
+            .map(|v| v.content_hash);
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::RecordSocAgreement.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(facts.state.as_str().into()),
+                to_state: Some(DraftState::SocAgreed.as_str().into()),
+                before: None,
+                after: Some(json!({
+                    "decision": number.to_string(),
+                    "date": meeting_date,
+                    "agreedVersion": agreed,
+                    "contentHash": agreed_hash,
+                })),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Agreed {
+            draft_id: draft_id.to_owned(),
+            decision_id,
+        })
+    }
+}

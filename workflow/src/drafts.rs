@@ -1,0 +1,827 @@
+//! Drafts: creating and revising a joint document, commenting on it and
+//! answering proposals, signing and withdrawing it; each step checked by
+//! [`permissions::decide`] and written by compare-and-set
+//! (`engine::compare_and_set`) with its audit record.
+//!
+//! Circulating a draft, opening its SWG discussion and recording the SOC's
+//! agreement also write a note or a meeting's agenda and decision: those
+//! three are composed in `commands`, which knows both features.
+
+use std::collections::BTreeSet;
+
+use accord_domain::{
+    Anchor, CommentKind, CommentStatus, Content, ContentHash, DraftState, OrgCode, OrgKind,
+    ProposalOperation, ProposalResolution, Texts,
+};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use serde_json::json;
+
+use crate::actor::Actor;
+use crate::audit::AuditRecord;
+use crate::db::{is_id, to_json};
+use crate::engine::{CHANGED, Engine, Outcome, check, check_draft, compare_and_set, moved};
+use crate::entity::{comment, draft, draft_signatory, item, organization, signature, version};
+use crate::error::{Result, WorkflowError};
+use crate::permissions::{self, Action};
+use crate::snapshot::Snapshot;
+use crate::store::{WriteTx, expect_one};
+use crate::written::{CommentAfter, DraftAfter, changed};
+
+/// The longest comment, reply or change summary, in characters.
+pub const MAX_BODY_CHARS: usize = 20_000;
+/// The longest withdrawal reason, in characters.
+pub const MAX_REASON_CHARS: usize = 2_000;
+
+/// A new draft.
+#[derive(Debug, Clone)]
+pub struct NewDraft {
+    /// The kind of document, e.g. `ACTION_PLAN`.
+    pub kind: String,
+    /// The title in one or more languages.
+    pub title: Texts,
+    /// Organisations whose Secretaries General must sign.
+    pub signatories: Vec<OrgCode>,
+    /// The first version's content.
+    pub content: Content,
+}
+
+/// A new comment or proposal.
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    /// The draft commented on.
+    pub draft_id: String,
+    /// The version commented on; must be the viewer's current version.
+    pub version: i32,
+    /// The item, if any.
+    pub anchor: Option<Anchor>,
+    /// The comment's text.
+    pub body: String,
+    /// Proposed text, for a proposal.
+    pub proposal: Option<Proposal>,
+}
+
+/// The amendment a proposal carries.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// Replace, insert after, or delete the anchored item.
+    pub operation: ProposalOperation,
+    /// The proposed text; required unless deleting.
+    pub texts: Option<Texts>,
+}
+
+impl Engine {
+    pub(crate) async fn create_draft(&self, actor: &Actor, new: NewDraft) -> Result<Outcome> {
+        check(actor, Action::CreateDraft, None)?;
+        let kind = parse_kind(&new.kind)?;
+        self.check_signatories(&new.signatories).await?;
+        let now = self.now();
+        let id = uuid::Uuid::now_v7().to_string();
+        let title = to_json(&new.title)?;
+        let row = draft::Model {
+            id: id.clone(),
+            kind: kind.clone(),
+            title,
+            state: DraftState::Drafting.as_str().to_owned(),
+            revision: 1,
+            home_org: actor.org().to_string(),
+            current_version: 1,
+            circulated_version: None,
+            agreed_version: None,
+            withdrawn_reason: None,
+            created_by: actor.sub().to_owned(),
+            created_at: now,
+            updated_at: now,
+        };
+        let mut tx = self.store().begin_write().await?;
+        draft::Entity::insert(draft::ActiveModel::from(row.clone()))
+            .exec_without_returning(tx.conn())
+            .await?;
+        let signatories: Vec<draft_signatory::ActiveModel> = new
+            .signatories
+            .iter()
+            .enumerate()
+            .map(|(position, org)| draft_signatory::ActiveModel {
+                draft_id: Set(id.clone()),
+                org_code: Set(org.to_string()),
+                position: Set(position as i32),
+            })
+            .collect();
+        draft_signatory::Entity::insert_many(signatories)
+            .exec_without_returning(tx.conn())
+            .await?;
+        insert_version(&tx, actor, &id, 1, &new.content, None, now).await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::CreateDraft.as_str().into(),
+                entity_type: "draft",
+                entity_id: id.clone(),
+                draft_id: Some(id.clone()),
+                from_state: None,
+                to_state: Some(DraftState::Drafting.as_str().into()),
+                before: None,
+                after: Some(json!({
+                    "kind": kind,
+                    "title": new.title,
+                    "signatories": new.signatories,
+                    "version": 1,
+                    "contentHash": new.content.hash(),
+                })),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Draft {
+            draft_id: id,
+            after: DraftAfter::new(Snapshot {
+                row,
+                signatories: new.signatories.iter().map(ToString::to_string).collect(),
+                signatures: Vec::new(),
+            }),
+        })
+    }
+
+    async fn check_signatories(&self, signatories: &[OrgCode]) -> Result<()> {
+        if signatories.is_empty() {
+            return Err(WorkflowError::bad_input(
+                "signatories must name at least one organisation",
+            ));
+        }
+        let unique: BTreeSet<&str> = signatories.iter().map(OrgCode::as_str).collect();
+        if unique.len() != signatories.len() {
+            return Err(WorkflowError::bad_input("signatories must not repeat"));
+        }
+        let known = organization::Entity::find()
+            .filter(organization::Column::Code.is_in(unique.iter().copied()))
+            .all(self.store().db())
+            .await?;
+        for code in &unique {
+            match known.iter().find(|org| org.code == *code) {
+                None => {
+                    return Err(WorkflowError::bad_input(format!(
+                        "signatory {code} is not a known organisation"
+                    )));
+                }
+                Some(org)
+                    if !matches!(
+                        org.kind.parse::<OrgKind>(),
+                        Ok(OrgKind::Secretariat | OrgKind::Counterpart)
+                    ) =>
+                {
+                    return Err(WorkflowError::bad_input(format!(
+                        "signatory {code} is not a secretariat; only secretariats sign"
+                    )));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) async fn revise(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        base_version: i32,
+        content: Content,
+        change_summary: Option<String>,
+        accommodates: Vec<String>,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        check_draft(actor, Action::Revise, &snap)?;
+        let current = snap.row.current_version;
+        if base_version != current {
+            return Err(WorkflowError::Conflict(format!(
+                "version {base_version} is no longer current; version {current} is"
+            )));
+        }
+        let current_hash = version::Entity::find_by_id((draft_id.to_owned(), current))
+            .one(self.store().db())
+            .await?
+            .map(|v| v.content_hash)
+            .ok_or_else(|| {
+                WorkflowError::Corrupt(format!("draft {draft_id} lacks version {current}"))
+            })?;
+        if current_hash == content.hash().as_str() {
+            return Err(WorkflowError::bad_input(format!(
+                "the new text is identical to version {current}"
+            )));
+        }
+        let change_summary = change_summary
+            .map(|s| accord_domain::non_blank("changeSummary", &s, MAX_BODY_CHARS))
+            .transpose()?;
+        let unique: BTreeSet<&String> = accommodates.iter().collect();
+        if unique.len() != accommodates.len() {
+            return Err(WorkflowError::bad_input(
+                "accommodates must not repeat a proposal",
+            ));
+        }
+        let proposals = if accommodates.is_empty() {
+            Vec::new()
+        } else {
+            comment::Entity::find()
+                .filter(comment::Column::Id.is_in(accommodates.iter().cloned()))
+                .filter(comment::Column::DraftId.eq(draft_id))
+                .all(self.store().db())
+                .await?
+        };
+        for id in &accommodates {
+            let Some(found) = proposals.iter().find(|c| &c.id == id) else {
+                return Err(WorkflowError::bad_input(format!(
+                    "proposal {id} does not exist on this draft"
+                )));
+            };
+            if found.kind != CommentKind::Proposal.as_str() {
+                return Err(WorkflowError::bad_input(format!(
+                    "comment {id} is not a proposal"
+                )));
+            }
+            if found.status != CommentStatus::Open.as_str() {
+                return Err(WorkflowError::bad_input(format!(
+                    "proposal {id} is already {}; only open proposals can be accommodated",
+                    found.status
+                )));
+            }
+        }
+        let now = self.now();
+        let next = current + 1;
+        let mut tx = self.store().begin_write().await?;
+        let after = compare_and_set(
+            &tx,
+            &snap,
+            draft::Model {
+                current_version: next,
+                revision: snap.row.revision + 1,
+                updated_at: now,
+                ..snap.row.clone()
+            },
+        )
+        .await?;
+        insert_version(
+            &tx,
+            actor,
+            draft_id,
+            next,
+            &content,
+            change_summary.clone(),
+            now,
+        )
+        .await?;
+        for id in &accommodates {
+            expect_one(
+                tx.conn(),
+                comment::Entity::update_many()
+                    .col_expr(
+                        comment::Column::Status,
+                        Expr::value(CommentStatus::Accommodated.as_str()),
+                    )
+                    .col_expr(comment::Column::AccommodatedInVersion, Expr::value(next))
+                    .col_expr(comment::Column::ResolvedBySub, Expr::value(actor.sub()))
+                    .col_expr(comment::Column::ResolvedAt, Expr::value(now))
+                    .col_expr(comment::Column::UpdatedAt, Expr::value(now))
+                    .filter(comment::Column::Id.eq(id.as_str()))
+                    .filter(comment::Column::Status.eq(CommentStatus::Open.as_str())),
+                "a proposal changed while you were revising; reload and try again",
+            )
+            .await?;
+        }
+        let state = snap.state()?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::Revise.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(state.as_str().into()),
+                to_state: Some(state.as_str().into()),
+                before: Some(json!({ "version": current, "contentHash": current_hash })),
+                after: Some(json!({
+                    "version": next,
+                    "contentHash": content.hash(),
+                    "changeSummary": change_summary,
+                    "accommodates": accommodates,
+                })),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Draft {
+            draft_id: draft_id.to_owned(),
+            after,
+        })
+    }
+
+    pub(crate) async fn add_comment(&self, actor: &Actor, new: NewComment) -> Result<Outcome> {
+        let snap = self.snapshot(&new.draft_id).await?;
+        let facts = check_draft(actor, Action::Comment, &snap)?;
+        let current = crate::read::visible_current_version(&snap.row, facts.relation);
+        if new.version != current {
+            return Err(WorkflowError::Conflict(format!(
+                "version {} is not the current version; comment on version {current}",
+                new.version
+            )));
+        }
+        let body = accord_domain::non_blank("body", &new.body, MAX_BODY_CHARS)?;
+        if let Some(anchor) = &new.anchor {
+            let exists = item::Entity::find()
+                .filter(item::Column::DraftId.eq(new.draft_id.as_str()))
+                .filter(item::Column::Version.eq(new.version))
+                .filter(item::Column::Anchor.eq(anchor.as_str()))
+                .count(self.store().db())
+                .await?;
+            if exists == 0 {
+                return Err(WorkflowError::bad_input(format!(
+                    "version {} has no item {anchor}",
+                    new.version
+                )));
+            }
+        }
+        let (kind, operation, proposal_texts) = match &new.proposal {
+            None => (CommentKind::Comment, None, None),
+            Some(proposal) => {
+                if new.anchor.is_none() {
+                    return Err(WorkflowError::bad_input(
+                        "a proposal must name the item (anchor) it amends",
+                    ));
+                }
+                match (proposal.operation, &proposal.texts) {
+                    (ProposalOperation::Delete, Some(_)) => {
+                        return Err(WorkflowError::bad_input(
+                            "a proposal to delete carries no text",
+                        ));
+                    }
+                    (ProposalOperation::Replace | ProposalOperation::InsertAfter, None) => {
+                        return Err(WorkflowError::bad_input(format!(
+                            "a proposal to {} must carry the proposed text",
+                            proposal.operation.as_str().to_lowercase().replace('_', " ")
+                        )));
+                    }
+                    _ => {}
+                }
+                (
+                    CommentKind::Proposal,
+                    Some(proposal.operation.as_str().to_owned()),
+                    proposal.texts.as_ref().map(to_json).transpose()?,
+                )
+            }
+        };
+        let now = self.now();
+        let id = uuid::Uuid::now_v7().to_string();
+        let row = comment::Model {
+            id: id.clone(),
+            draft_id: new.draft_id.clone(),
+            version: new.version,
+            anchor: new.anchor.as_ref().map(ToString::to_string),
+            kind: kind.as_str().to_owned(),
+            status: CommentStatus::Open.as_str().to_owned(),
+            body: body.clone(),
+            org_code: actor.org().to_string(),
+            author_sub: actor.sub().to_owned(),
+            author_name: actor.name().to_owned(),
+            proposal_operation: operation.clone(),
+            proposal_texts,
+            reply: None,
+            resolved_by_sub: None,
+            resolved_at: None,
+            accommodated_in_version: None,
+            created_at: now,
+            updated_at: now,
+        };
+        let mut tx = self.store().begin_write().await?;
+        // Locks the draft row and re-checks that nothing changed: comments
+        // are still open on this version. A comment is no new revision, so
+        // comments made at once all count.
+        let draft = compare_and_set(
+            &tx,
+            &snap,
+            draft::Model {
+                updated_at: now,
+                ..snap.row.clone()
+            },
+        )
+        .await?;
+        comment::Entity::insert(comment::ActiveModel::from(row.clone()))
+            .exec_without_returning(tx.conn())
+            .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::Comment.as_str().into(),
+                entity_type: "comment",
+                entity_id: id.clone(),
+                draft_id: Some(new.draft_id.clone()),
+                from_state: None,
+                to_state: None,
+                before: None,
+                after: Some(json!({
+                    "kind": kind,
+                    "version": new.version,
+                    "anchor": new.anchor,
+                    "body": body,
+                    "operation": operation,
+                    "texts": new.proposal.as_ref().and_then(|p| p.texts.clone()),
+                })),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Comment {
+            comment_id: id,
+            after: CommentAfter {
+                comment: Box::new(row),
+                draft,
+            },
+        })
+    }
+
+    /// Edits (`Some(body)`) or withdraws (`None`) the author's own comment.
+    pub(crate) async fn change_comment(
+        &self,
+        actor: &Actor,
+        comment_id: &str,
+        body: Option<String>,
+    ) -> Result<Outcome> {
+        let action = if body.is_some() {
+            Action::EditComment
+        } else {
+            Action::WithdrawComment
+        };
+        let (found, snap) = self.comment_snapshot(actor, comment_id).await?;
+        check_draft(actor, action, &snap)?;
+        if found.author_sub != actor.sub() || found.org_code != actor.org().as_str() {
+            return Err(WorkflowError::Forbidden(
+                "only the author may change a comment".into(),
+            ));
+        }
+        if found.status != CommentStatus::Open.as_str() {
+            return Err(WorkflowError::InvalidTransition(format!(
+                "the comment is {} and can no longer be changed",
+                found.status
+            )));
+        }
+        let body = body
+            .map(|b| accord_domain::non_blank("body", &b, MAX_BODY_CHARS))
+            .transpose()?;
+        let now = self.now();
+        let after = match &body {
+            Some(text) => comment::Model {
+                body: text.clone(),
+                updated_at: now,
+                ..found.clone()
+            },
+            None => comment::Model {
+                status: CommentStatus::Withdrawn.as_str().to_owned(),
+                updated_at: now,
+                ..found.clone()
+            },
+        };
+        let mut tx = self.store().begin_write().await?;
+        let update = comment::Entity::update_many()
+            .filter(comment::Column::Id.eq(comment_id))
+            .filter(comment::Column::Status.eq(CommentStatus::Open.as_str()))
+            .filter(comment::Column::UpdatedAt.eq(found.updated_at));
+        expect_one(
+            tx.conn(),
+            changed(update, &found, &after),
+            "the comment changed meanwhile; reload and try again",
+        )
+        .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: action.as_str().into(),
+                entity_type: "comment",
+                entity_id: comment_id.to_owned(),
+                draft_id: Some(found.draft_id.clone()),
+                from_state: None,
+                to_state: None,
+                before: Some(json!({ "status": found.status, "body": found.body })),
+                after: Some(match &body {
+                    Some(text) => json!({ "status": found.status, "body": text }),
+                    None => json!({ "status": CommentStatus::Withdrawn }),
+                }),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Comment {
+            comment_id: comment_id.to_owned(),
+            after: CommentAfter {
+                comment: Box::new(after),
+                draft: DraftAfter::new(snap),
+            },
+        })
+    }
+
+    pub(crate) async fn resolve(
+        &self,
+        actor: &Actor,
+        comment_id: &str,
+        resolution: ProposalResolution,
+        reply: Option<String>,
+    ) -> Result<Outcome> {
+        let (found, snap) = self.comment_snapshot(actor, comment_id).await?;
+        check_draft(actor, Action::ResolveProposal, &snap)?;
+        if found.kind != CommentKind::Proposal.as_str() {
+            return Err(WorkflowError::bad_input(format!(
+                "comment {comment_id} is not a proposal; only proposals are resolved"
+            )));
+        }
+        if found.status != CommentStatus::Open.as_str() {
+            return Err(WorkflowError::InvalidTransition(format!(
+                "the proposal is already {}",
+                found.status
+            )));
+        }
+        let reply = reply
+            .map(|r| accord_domain::non_blank("reply", &r, MAX_BODY_CHARS))
+            .transpose()?;
+        let status = resolution.status();
+        let now = self.now();
+        let after = comment::Model {
+            status: status.as_str().to_owned(),
+            reply: reply.clone(),
+            resolved_by_sub: Some(actor.sub().to_owned()),
+            resolved_at: Some(now),
+            updated_at: now,
+            ..found.clone()
+        };
+        let mut tx = self.store().begin_write().await?;
+        let update = comment::Entity::update_many()
+            .filter(comment::Column::Id.eq(comment_id))
+            .filter(comment::Column::Status.eq(CommentStatus::Open.as_str()));
+        expect_one(
+            tx.conn(),
+            changed(update, &found, &after),
+            "the proposal was resolved or withdrawn meanwhile; reload it",
+        )
+        .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::ResolveProposal.as_str().into(),
+                entity_type: "comment",
+                entity_id: comment_id.to_owned(),
+                draft_id: Some(found.draft_id.clone()),
+                from_state: None,
+                to_state: None,
+                before: Some(json!({ "status": found.status })),
+                after: Some(json!({ "status": status, "reply": reply })),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Comment {
+            comment_id: comment_id.to_owned(),
+            after: CommentAfter {
+                comment: Box::new(after),
+                draft: DraftAfter::new(snap),
+            },
+        })
+    }
+
+    pub(crate) async fn sign(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        content_hash: ContentHash,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        check_draft(actor, Action::Sign, &snap)?;
+        let agreed = snap.row.agreed_version.ok_or_else(|| {
+            WorkflowError::Corrupt(format!("agreed draft {draft_id} has no agreed version"))
+        })?;
+        let agreed_hash = version::Entity::find_by_id((draft_id.to_owned(), agreed))
+            .one(self.store().db())
+            .await?
+            .map(|v| v.content_hash)
+            .ok_or_else(|| {
+                WorkflowError::Corrupt(format!("draft {draft_id} lacks version {agreed}"))
+            })?;
+        if agreed_hash != content_hash.as_str() {
+            return Err(WorkflowError::Conflict(format!(
+                "the agreed text's content hash is {agreed_hash}, not {content_hash}; reload the agreed version before signing"
+            )));
+        }
+        let now = self.now();
+        let mut tx = self.store().begin_write().await?;
+        // Signatures do not compare revisions: two Secretaries General may
+        // sign at the same instant, and both must count.
+        expect_one(
+            tx.conn(),
+            draft::Entity::update_many()
+                .col_expr(draft::Column::UpdatedAt, Expr::value(now))
+                .col_expr(
+                    draft::Column::Revision,
+                    Expr::col(draft::Column::Revision).add(1),
+                )
+                .filter(draft::Column::Id.eq(draft_id))
+                .filter(draft::Column::State.eq(DraftState::SocAgreed.as_str())),
+            CHANGED,
+        )
+        .await?;
+        let org = actor.org().to_string();
+        let inserted = signature::Entity::insert(signature::ActiveModel {
+            draft_id: Set(draft_id.to_owned()),
+            org_code: Set(org.clone()),
+            signer_sub: Set(actor.sub().to_owned()),
+            signer_name: Set(actor.name().to_owned()),
+            content_hash: Set(agreed_hash.clone()),
+            signed_at: Set(now),
+        })
+        .on_conflict_do_nothing()
+        .exec_without_returning(tx.conn())
+        .await?;
+        if !matches!(inserted, sea_orm::TryInsertResult::Inserted(n) if n > 0) {
+            return Err(WorkflowError::Conflict(format!(
+                "{org} has already signed this draft"
+            )));
+        }
+        let signed = signature::Entity::find()
+            .filter(signature::Column::DraftId.eq(draft_id))
+            .count(tx.conn())
+            .await?;
+        let complete = signed as usize >= snap.signatories.len();
+        if complete {
+            expect_one(
+                tx.conn(),
+                draft::Entity::update_many()
+                    .col_expr(
+                        draft::Column::State,
+                        Expr::value(DraftState::Signed.as_str()),
+                    )
+                    .filter(draft::Column::Id.eq(draft_id))
+                    .filter(draft::Column::State.eq(DraftState::SocAgreed.as_str())),
+                CHANGED,
+            )
+            .await?;
+        }
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::Sign.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(DraftState::SocAgreed.as_str().into()),
+                to_state: Some(
+                    if complete {
+                        DraftState::Signed
+                    } else {
+                        DraftState::SocAgreed
+                    }
+                    .as_str()
+                    .into(),
+                ),
+                before: None,
+                after: Some(json!({
+                    "organization": org,
+                    "contentHash": agreed_hash,
+                    "signatures": signed,
+                    "required": snap.signatories.len(),
+                })),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Signed {
+            draft_id: draft_id.to_owned(),
+        })
+    }
+
+    pub(crate) async fn withdraw(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        reason: &str,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        let facts = check_draft(actor, Action::Withdraw, &snap)?;
+        let reason = accord_domain::non_blank("reason", reason, MAX_REASON_CHARS)?;
+        let now = self.now();
+        let mut tx = self.store().begin_write().await?;
+        let after = compare_and_set(
+            &tx,
+            &snap,
+            draft::Model {
+                withdrawn_reason: Some(reason.clone()),
+                ..moved(&snap.row, DraftState::Withdrawn, now)
+            },
+        )
+        .await?;
+        tx.audit(
+            actor,
+            AuditRecord {
+                action: Action::Withdraw.as_str().into(),
+                entity_type: "draft",
+                entity_id: draft_id.to_owned(),
+                draft_id: Some(draft_id.to_owned()),
+                from_state: Some(facts.state.as_str().into()),
+                to_state: Some(DraftState::Withdrawn.as_str().into()),
+                before: None,
+                after: Some(json!({ "reason": reason })),
+            },
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Outcome::Draft {
+            draft_id: draft_id.to_owned(),
+            after,
+        })
+    }
+
+    /// Reads a comment and its draft; a comment the actor may not see is
+    /// `NOT_FOUND`, exactly like one that does not exist.
+    async fn comment_snapshot(
+        &self,
+        actor: &Actor,
+        comment_id: &str,
+    ) -> Result<(comment::Model, Snapshot)> {
+        let not_found = || WorkflowError::comment_not_found(comment_id);
+        if !is_id(comment_id) {
+            return Err(not_found());
+        }
+        let found = comment::Entity::find_by_id(comment_id.to_owned())
+            .one(self.store().db())
+            .await?
+            .ok_or_else(not_found)?;
+        let snap = self
+            .snapshot(&found.draft_id)
+            .await
+            .map_err(|error| match error {
+                WorkflowError::NotFound(_) => not_found(),
+                other => other,
+            })?;
+        let facts = snap.facts(actor)?;
+        if !permissions::can_see(&facts)
+            || !permissions::can_see_comment(facts.relation, actor, &found.org_code)
+        {
+            return Err(not_found());
+        }
+        Ok((found, snap))
+    }
+}
+
+async fn insert_version(
+    tx: &WriteTx,
+    actor: &Actor,
+    draft_id: &str,
+    number: i32,
+    content: &Content,
+    change_summary: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    version::Entity::insert(version::ActiveModel {
+        draft_id: Set(draft_id.to_owned()),
+        number: Set(number),
+        content_hash: Set(content.hash().to_string()),
+        change_summary: Set(change_summary),
+        created_by_sub: Set(actor.sub().to_owned()),
+        created_by_name: Set(actor.name().to_owned()),
+        created_at: Set(now),
+    })
+    .exec_without_returning(tx.conn())
+    .await?;
+    let mut rows = Vec::with_capacity(content.items().len());
+    for (position, it) in content.items().iter().enumerate() {
+        rows.push(item::ActiveModel {
+            draft_id: Set(draft_id.to_owned()),
+            version: Set(number),
+            position: Set(position as i32),
+            anchor: Set(it.anchor.to_string()),
+            texts: Set(to_json(&it.texts)?),
+        });
+    }
+    // Keeps each statement well under SQLite's limit on bound parameters.
+    for chunk in rows.chunks(500) {
+        item::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
+    Ok(())
+}
+/// A draft kind: 1-64 upper-case letters, digits and underscores.
+fn parse_kind(kind: &str) -> Result<String> {
+    let valid = (1..=64).contains(&kind.len())
+        && kind.starts_with(|c: char| c.is_ascii_uppercase())
+        && kind
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if valid {
+        Ok(kind.to_owned())
+    } else {
+        Err(WorkflowError::bad_input(format!(
+            "kind {kind:?} must be 1-64 upper-case letters, digits or underscores, e.g. ACTION_PLAN"
+        )))
+    }
+}

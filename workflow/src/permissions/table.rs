@@ -1,0 +1,411 @@
+//! The permission table: the rules of `decide` and `decide_on_plan`
+//! written as data, one row per action, and the outcome it prescribes for
+//! each (role × relation × action × state) cell, from which the tests
+//! here and the end-to-end permission matrix are generated.
+
+use accord_domain::{DraftState, Role};
+
+use super::{Action, DraftFacts, Relation, can_see, reads_comments};
+
+/// The expected outcome of one cell of the permission table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// The action is carried out.
+    Allowed,
+    /// `NOT_FOUND`: the viewer may not know the draft exists.
+    NotFound,
+    /// `FORBIDDEN`: the viewer may see the draft but not do this.
+    Forbidden,
+    /// `INVALID_TRANSITION`: not from this state.
+    InvalidTransition,
+}
+
+/// One row of the permission table: who (role and relation to the draft)
+/// may do `action` from which states. Everyone else who can see the draft
+/// gets `FORBIDDEN`; allowed people in another state get
+/// `INVALID_TRANSITION`; people who cannot see it get `NOT_FOUND`.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// The action.
+    pub action: Action,
+    /// The (role, relation) pairs that may do it.
+    pub who: &'static [(Role, Relation)],
+    /// The states it may be done from, for a draft in the canonical
+    /// situation of that state (see [`canonical_facts`]).
+    pub states: &'static [DraftState],
+}
+
+const SECRETARIAT: &[(Role, Relation)] = &[(Role::Secretariat, Relation::HomeSecretariat)];
+const COMMENTERS: &[(Role, Relation)] = &[
+    (Role::Secretariat, Relation::HomeSecretariat),
+    (Role::Counterpart, Relation::PartyCounterpart),
+    (Role::Delegate, Relation::MemberState),
+];
+/// For the plan actions of [`Action::BY_ORGANISERS`]: the Secretariat, and
+/// a delegate of a member state that organises the event in question (a
+/// delegate of another member state is `FORBIDDEN`; see
+/// [`expected_on_plan`]).
+const ORGANISERS: &[(Role, Relation)] = &[
+    (Role::Secretariat, Relation::HomeSecretariat),
+    (Role::Delegate, Relation::MemberState),
+];
+/// The Secretariat and member-state delegates: who uploads documents and
+/// keeps calendar feeds.
+const SECRETARIAT_AND_DELEGATES: &[(Role, Relation)] = &[
+    (Role::Secretariat, Relation::HomeSecretariat),
+    (Role::Delegate, Relation::MemberState),
+];
+const OPEN: &[DraftState] = &[DraftState::Circulated, DraftState::SwgDiscussion];
+
+/// The permission table: the rules of [`decide`](super::decide) written as
+/// data, one row per action. Tests generate every (role × relation × action
+/// × state) cell from it.
+pub const TABLE: &[Rule] = &[
+    Rule {
+        action: Action::CreateDraft,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::Revise,
+        who: SECRETARIAT,
+        states: &[
+            DraftState::Drafting,
+            DraftState::Circulated,
+            DraftState::SwgDiscussion,
+        ],
+    },
+    Rule {
+        action: Action::Circulate,
+        who: SECRETARIAT,
+        states: &[DraftState::Drafting],
+    },
+    Rule {
+        action: Action::OpenSwgDiscussion,
+        who: SECRETARIAT,
+        states: &[DraftState::Circulated],
+    },
+    Rule {
+        action: Action::RecordSocAgreement,
+        who: SECRETARIAT,
+        states: &[DraftState::SwgDiscussion],
+    },
+    Rule {
+        action: Action::Sign,
+        who: &[
+            (Role::SecretaryGeneral, Relation::HomeSecretariat),
+            (Role::SecretaryGeneral, Relation::PartyCounterpart),
+        ],
+        states: &[DraftState::SocAgreed],
+    },
+    Rule {
+        action: Action::Withdraw,
+        who: SECRETARIAT,
+        states: &[
+            DraftState::Drafting,
+            DraftState::Circulated,
+            DraftState::SwgDiscussion,
+            DraftState::SocAgreed,
+        ],
+    },
+    Rule {
+        action: Action::Comment,
+        who: COMMENTERS,
+        states: OPEN,
+    },
+    Rule {
+        action: Action::ResolveProposal,
+        who: SECRETARIAT,
+        states: OPEN,
+    },
+    Rule {
+        action: Action::EditComment,
+        who: COMMENTERS,
+        states: OPEN,
+    },
+    Rule {
+        action: Action::WithdrawComment,
+        who: COMMENTERS,
+        states: OPEN,
+    },
+    Rule {
+        action: Action::ContinueNoteSeries,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::CreateNote,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::EditNote,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::IssueNote,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::ScheduleMeeting,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::EditMeeting,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::AddAgendaItem,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::MoveAgendaItem,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::RemoveAgendaItem,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::RecordDecision,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::EditDecision,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::UploadFile,
+        who: SECRETARIAT_AND_DELEGATES,
+        states: &[],
+    },
+    Rule {
+        action: Action::CreatePlan,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::EditPlan,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::AddEvent,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::EditEvent,
+        who: ORGANISERS,
+        states: &[],
+    },
+    Rule {
+        action: Action::MoveEvent,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::RebaseEvent,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::SetEventStatus,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::AdoptSubmissionRule,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::RecordSubmission,
+        who: ORGANISERS,
+        states: &[],
+    },
+    Rule {
+        action: Action::DraftReminder,
+        who: SECRETARIAT,
+        states: &[],
+    },
+    Rule {
+        action: Action::CreateCalendarFeed,
+        who: SECRETARIAT_AND_DELEGATES,
+        states: &[],
+    },
+    Rule {
+        action: Action::RevokeCalendarFeed,
+        who: SECRETARIAT_AND_DELEGATES,
+        states: &[],
+    },
+];
+
+/// The table's row for `action`, if any.
+pub fn rule(action: Action) -> Option<&'static Rule> {
+    TABLE.iter().find(|rule| rule.action == action)
+}
+
+/// The facts of the draft that the table assumes for a state: one reached
+/// by the shortest path (withdrawn after circulation), signed by CICA and
+/// SCO, with nothing signed yet in SOC_AGREED, and no uncirculated version
+/// except while drafting.
+pub fn canonical_facts(state: DraftState, relation: Relation) -> DraftFacts {
+    DraftFacts {
+        state,
+        relation,
+        ever_circulated: state != DraftState::Drafting,
+        has_uncirculated_version: state == DraftState::Drafting,
+        viewer_signs: matches!(
+            relation,
+            Relation::HomeSecretariat | Relation::PartyCounterpart
+        ),
+        viewer_signed: state == DraftState::Signed
+            && matches!(
+                relation,
+                Relation::HomeSecretariat | Relation::PartyCounterpart
+            ),
+        viewer_reads: true,
+    }
+}
+
+/// The outcome the table prescribes for one cell.
+pub fn expected(
+    role: Role,
+    action: Action,
+    state: Option<DraftState>,
+    relation: Relation,
+) -> Expect {
+    let Some(rule) = rule(action) else {
+        return Expect::Forbidden;
+    };
+    let permitted = rule.who.contains(&(role, relation));
+    let Some(state) = state else {
+        return if permitted {
+            Expect::Allowed
+        } else {
+            Expect::Forbidden
+        };
+    };
+    // An administrator (a single role in these cells) reads no document.
+    if role == Role::Admin
+        || !can_see(&canonical_facts(state, relation))
+        || (action.targets_a_comment() && !reads_comments(relation))
+    {
+        Expect::NotFound
+    } else if !permitted {
+        Expect::Forbidden
+    } else if rule.states.contains(&state) {
+        Expect::Allowed
+    } else {
+        Expect::InvalidTransition
+    }
+}
+
+/// The outcome the table prescribes for a plan action by `role` in
+/// `relation`, whose organisation organises the event (`organiser`) or
+/// not. A member state in the row's `who` stands for the organising
+/// member states only.
+pub fn expected_on_plan(role: Role, action: Action, relation: Relation, organiser: bool) -> Expect {
+    let Some(rule) = rule(action) else {
+        return Expect::Forbidden;
+    };
+    let permitted =
+        rule.who.contains(&(role, relation)) && (relation != Relation::MemberState || organiser);
+    if permitted {
+        Expect::Allowed
+    } else {
+        Expect::Forbidden
+    }
+}
+
+/// Every (role, relation) pair an authenticated person can be in: the role
+/// must fit the kind of organisation the relation implies.
+pub fn valid_pairs() -> impl Iterator<Item = (Role, Relation)> {
+    Relation::ALL.into_iter().flat_map(|relation| {
+        Role::ALL
+            .into_iter()
+            .filter(move |role| relation.org_kind().allows_role(*role))
+            .map(move |role| (role, relation))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::permissions::tests::actor;
+    use crate::permissions::{EventFacts, Refusal, decide, decide_on_plan};
+
+    fn outcome(result: Result<(), Refusal>) -> Expect {
+        match result {
+            Ok(()) => Expect::Allowed,
+            Err(Refusal::NotFound) => Expect::NotFound,
+            Err(Refusal::Forbidden(_)) => Expect::Forbidden,
+            Err(Refusal::InvalidTransition(_)) => Expect::InvalidTransition,
+        }
+    }
+
+    #[test]
+    fn every_action_has_a_row_in_the_table() {
+        for action in Action::ALL {
+            assert!(rule(action).is_some(), "{action:?} is missing from TABLE");
+        }
+        assert_eq!(TABLE.len(), Action::ALL.len(), "one row per action");
+    }
+
+    #[test]
+    fn decide_agrees_with_every_cell_of_the_table() {
+        let mut cells = 0;
+        for (role, relation) in valid_pairs() {
+            let who = actor(role, relation);
+            for action in Action::ALL {
+                if action.on_plans() {
+                    for organiser in [false, true] {
+                        let facts = EventFacts { organiser };
+                        let got = outcome(decide_on_plan(&who, action, Some(&facts)));
+                        assert_eq!(
+                            got,
+                            expected_on_plan(role, action, relation, organiser),
+                            "{role:?} {relation:?} {action:?} organiser={organiser}"
+                        );
+                        cells += 1;
+                    }
+                    continue;
+                }
+                if action.is_draftless() {
+                    let got = outcome(decide(&who, action, None));
+                    assert_eq!(
+                        got,
+                        expected(role, action, None, relation),
+                        "{role:?} {relation:?} {action:?}"
+                    );
+                    cells += 1;
+                    continue;
+                }
+                for state in DraftState::ALL {
+                    let facts = canonical_facts(state, relation);
+                    let got = outcome(decide(&who, action, Some(&facts)));
+                    let want = expected(role, action, Some(state), relation);
+                    assert_eq!(
+                        got, want,
+                        "{role:?} as {relation:?}: {action:?} in {state:?}"
+                    );
+                    cells += 1;
+                }
+            }
+        }
+        assert!(
+            cells > 500,
+            "the matrix should cover every cell, got {cells}"
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! The words of the reminder for a period: per event starting in it, its
+//! organisers and the documents not yet received with their due dates, in
+//! English, Russian and Kazakh. `crate::reminders` sends them as a note.
+
+use std::collections::HashMap;
+
+use accord_domain::{DocumentKind, EventStatus, Lang, NoteSeries, Texts, format_date};
+use chrono::NaiveDate;
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+use super::find_plan;
+use crate::actor::Actor;
+use crate::engine::Engine;
+use crate::entity::decision;
+use crate::error::{Result, WorkflowError};
+use crate::events::{EventFilter, EventRecord};
+use crate::read::Reader;
+
+/// A reminder to draft for the events starting in a period.
+#[derive(Debug, Clone)]
+pub struct ReminderRequest {
+    /// First day of the period.
+    pub from: NaiveDate,
+    /// Last day of the period.
+    pub to: NaiveDate,
+    /// The note's series.
+    pub series: NoteSeries,
+}
+
+impl Engine {
+    /// The words of the reminder for `request`, written as of now, and how
+    /// many documents it lists as missing.
+    pub(crate) async fn compose_reminder(
+        &self,
+        actor: &Actor,
+        request: &ReminderRequest,
+    ) -> Result<Reminder> {
+        if request.from > request.to {
+            return Err(WorkflowError::bad_input(format!(
+                "from {} is after to {}",
+                request.from, request.to
+            )));
+        }
+        let reader = Reader::new(self.store().clone(), actor.clone());
+        let events = reader
+            .event_rows(&EventFilter {
+                from: Some(request.from),
+                to: Some(request.to),
+                ..EventFilter::default()
+            })
+            .await?;
+        let events: Vec<EventRecord> = reader
+            .event_records(events)
+            .await?
+            .into_iter()
+            .filter(|e| e.start >= request.from && e.status != EventStatus::Cancelled)
+            .collect();
+        let names: HashMap<String, String> = self
+            .store()
+            .organizations()
+            .await?
+            .iter()
+            .map(|o| (o.code.clone(), o.name.clone()))
+            .collect();
+        let plan_decision = reminder_context(self.store().db(), &events).await?;
+        let mut subject = Vec::new();
+        let mut body = Vec::new();
+        for lang in [Lang::En, Lang::Ru, Lang::Kk] {
+            subject.push((lang, reminder_subject(lang, request.from, request.to)));
+            body.push((
+                lang,
+                reminder_body(lang, &events, &names, plan_decision.as_ref(), request),
+            ));
+        }
+        let missing = events
+            .iter()
+            .flat_map(|e| &e.documents)
+            .filter(|d| d.first_received_on.is_none())
+            .count();
+        Ok(Reminder {
+            subject: Texts::from_pairs(subject)?,
+            body: Texts::from_pairs(body)?,
+            events: events.len(),
+            missing,
+        })
+    }
+}
+
+/// A reminder composed for a period: the words of its note (which
+/// `reminders` writes) and what they cover.
+#[derive(Debug, Clone)]
+pub(crate) struct Reminder {
+    /// The note's subject, per language.
+    pub(crate) subject: Texts,
+    /// The note's body, per language.
+    pub(crate) body: Texts,
+    /// How many events of the period it covers.
+    pub(crate) events: usize,
+    /// How many of their documents it lists as not received.
+    pub(crate) missing: usize,
+}
+
+/// The plan decision the reminder recalls: (number, date, year) of the
+/// decision approving the plan of the first event, if recorded.
+async fn reminder_context<C: ConnectionTrait>(
+    conn: &C,
+    events: &[EventRecord],
+) -> Result<Option<(String, NaiveDate, i32)>> {
+    let Some(first) = events.first() else {
+        return Ok(None);
+    };
+    let plan_row = find_plan(conn, &first.plan_id).await?;
+    let Some(decision_id) = plan_row.decision_id else {
+        return Ok(None);
+    };
+    Ok(decision::Entity::find_by_id(decision_id)
+        .one(conn)
+        .await?
+        .map(|d| (d.number, d.date, plan_row.year)))
+}
+
+fn reminder_subject(lang: Lang, from: NaiveDate, to: NaiveDate) -> String {
+    let (from, to) = (format_date(lang, from), format_date(lang, to));
+    match lang {
+        Lang::Ru => {
+            format!("Материалы к мероприятиям Плана по реализации мер доверия с {from} по {to}")
+        }
+        Lang::Kk => format!("Сенім шаралары жоспарының {from} – {to} іс-шараларына материалдар"),
+        _ => format!(
+            "Materials for the events of the Plan of Implementation of CBMs from {from} to {to}"
+        ),
+    }
+}
+
+fn kind_name(lang: Lang, kind: DocumentKind) -> &'static str {
+    match (lang, kind) {
+        (Lang::Ru, DocumentKind::ConceptPaper) => "концепция мероприятия",
+        (Lang::Ru, DocumentKind::TentativeProgramme) => "предварительная программа",
+        (Lang::Ru, DocumentKind::PostEventReport) => "отчет об итогах мероприятия",
+        (Lang::Kk, DocumentKind::ConceptPaper) => "іс-шараның тұжырымдамасы",
+        (Lang::Kk, DocumentKind::TentativeProgramme) => "алдын ала бағдарлама",
+        (Lang::Kk, DocumentKind::PostEventReport) => "іс-шараның нәтижелері туралы есеп",
+        (_, DocumentKind::ConceptPaper) => "concept paper",
+        (_, DocumentKind::TentativeProgramme) => "tentative programme",
+        (_, DocumentKind::PostEventReport) => "post-event report",
+    }
+}
+
+/// The reminder's body in `lang`: the plan's decision recalled as SOC/19
+/// does, then one paragraph per event (its organisers, title, dates and the
+/// documents not yet received with their due dates), then the request.
+fn reminder_body(
+    lang: Lang,
+    events: &[EventRecord],
+    names: &HashMap<String, String>,
+    decision: Option<&(String, NaiveDate, i32)>,
+    request: &ReminderRequest,
+) -> String {
+    let (from, to) = (
+        format_date(lang, request.from),
+        format_date(lang, request.to),
+    );
+    let mut paragraphs = Vec::new();
+    if let Some((number, date, year)) = decision {
+        let date = format_date(lang, *date);
+        paragraphs.push(match lang {
+            Lang::Ru => format!(
+                "Решением КСДЛ №{number} от {date} был утвержден План СВМДА по реализации мер доверия на {year} год, включая мероприятия, запланированные на период с {from} по {to}."
+            ),
+            Lang::Kk => format!(
+                "АЛТК-нің {date} №{number} шешімімен {from} – {to} кезеңіне жоспарланған іс-шараларды қоса алғанда {year} жылға арналған Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі жоспар бекітілді."
+            ),
+            _ => format!(
+                "By Decision No. {number} of {date}, the SOC approved the CICA Plan of Implementation of Confidence Building Measures for {year}, including events scheduled from {from} to {to}."
+            ),
+        });
+    }
+    paragraphs.push(match lang {
+        Lang::Ru => "Секретариат любезно напоминает, что согласно Общим руководящим принципам проведения мероприятий по осуществлению мер доверия СВМДА организующим мероприятия государствам-членам следует направить в Секретариат следующие материалы для рассылки всем государствам-членам:".to_owned(),
+        Lang::Kk => "Хатшылық Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі іс-шараларды өткізудің жалпы басшылығына сәйкес іс-шараларды ұйымдастыратын мүше мемлекеттер барлық мүше мемлекеттерге тарату үшін Хатшылыққа келесі материалдарды жіберуі керектігін еске салады:".to_owned(),
+        _ => "The Secretariat kindly reminds that, according to the General guidelines for conducting events on implementation of CICA confidence building measures, the organizing Member States are required to submit to the Secretariat the following materials, for sharing with all Member States:".to_owned(),
+    });
+    let mut listed = 0;
+    for event in events {
+        let missing: Vec<String> = event
+            .documents
+            .iter()
+            .filter(|d| d.first_received_on.is_none())
+            .map(|d| {
+                let due = format_date(lang, d.due_on);
+                match lang {
+                    Lang::Ru => format!("{} – до {due}", kind_name(lang, d.kind)),
+                    Lang::Kk => format!("{} – {due} дейін", kind_name(lang, d.kind)),
+                    _ => format!("the {} by {due}", kind_name(lang, d.kind)),
+                }
+            })
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
+        listed += 1;
+        let organisers: Vec<String> = event
+            .organisers
+            .iter()
+            .map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone()))
+            .collect();
+        let title = event.title.pick(Some(lang)).unwrap_or_default();
+        let (start, end) = (format_date(lang, event.start), format_date(lang, event.end));
+        let when = if event.start == event.end {
+            start
+        } else {
+            match lang {
+                Lang::Ru => format!("{start} – {end}"),
+                Lang::Kk => format!("{start} – {end}"),
+                _ => format!("{start} to {end}"),
+            }
+        };
+        paragraphs.push(format!(
+            "{listed}. {} — «{title}», {when}: {}.",
+            organisers.join(", "),
+            missing.join("; ")
+        ));
+    }
+    if listed == 0 {
+        paragraphs.push(match lang {
+            Lang::Ru => "Все материалы к мероприятиям этого периода получены.".to_owned(),
+            Lang::Kk => "Осы кезеңдегі іс-шаралардың барлық материалдары алынды.".to_owned(),
+            _ => "All materials for the events of this period have been received.".to_owned(),
+        });
+    }
+    paragraphs.push(match lang {
+        Lang::Ru => "В этой связи Секретариат просит государства-члены заблаговременно направить необходимые материалы для своевременной подготовки и участия представителей государств-членов на запланированных мероприятиях.".to_owned(),
+        Lang::Kk => "Осыған байланысты Хатшылық мүше мемлекеттерден мүше мемлекеттер өкілдерінің жоспарланған іс-шараларға уақтылы дайындалуы және қатысуы үшін қажетті материалдарды алдын ала жолдауды сұрайды.".to_owned(),
+        _ => "In this regard, the Secretariat requests the Member States to submit in advance the required materials for the timely preparation and participation of the Member States' representatives in the scheduled events.".to_owned(),
+    });
+    paragraphs.join("\n\n")
+}
