@@ -8,8 +8,7 @@ use accord_workflow::{Command, Outcome};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use chrono::{DateTime, Utc};
 
-use super::mutation::{run, unexpected};
-use super::types::reader;
+use super::common::{reader, run, unexpected};
 use crate::error::GqlResult;
 
 /// The viewer's calendar feeds.

@@ -7,7 +7,7 @@ use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Context, ID, Object, Result, Upload};
 use chrono::{DateTime, Utc};
 
-use super::types::reader;
+use super::common::reader;
 use crate::error::{Code, GqlResult, coded, internal};
 
 /// The mutations that take an `Upload`: the only root fields a multipart

@@ -11,7 +11,7 @@ use accord_workflow::{Reader, WorkflowError};
 use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use async_graphql::{Context, Result};
 
-use super::types::reader;
+use super::common::reader;
 use crate::error::{from_workflow, internal};
 
 /// A meeting by id.

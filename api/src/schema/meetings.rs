@@ -16,15 +16,14 @@ use accord_workflow::read::{DecisionView, MeetingView};
 use accord_workflow::{Command, Outcome};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
+use super::common::{LocalizedTextInput, PageInfo, reader, run, texts, unexpected};
 use super::enums::{DraftState, Lang};
 use super::meeting_loaders::{
     AgendaOf, DecisionById, DecisionsAt, MeetingById, MeetingLoader, full_or_load, load,
     meeting_loader,
 };
-use super::mutation::{LocalizedTextInput, run, texts, unexpected};
-use super::query::PageInfo;
 use super::scalars::Date;
-use super::types::{Draft, LocalizedText, localized, reader, text_in};
+use super::types::{Draft, LocalizedText, localized, text_in};
 use crate::error::{Code, GqlResult, coded, internal};
 
 /// The default page size of `meetings` and `decisions`.

@@ -2,6 +2,7 @@
 //! both call, with the safety limits applied.
 
 pub mod calendar;
+mod common;
 mod enums;
 pub mod files;
 mod limits;

@@ -3,17 +3,18 @@
 //! result back as the viewer sees it.
 
 use accord_domain::{
-    Anchor, Content, ContentHash, DecisionNumber, Item, NoteNumber, NoteSeries, OrgCode, Texts,
+    Anchor, Content, ContentHash, DecisionNumber, Item, NoteNumber, NoteSeries, OrgCode,
 };
 use accord_workflow::written::{CommentAfter, DraftAfter};
-use accord_workflow::{Action, Command, Engine, NewComment, NewDraft, Outcome, Proposal};
+use accord_workflow::{Action, Command, NewComment, NewDraft, Outcome, Proposal};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
-use super::enums::{Lang, ProposalOperation, ProposalResolution};
+use super::common::{LocalizedTextInput, reader, run, texts, unexpected};
+use super::enums::{ProposalOperation, ProposalResolution};
 use super::meetings::{Decision, decision_by_id};
 use super::registry::Note;
 use super::scalars::Date;
-use super::types::{Comment, Draft, Signature, reader};
+use super::types::{Comment, Draft, Signature};
 use crate::error::{GqlResult, internal};
 
 /// Every mutation and the permission-table action it performs. A test
@@ -56,15 +57,6 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("createCalendarFeed", Action::CreateCalendarFeed),
     ("revokeCalendarFeed", Action::RevokeCalendarFeed),
 ];
-
-/// A text in one language.
-#[derive(InputObject, Debug, Clone)]
-pub struct LocalizedTextInput {
-    /// The language.
-    pub lang: Lang,
-    /// The text.
-    pub text: String,
-}
 
 /// One paragraph or table row; the anchor is stable across versions (e.g. item-3).
 #[derive(InputObject, Debug, Clone)]
@@ -270,10 +262,6 @@ pub struct ContinueNoteSeriesPayload {
     pub next_number: String,
 }
 
-pub(crate) fn texts(list: Vec<LocalizedTextInput>) -> Result<Texts> {
-    Texts::from_pairs(list.into_iter().map(|t| (t.lang.into(), t.text))).gql()
-}
-
 fn content(items: Vec<ItemInput>) -> Result<Content> {
     let items = items
         .into_iter()
@@ -291,12 +279,6 @@ fn content(items: Vec<ItemInput>) -> Result<Content> {
 #[derive(Debug, Default)]
 pub struct Mutation;
 
-pub(crate) async fn run(ctx: &Context<'_>, command: Command) -> Result<Outcome> {
-    let engine = ctx.data::<Engine>()?;
-    let actor = reader(ctx)?.actor();
-    engine.execute(actor, command).await.gql()
-}
-
 async fn draft(ctx: &Context<'_>, id: &str) -> Result<Draft> {
     Ok(Draft::new(reader(ctx)?.draft(id).await.gql()?))
 }
@@ -310,10 +292,6 @@ fn draft_after(ctx: &Context<'_>, after: &DraftAfter) -> Result<Draft> {
 fn comment_after(ctx: &Context<'_>, after: &CommentAfter) -> Result<Comment> {
     let (view, draft) = reader(ctx)?.comment_after(after).gql()?;
     Ok(Comment::new(view, draft.current_version))
-}
-
-pub(crate) fn unexpected(outcome: &Outcome) -> async_graphql::Error {
-    internal(&format!("unexpected outcome {outcome:?}"))
 }
 
 #[Object(name = "DraftsMutation")]

@@ -19,13 +19,12 @@ use accord_workflow::{Command, Outcome};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 
+use super::common::{LocalizedTextInput, PageInfo, reader, run, texts, unexpected};
 use super::enums::Lang;
 use super::meetings::{Decision, decision_by_id, page_info, page_size};
-use super::mutation::{LocalizedTextInput, run, texts, unexpected};
-use super::query::PageInfo;
 use super::registry::{NotePayload, note_of};
 use super::scalars::Date;
-use super::types::{LocalizedText, localized, reader, text_in};
+use super::types::{LocalizedText, localized, text_in};
 use crate::error::GqlResult;
 
 /// A document the organising member state submits for an event.

@@ -2,8 +2,9 @@
 
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
+use super::common::{PageInfo, reader};
 use super::enums::DraftState;
-use super::types::{Draft, Organization, Viewer, reader};
+use super::types::{Draft, Organization, Viewer};
 use crate::error::GqlResult;
 
 /// The default page size of `drafts`.
@@ -12,15 +13,6 @@ const DEFAULT_PAGE: i32 = 20;
 /// What can be read.
 #[derive(Debug, Default)]
 pub struct Query;
-
-/// Where a page ends.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct PageInfo {
-    /// Whether more items follow.
-    pub has_next_page: bool,
-    /// Pass as `after` to get the next page.
-    pub end_cursor: Option<String>,
-}
 
 /// A page of drafts, newest first.
 #[derive(SimpleObject, Debug, Clone)]

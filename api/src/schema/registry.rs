@@ -10,14 +10,11 @@ use accord_workflow::registry::{NoteFilter as Filter, NoteRecord};
 use accord_workflow::{Command, NewNote, Outcome};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
+use super::common::{LocalizedTextInput, PageInfo, load, reader, run, texts, unexpected};
 use super::enums::{Lang, NotePurpose, NoteStatus, RenderFormat};
 use super::loaders::{CitingNotes, FrozenTexts, NoteById};
-use super::mutation::{LocalizedTextInput, run, texts, unexpected};
-use super::query::PageInfo;
 use super::scalars::{Date, DateTime};
-use super::types::{
-    Draft, LocalizedText, Organization, load, localized, organization, reader, text_in,
-};
+use super::types::{Draft, LocalizedText, Organization, localized, organization, text_in};
 use crate::error::{Code, GqlResult, coded};
 
 /// The default page size of `notes`.

@@ -3,54 +3,22 @@
 
 use std::sync::Arc;
 
-use accord_workflow::Reader;
 use accord_workflow::read::{
     CommentView, DraftView, HistoryView, ItemView, OrgView, SignatureView, VersionView,
 };
-use async_graphql::dataloader::Loader;
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
+use super::common::{load, reader};
 use super::enums::{
     ChangeKind, CommentKind, CommentStatus, DraftAction, DraftState, Lang, OrganizationKind,
     ProposalOperation, Role,
 };
-use super::loaders::{
-    CommentsOf, DecisionOf, HistoryOf, ItemsOf, LoadError, Loaders, MeetingsOf, NotesOf,
-    RequestLoader, VersionsOf,
-};
+use super::loaders::{CommentsOf, DecisionOf, HistoryOf, ItemsOf, MeetingsOf, NotesOf, VersionsOf};
 use super::meeting_loaders::meeting_loader;
 use super::meetings::{Decision, Meeting};
 use super::registry::Note;
 use super::scalars::DateTime;
-use crate::error::{GqlResult, from_workflow, internal};
-
-/// The request's loaders.
-pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a RequestLoader> {
-    ctx.data::<RequestLoader>()
-}
-
-/// The request's reader (the viewer's eyes).
-pub(crate) fn reader<'a>(ctx: &Context<'a>) -> Result<&'a Reader> {
-    ctx.data::<Reader>()
-}
-
-/// Loads one key through the request's loaders.
-pub(crate) async fn load<K>(
-    ctx: &Context<'_>,
-    key: K,
-) -> Result<Option<<Loaders as Loader<K>>::Value>>
-where
-    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
-    Loaders: Loader<K, Error = LoadError>,
-{
-    loaders(ctx)?
-        .load_one(key)
-        .await
-        .map_err(|error| match Arc::try_unwrap(error) {
-            Ok(error) => from_workflow(error),
-            Err(shared) => internal(&shared),
-        })
-}
+use crate::error::{GqlResult, internal};
 
 pub(crate) fn text_in(texts: &accord_domain::Texts, lang: Option<Lang>) -> String {
     texts

@@ -1,0 +1,78 @@
+//! What the resolvers of every feature share: the request's reader and
+//! loaders, running a command, text input, and where a page ends. Imports
+//! no object type, so the features' resolvers import it without a loop.
+
+use std::sync::Arc;
+
+use accord_domain::Texts;
+use accord_workflow::{Command, Engine, Outcome, Reader};
+use async_graphql::dataloader::Loader;
+use async_graphql::{Context, InputObject, Result, SimpleObject};
+
+use super::enums::Lang;
+use super::loaders::{LoadError, Loaders, RequestLoader};
+use crate::error::{GqlResult, from_workflow, internal};
+
+/// The request's loaders.
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a RequestLoader> {
+    ctx.data::<RequestLoader>()
+}
+
+/// The request's reader (the viewer's eyes).
+pub(crate) fn reader<'a>(ctx: &Context<'a>) -> Result<&'a Reader> {
+    ctx.data::<Reader>()
+}
+
+/// Loads one key through the request's loaders.
+pub(crate) async fn load<K>(
+    ctx: &Context<'_>,
+    key: K,
+) -> Result<Option<<Loaders as Loader<K>>::Value>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = LoadError>,
+{
+    loaders(ctx)?
+        .load_one(key)
+        .await
+        .map_err(|error| match Arc::try_unwrap(error) {
+            Ok(error) => from_workflow(error),
+            Err(shared) => internal(&shared),
+        })
+}
+
+/// A text in one language.
+#[derive(InputObject, Debug, Clone)]
+pub struct LocalizedTextInput {
+    /// The language.
+    pub lang: Lang,
+    /// The text.
+    pub text: String,
+}
+
+/// The texts of an input, one per language (a language given twice is
+/// refused).
+pub(crate) fn texts(list: Vec<LocalizedTextInput>) -> Result<Texts> {
+    Texts::from_pairs(list.into_iter().map(|t| (t.lang.into(), t.text))).gql()
+}
+
+/// Runs `command` as the request's viewer.
+pub(crate) async fn run(ctx: &Context<'_>, command: Command) -> Result<Outcome> {
+    let engine = ctx.data::<Engine>()?;
+    let actor = reader(ctx)?.actor();
+    engine.execute(actor, command).await.gql()
+}
+
+/// The error for an outcome a mutation did not expect of its command.
+pub(crate) fn unexpected(outcome: &Outcome) -> async_graphql::Error {
+    internal(&format!("unexpected outcome {outcome:?}"))
+}
+
+/// Where a page ends.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct PageInfo {
+    /// Whether more items follow.
+    pub has_next_page: bool,
+    /// Pass as `after` to get the next page.
+    pub end_cursor: Option<String>,
+}
