@@ -260,8 +260,31 @@ impl Command {
 }
 
 impl Engine {
-    /// Checks and carries out one command.
+    /// Checks and carries out one command: on SQLite on the command
+    /// thread (see `lane`), with the request's idempotency key in hand.
     pub async fn execute(&self, actor: &Actor, command: Command) -> Result<Outcome> {
+        if !self.store().writes_one_at_a_time() {
+            return self.carry_out(actor, command).await;
+        }
+        let engine = self.clone();
+        let actor = actor.clone();
+        let carried = crate::idempotency::lend();
+        let (outcome, carried) = crate::lane::run(async move {
+            crate::idempotency::carry(carried, engine.carry_out(&actor, command)).await
+        })
+        .await
+        .map_err(|_| {
+            WorkflowError::Unavailable(
+                "the server is stopping and the command was cut short; check whether it took effect before retrying"
+                    .into(),
+            )
+        })?;
+        crate::idempotency::give_back(carried);
+        outcome
+    }
+
+    /// Checks and carries out one command where it is called.
+    async fn carry_out(&self, actor: &Actor, command: Command) -> Result<Outcome> {
         let action = command.action();
         let result = match command {
             Command::CreateDraft(new) => self.create_draft(actor, new).await,

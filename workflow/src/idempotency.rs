@@ -117,6 +117,17 @@ pub async fn earlier(
 /// the first write to commit; tells what its writes did.
 pub async fn with_claim<F: Future>(claim: Option<Claim>, work: F) -> (F::Output, Done) {
     let had_claim = claim.is_some();
+    let (output, left) = scoped(claim, work).await;
+    let done = Done {
+        committed: left.committed,
+        key_recorded: had_claim && left.claim.is_none(),
+    };
+    (output, done)
+}
+
+/// Runs `work` in a scope holding `claim`; returns what is left of the
+/// scope afterwards.
+async fn scoped<F: Future>(claim: Option<Claim>, work: F) -> (F::Output, Scope) {
     SCOPE
         .scope(
             RefCell::new(Scope {
@@ -125,17 +136,49 @@ pub async fn with_claim<F: Future>(claim: Option<Claim>, work: F) -> (F::Output,
             }),
             async {
                 let output = work.await;
-                let done = SCOPE.with(|s| {
-                    let s = s.borrow();
-                    Done {
-                        committed: s.committed,
-                        key_recorded: had_claim && s.claim.is_none(),
-                    }
-                });
-                (output, done)
+                let left = SCOPE.with(|s| std::mem::take(&mut *s.borrow_mut()));
+                (output, left)
             },
         )
         .await
+}
+
+/// The scope of the request being executed, on its way to the task that
+/// carries out a command for it (see `lane`) and back: the key travels
+/// with the command until a commit takes it.
+#[derive(Debug)]
+pub(crate) struct Carried(Option<Scope>);
+
+/// Takes the request's scope, if there is one, to be [`carry`]-ed.
+pub(crate) fn lend() -> Carried {
+    Carried(
+        SCOPE
+            .try_with(|s| std::mem::take(&mut *s.borrow_mut()))
+            .ok(),
+    )
+}
+
+/// Runs `work` in the scope `carried` brought, and brings it back.
+pub(crate) async fn carry<F: Future>(carried: Carried, work: F) -> (F::Output, Carried) {
+    match carried.0 {
+        None => (work.await, Carried(None)),
+        Some(scope) => {
+            let (output, left) = scoped(scope.claim, work).await;
+            let committed = scope.committed || left.committed;
+            let left = Scope {
+                claim: left.claim,
+                committed,
+            };
+            (output, Carried(Some(left)))
+        }
+    }
+}
+
+/// Puts the scope `carried` back into the request's.
+pub(crate) fn give_back(carried: Carried) {
+    if let Some(back) = carried.0 {
+        let _ = SCOPE.try_with(|s| *s.borrow_mut() = back);
+    }
 }
 
 /// The claim of the request being executed, taken by its first commit.
@@ -199,6 +242,52 @@ pub async fn record_answer(db: &DatabaseConnection, claim: &Claim, answer: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn claim() -> Claim {
+        Claim {
+            subject: "kaz-delegate-1".into(),
+            key: "retry-1".into(),
+            request_sha256: "ab".repeat(32),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_key_travels_with_a_command_to_another_task_and_back() {
+        // Taken there by a commit: the request learns that it was recorded.
+        let (taken, done) = with_claim(Some(claim()), async {
+            let (taken, back) = tokio::spawn(carry(lend(), async {
+                let taken = take();
+                committed();
+                taken
+            }))
+            .await
+            .unwrap();
+            give_back(back);
+            taken
+        })
+        .await;
+        assert_eq!(taken, Some(claim()));
+        assert_eq!(
+            done,
+            Done {
+                committed: true,
+                key_recorded: true
+            }
+        );
+        // Not taken there: it comes back, for the request's next commit.
+        let (later, done) = with_claim(Some(claim()), async {
+            let ((), back) = tokio::spawn(carry(lend(), async {})).await.unwrap();
+            give_back(back);
+            take()
+        })
+        .await;
+        assert_eq!(later, Some(claim()));
+        assert!(!done.committed);
+        // Outside any request there is nothing to carry.
+        let (nothing, back) = carry(lend(), async { take() }).await;
+        give_back(back);
+        assert_eq!(nothing, None);
+    }
 
     #[test]
     fn keys_are_visible_ascii_and_bounded() {

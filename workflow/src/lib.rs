@@ -51,6 +51,7 @@ pub mod error;
 mod events;
 pub mod idempotency;
 pub mod jobs;
+mod lane;
 pub mod meetings;
 pub mod notes;
 pub mod paging;

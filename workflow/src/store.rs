@@ -265,6 +265,12 @@ impl Store {
         Ok(find_organization(&self.organizations().await?, code).cloned())
     }
 
+    /// Whether the database takes one writer at a time (SQLite), so that
+    /// commands are best carried out on the command thread (see `lane`).
+    pub fn writes_one_at_a_time(&self) -> bool {
+        self.db.get_database_backend() == DatabaseBackend::Sqlite
+    }
+
     /// The connection, for reads.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
