@@ -263,17 +263,18 @@ impl Engine {
     /// Checks and carries out one command: on SQLite on the command
     /// thread (see `lane`), with the request's idempotency key in hand.
     pub async fn execute(&self, actor: &Actor, command: Command) -> Result<Outcome> {
+        // Boxed, so that a caller awaiting many commands (the demo loader,
+        // a test) does not carry the largest command's state in its own.
         if !self.store().writes_one_at_a_time() {
-            return self.carry_out(actor, command).await;
+            return Box::pin(self.carry_out(actor, command)).await;
         }
         let engine = self.clone();
         let actor = actor.clone();
         let carried = crate::idempotency::lend();
-        let (outcome, carried) = crate::lane::run(async move {
+        let work = Box::pin(async move {
             crate::idempotency::carry(carried, engine.carry_out(&actor, command)).await
-        })
-        .await
-        .map_err(|_| {
+        });
+        let (outcome, carried) = crate::lane::run(work).await.map_err(|_| {
             WorkflowError::Unavailable(
                 "the server is stopping and the command was cut short; check whether it took effect before retrying"
                     .into(),
