@@ -260,8 +260,9 @@ impl Command {
 }
 
 impl Engine {
-    /// Checks and carries out one command: on SQLite on the command
-    /// thread (see `lane`), with the request's idempotency key in hand.
+    /// Checks and carries out one command, with the request's idempotency
+    /// key in hand; on SQLite, from the moment it asks for the write lock,
+    /// on the command thread (see `lane`).
     pub async fn execute(&self, actor: &Actor, command: Command) -> Result<Outcome> {
         // Boxed, so that a caller awaiting many commands (the demo loader,
         // a test) does not carry the largest command's state in its own.

@@ -266,7 +266,7 @@ impl Store {
     }
 
     /// Whether the database takes one writer at a time (SQLite), so that
-    /// commands are best carried out on the command thread (see `lane`).
+    /// the write lock is best held on the command thread (see `lane`).
     pub fn writes_one_at_a_time(&self) -> bool {
         self.db.get_database_backend() == DatabaseBackend::Sqlite
     }
@@ -295,6 +295,10 @@ impl Store {
 
     /// Starts a write transaction holding the write lock.
     pub async fn begin_write(&self) -> Result<WriteTx> {
+        if self.writes_one_at_a_time() {
+            // The lock's holder runs on the command thread (see `lane`).
+            crate::lane::enter().await;
+        }
         let busy = || {
             WorkflowError::Unavailable(
                 "the database is busy (the write lock was not free in time); nothing was written, retry shortly"
