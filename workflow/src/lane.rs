@@ -90,11 +90,11 @@ where
     F::Output: Send + 'static,
 {
     let nested = ON_LANE.with(Cell::get) || HOP.with(Cell::get) != Hop::Idle;
-    let lane = match lane() {
-        Some(lane) if !nested => lane,
+    let (lane, here) = match (lane(), tokio::runtime::Handle::try_current()) {
+        (Some(lane), Ok(here)) if !nested => (lane, here),
         _ => return Ok(work.await),
     };
-    let carried = tokio::spawn(async move {
+    let carried = here.spawn(async move {
         let mut work = Box::pin(work);
         let done = std::future::poll_fn(|cx: &mut Context<'_>| {
             let restore = Restore(HOP.with(|hop| hop.replace(Hop::Polling)));
@@ -124,7 +124,9 @@ where
 
 /// Moves the work of [`run`] being polled to the lane, before it takes
 /// the write lock; anywhere else (on the lane, or outside [`run`]) it
-/// returns at once.
+/// returns at once. Awaited on its own, as `Store::begin_write` does: a
+/// future polled beside it (in a `join!` or `select!`) would be left
+/// waiting for a wake-up that reaches the task it moved from.
 pub(crate) fn enter() -> impl Future<Output = ()> {
     Enter { asked: false }
 }
