@@ -9,8 +9,7 @@
 //! meeting's agenda (`meetings::meeting_on`, `meetings::decision_number`).
 
 use accord_domain::{
-    Content, ContentHash, DecisionNumber, DraftState, NoteNumber, NoteSeries, ProposalResolution,
-    Texts,
+    Content, ContentHash, DecisionNumber, NoteNumber, NoteSeries, ProposalResolution, Texts,
 };
 use chrono::NaiveDate;
 use sea_orm::EntityTrait;
@@ -25,7 +24,7 @@ use crate::entity::{draft, version};
 use crate::error::{Result, WorkflowError};
 use crate::meetings::{AgendaSubject, Approved, NewDecision, NewMeeting};
 use crate::notes::NewNote;
-use crate::permissions::Action;
+use crate::permissions::{self, Action};
 use crate::plans::{
     EventDetails, EventMove, EventRebase, EventStatusChange, NewEvent, NewPlan, NewRule,
     NewSubmission, PlanChange, ReminderRequest,
@@ -495,7 +494,7 @@ impl Engine {
             &snap,
             draft::Model {
                 circulated_version: Some(version),
-                ..moved(&snap.row, DraftState::Circulated, now)
+                ..moved(&snap.row, Action::Circulate, now)?
             },
         )
         .await?;
@@ -508,7 +507,7 @@ impl Engine {
                 entity_id: draft_id.to_owned(),
                 draft_id: Some(draft_id.to_owned()),
                 from_state: Some(state.as_str().into()),
-                to_state: Some(DraftState::Circulated.as_str().into()),
+                to_state: permissions::to_state(Action::Circulate).map(|s| s.as_str().into()),
                 before: None,
                 after: Some(json!({
                     "note": number.to_string(),
@@ -542,8 +541,12 @@ impl Engine {
         let facts = check_draft(actor, Action::OpenSwgDiscussion, &snap)?;
         let now = self.now();
         let mut tx = self.store().begin_write().await?;
-        let after =
-            compare_and_set(&tx, &snap, moved(&snap.row, DraftState::SwgDiscussion, now)).await?;
+        let after = compare_and_set(
+            &tx,
+            &snap,
+            moved(&snap.row, Action::OpenSwgDiscussion, now)?,
+        )
+        .await?;
         let (meeting, _) = crate::meetings::meeting_on(&tx, "SWG", meeting_date, None, now).await?;
         crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
         tx.audit(
@@ -554,7 +557,8 @@ impl Engine {
                 entity_id: draft_id.to_owned(),
                 draft_id: Some(draft_id.to_owned()),
                 from_state: Some(facts.state.as_str().into()),
-                to_state: Some(DraftState::SwgDiscussion.as_str().into()),
+                to_state: permissions::to_state(Action::OpenSwgDiscussion)
+                    .map(|s| s.as_str().into()),
                 before: None,
                 after: Some(json!({ "meeting": { "body": "SWG", "date": meeting_date } })),
             },
@@ -588,7 +592,7 @@ impl Engine {
             &snap,
             draft::Model {
                 agreed_version: Some(agreed),
-                ..moved(&snap.row, DraftState::SocAgreed, now)
+                ..moved(&snap.row, Action::RecordSocAgreement, now)?
             },
         )
         .await?;
@@ -625,7 +629,8 @@ impl Engine {
                 entity_id: draft_id.to_owned(),
                 draft_id: Some(draft_id.to_owned()),
                 from_state: Some(facts.state.as_str().into()),
-                to_state: Some(DraftState::SocAgreed.as_str().into()),
+                to_state: permissions::to_state(Action::RecordSocAgreement)
+                    .map(|s| s.as_str().into()),
                 before: None,
                 after: Some(json!({
                     "decision": number.to_string(),

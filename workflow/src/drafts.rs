@@ -650,14 +650,18 @@ impl Engine {
             .count(tx.conn())
             .await?;
         let complete = signed as usize >= snap.signatories.len();
+        // The last signature moves the draft on; the others leave it agreed.
+        let to = if complete {
+            permissions::to_state(Action::Sign)
+                .ok_or_else(|| WorkflowError::Corrupt("signing moves a draft nowhere".into()))?
+        } else {
+            DraftState::SocAgreed
+        };
         if complete {
             expect_one(
                 tx.conn(),
                 draft::Entity::update_many()
-                    .col_expr(
-                        draft::Column::State,
-                        Expr::value(DraftState::Signed.as_str()),
-                    )
+                    .col_expr(draft::Column::State, Expr::value(to.as_str()))
                     .filter(draft::Column::Id.eq(draft_id))
                     .filter(draft::Column::State.eq(DraftState::SocAgreed.as_str())),
                 CHANGED,
@@ -672,15 +676,7 @@ impl Engine {
                 entity_id: draft_id.to_owned(),
                 draft_id: Some(draft_id.to_owned()),
                 from_state: Some(DraftState::SocAgreed.as_str().into()),
-                to_state: Some(
-                    if complete {
-                        DraftState::Signed
-                    } else {
-                        DraftState::SocAgreed
-                    }
-                    .as_str()
-                    .into(),
-                ),
+                to_state: Some(to.as_str().into()),
                 before: None,
                 after: Some(json!({
                     "organization": org,
@@ -714,7 +710,7 @@ impl Engine {
             &snap,
             draft::Model {
                 withdrawn_reason: Some(reason.clone()),
-                ..moved(&snap.row, DraftState::Withdrawn, now)
+                ..moved(&snap.row, Action::Withdraw, now)?
             },
         )
         .await?;
@@ -726,7 +722,7 @@ impl Engine {
                 entity_id: draft_id.to_owned(),
                 draft_id: Some(draft_id.to_owned()),
                 from_state: Some(facts.state.as_str().into()),
-                to_state: Some(DraftState::Withdrawn.as_str().into()),
+                to_state: permissions::to_state(Action::Withdraw).map(|s| s.as_str().into()),
                 before: None,
                 after: Some(json!({ "reason": reason })),
             },

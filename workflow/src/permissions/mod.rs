@@ -13,10 +13,12 @@ use crate::actor::Actor;
 use crate::error::WorkflowError;
 
 mod table;
+mod transitions;
 
 pub use table::{
     Expect, Rule, TABLE, canonical_facts, expected, expected_on_plan, rule, valid_pairs,
 };
+pub use transitions::{TRANSITIONS, Transition, from_states, to_state, transition};
 
 /// Everything that can be done to a draft or its comments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -491,27 +493,26 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
         | Action::RevokeCalendarFeed => Err(forbidden("this action does not apply to a draft")),
         Action::Revise => {
             require(home, "only the Secretariat revises drafts")?;
-            in_states(state, &[Drafting, Circulated, SwgDiscussion], "revised")
+            in_states(state, action, "revised")
         }
         Action::Circulate => {
             require(home, "only the Secretariat circulates drafts")?;
-            match state {
-                Drafting => Ok(()),
-                Circulated | SwgDiscussion if facts.has_uncirculated_version => Ok(()),
-                Circulated | SwgDiscussion => Err(Refusal::InvalidTransition(
+            in_states(state, action, "circulated")?;
+            if state != Drafting && !facts.has_uncirculated_version {
+                return Err(Refusal::InvalidTransition(
                     "the current version has already been circulated; revise the draft first"
                         .into(),
-                )),
-                _ => Err(not_from(state, "circulated")),
+                ));
             }
+            Ok(())
         }
         Action::OpenSwgDiscussion => {
             require(home, "only the Secretariat puts drafts on the SWG agenda")?;
-            in_states(state, &[Circulated], "put on the SWG agenda")
+            in_states(state, action, "put on the SWG agenda")
         }
         Action::RecordSocAgreement => {
             require(home, "only the Secretariat records SOC decisions")?;
-            in_states(state, &[SwgDiscussion], "agreed by the SOC")?;
+            in_states(state, action, "agreed by the SOC")?;
             if facts.has_uncirculated_version {
                 return Err(Refusal::InvalidTransition(
                     "the current version has not been circulated; circulate it before the SOC agrees it"
@@ -525,7 +526,7 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
                 actor.has(Role::SecretaryGeneral) && facts.viewer_signs,
                 "only the Secretary General of a required signatory organisation signs",
             )?;
-            in_states(state, &[SocAgreed], "signed")?;
+            in_states(state, action, "signed")?;
             if facts.viewer_signed {
                 return Err(Refusal::InvalidTransition(format!(
                     "{} has already signed this draft",
@@ -536,25 +537,18 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
         }
         Action::Withdraw => {
             require(home, "only the Secretariat withdraws drafts")?;
-            if state.is_final() {
-                return Err(not_from(state, "withdrawn"));
-            }
-            Ok(())
+            in_states(state, action, "withdrawn")
         }
         Action::Comment | Action::EditComment | Action::WithdrawComment => {
             require(
                 may_comment(actor, facts.relation),
                 "only member-state delegates, party counterparts and the Secretariat comment",
             )?;
-            in_states(state, &[Circulated, SwgDiscussion], "commented on")
+            in_states(state, action, "commented on")
         }
         Action::ResolveProposal => {
             require(home, "only the Secretariat resolves proposals")?;
-            in_states(
-                state,
-                &[Circulated, SwgDiscussion],
-                "have proposals resolved",
-            )
+            in_states(state, action, "have proposals resolved")
         }
     }
 }
@@ -634,8 +628,10 @@ fn require(condition: bool, reason: &str) -> Result<(), Refusal> {
     }
 }
 
-fn in_states(state: DraftState, allowed: &[DraftState], what: &str) -> Result<(), Refusal> {
-    if allowed.contains(&state) {
+/// Whether `action` may be done from `state`, by the state machine
+/// ([`TRANSITIONS`]); if not, why ("a draft in state … cannot be `what`").
+fn in_states(state: DraftState, action: Action, what: &str) -> Result<(), Refusal> {
+    if from_states(action).contains(&state) {
         Ok(())
     } else {
         Err(not_from(state, what))

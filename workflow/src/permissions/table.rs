@@ -5,7 +5,7 @@
 
 use accord_domain::{DraftState, Role};
 
-use super::{Action, DraftFacts, Relation, can_see, reads_comments};
+use super::{Action, DraftFacts, Relation, can_see, from_states, reads_comments};
 
 /// The expected outcome of one cell of the permission table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +55,6 @@ const SECRETARIAT_AND_DELEGATES: &[(Role, Relation)] = &[
     (Role::Secretariat, Relation::HomeSecretariat),
     (Role::Delegate, Relation::MemberState),
 ];
-const OPEN: &[DraftState] = &[DraftState::Circulated, DraftState::SwgDiscussion];
 
 /// The permission table: the rules of [`decide`](super::decide) written as
 /// data, one row per action. Tests generate every (role × relation × action
@@ -69,26 +68,25 @@ pub const TABLE: &[Rule] = &[
     Rule {
         action: Action::Revise,
         who: SECRETARIAT,
-        states: &[
-            DraftState::Drafting,
-            DraftState::Circulated,
-            DraftState::SwgDiscussion,
-        ],
+        states: from_states(Action::Revise),
     },
     Rule {
         action: Action::Circulate,
         who: SECRETARIAT,
+        // From CIRCULATED and SWG_DISCUSSION too, but only with a version
+        // not circulated yet, which the canonical facts of those states
+        // lack (see `TRANSITIONS`).
         states: &[DraftState::Drafting],
     },
     Rule {
         action: Action::OpenSwgDiscussion,
         who: SECRETARIAT,
-        states: &[DraftState::Circulated],
+        states: from_states(Action::OpenSwgDiscussion),
     },
     Rule {
         action: Action::RecordSocAgreement,
         who: SECRETARIAT,
-        states: &[DraftState::SwgDiscussion],
+        states: from_states(Action::RecordSocAgreement),
     },
     Rule {
         action: Action::Sign,
@@ -96,37 +94,32 @@ pub const TABLE: &[Rule] = &[
             (Role::SecretaryGeneral, Relation::HomeSecretariat),
             (Role::SecretaryGeneral, Relation::PartyCounterpart),
         ],
-        states: &[DraftState::SocAgreed],
+        states: from_states(Action::Sign),
     },
     Rule {
         action: Action::Withdraw,
         who: SECRETARIAT,
-        states: &[
-            DraftState::Drafting,
-            DraftState::Circulated,
-            DraftState::SwgDiscussion,
-            DraftState::SocAgreed,
-        ],
+        states: from_states(Action::Withdraw),
     },
     Rule {
         action: Action::Comment,
         who: COMMENTERS,
-        states: OPEN,
+        states: from_states(Action::Comment),
     },
     Rule {
         action: Action::ResolveProposal,
         who: SECRETARIAT,
-        states: OPEN,
+        states: from_states(Action::ResolveProposal),
     },
     Rule {
         action: Action::EditComment,
         who: COMMENTERS,
-        states: OPEN,
+        states: from_states(Action::EditComment),
     },
     Rule {
         action: Action::WithdrawComment,
         who: COMMENTERS,
-        states: OPEN,
+        states: from_states(Action::WithdrawComment),
     },
     Rule {
         action: Action::ContinueNoteSeries,
