@@ -4,7 +4,9 @@
 //! permission table; a feed token opens the feed and nothing else; a
 //! revoked feed stops answering; bad input changes nothing.
 
-use accord_workflow::permissions::{Action, Expect, expected, valid_pairs};
+use accord_workflow::permissions::{Action, valid_pairs};
+
+use crate::oracle::{Expect, expected};
 use icalendar::{Calendar, CalendarComponent, Component};
 use serde_json::{Value, json};
 

@@ -5,7 +5,9 @@
 
 use accord_domain::{DraftState, Role};
 use accord_workflow::entity::audit_log;
-use accord_workflow::permissions::{Action, Expect, Relation, expected, valid_pairs};
+use accord_workflow::permissions::{Action, Relation, valid_pairs};
+
+use crate::oracle::{Expect, expected};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 

@@ -1,13 +1,15 @@
 //! The permission matrix over HTTP, generated from the workflow's table:
 //! every (role, relation) pair × every action on a draft × every state,
-//! each answered as `permissions::expected` says, and a refusal changes
+//! each answered as the oracle (`oracle::expected`) says, and a refusal changes
 //! nothing.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use accord_domain::{DraftState, Role};
-use accord_workflow::permissions::{self, Action, Expect, Relation, TABLE, expected, valid_pairs};
+use accord_workflow::permissions::{self, Action, Relation, TABLE, valid_pairs};
+
+use crate::oracle::{Expect, expected};
 use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;

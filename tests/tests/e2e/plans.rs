@@ -4,7 +4,9 @@
 //! reminder note for February 2024.
 
 use accord_workflow::entity::submission;
-use accord_workflow::permissions::{Action, Expect, Relation, expected_on_plan, valid_pairs};
+use accord_workflow::permissions::{Action, Relation, valid_pairs};
+
+use crate::oracle::{Expect, expected_on_plan};
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};

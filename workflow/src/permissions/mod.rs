@@ -15,9 +15,7 @@ use crate::error::WorkflowError;
 mod table;
 mod transitions;
 
-pub use table::{
-    Expect, Rule, TABLE, canonical_facts, expected, expected_on_plan, rule, valid_pairs,
-};
+pub use table::{Rule, TABLE, canonical_facts, rule, valid_pairs};
 pub use transitions::{TRANSITIONS, Transition, from_states, to_state, transition};
 
 /// Everything that can be done to a draft or its comments.
