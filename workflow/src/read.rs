@@ -28,7 +28,7 @@ use crate::entity::{
     meeting_agenda, version,
 };
 use crate::error::{Result, WorkflowError};
-use crate::permissions::{self, DraftFacts, Relation};
+use crate::permissions::{self, DraftFacts, DraftScope, Relation};
 use crate::snapshot::{Snapshot, parse_state, snapshot, snapshots};
 use crate::store::{Store, find_organization};
 use crate::written::{CommentAfter, DraftAfter};
@@ -360,18 +360,18 @@ impl Reader {
     /// Secretariat sees every draft, member states and observers the
     /// circulated ones, counterparts those and the uncirculated drafts they
     /// sign (a partial index keeps that count to those few drafts). The
-    /// same rule as [`Reader::visibility`] and `permissions::can_see`; the
-    /// end-to-end tests hold the three together.
+    /// same [`DraftScope`] as [`Reader::visibility`] and
+    /// `permissions::can_see`; the end-to-end tests hold the three together.
     async fn draft_total(&self, state: Option<DraftState>) -> Result<u64> {
-        if !permissions::reads_documents(&self.actor) {
+        let scope = DraftScope::of_actor(&self.actor);
+        if scope == DraftScope::Nothing {
             return Ok(0);
         }
-        let relation = Relation::of(self.actor.org_kind(), true);
         let mut counted = draft_count::Entity::find();
         if let Some(state) = state {
             counted = counted.filter(draft_count::Column::State.eq(state.as_str()));
         }
-        if relation != Relation::HomeSecretariat {
+        if scope != DraftScope::All {
             counted = counted.filter(draft_count::Column::Circulated.eq(true));
         }
         let mut total: i64 = counted
@@ -380,10 +380,7 @@ impl Reader {
             .iter()
             .map(|row| row.total)
             .sum();
-        if matches!(
-            relation,
-            Relation::PartyCounterpart | Relation::OtherCounterpart
-        ) {
+        if scope == DraftScope::CirculatedOrSigned {
             let mut signed = draft::Entity::find()
                 .filter(draft::Column::CirculatedVersion.is_null())
                 .filter(self.signed_by_viewer());
@@ -411,17 +408,15 @@ impl Reader {
 
     /// The SQL form of `permissions::can_see` for this viewer.
     fn visibility(&self) -> Condition {
-        if !permissions::reads_documents(&self.actor) {
-            // No draft has no id: matches nothing.
-            return Condition::all().add(draft::Column::Id.is_null());
-        }
         let circulated = draft::Column::CirculatedVersion.is_not_null();
-        match Relation::of(self.actor.org_kind(), true) {
-            Relation::HomeSecretariat => Condition::all(),
-            Relation::PartyCounterpart | Relation::OtherCounterpart => Condition::any()
+        match DraftScope::of_actor(&self.actor) {
+            // No draft has no id: matches nothing.
+            DraftScope::Nothing => Condition::all().add(draft::Column::Id.is_null()),
+            DraftScope::All => Condition::all(),
+            DraftScope::CirculatedOrSigned => Condition::any()
                 .add(circulated)
                 .add(self.signed_by_viewer()),
-            Relation::MemberState | Relation::Observer => Condition::all().add(circulated),
+            DraftScope::Circulated => Condition::all().add(circulated),
         }
     }
 

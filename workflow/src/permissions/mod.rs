@@ -356,16 +356,63 @@ pub enum Refusal {
     InvalidTransition(String),
 }
 
+/// Which drafts a viewer may know of: draft visibility stated once. The
+/// check on one draft ([`can_see`]) and the reader's SQL conditions (its
+/// lists and their totals) are both derived from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftScope {
+    /// None (a person who reads no documents: an administrator).
+    Nothing,
+    /// Every draft (the home secretariat).
+    All,
+    /// The drafts ever circulated, and those the viewer's organisation
+    /// signs (counterparts).
+    CirculatedOrSigned,
+    /// The drafts ever circulated (member states, observers).
+    Circulated,
+}
+
+impl DraftScope {
+    /// The scope of a viewer who reads documents (or not, `reads`) from an
+    /// organisation in `relation` to the drafts.
+    pub fn of(reads: bool, relation: Relation) -> DraftScope {
+        if !reads {
+            return DraftScope::Nothing;
+        }
+        match relation {
+            Relation::HomeSecretariat => DraftScope::All,
+            Relation::PartyCounterpart | Relation::OtherCounterpart => {
+                DraftScope::CirculatedOrSigned
+            }
+            Relation::MemberState | Relation::Observer => DraftScope::Circulated,
+        }
+    }
+
+    /// The scope of `actor`.
+    pub fn of_actor(actor: &Actor) -> DraftScope {
+        DraftScope::of(reads_documents(actor), Relation::of(actor.org_kind(), true))
+    }
+
+    /// Whether a draft ever circulated (or not), which the viewer's
+    /// organisation signs (or not), is in the scope.
+    pub fn admits(self, ever_circulated: bool, signed_by_viewer: bool) -> bool {
+        match self {
+            DraftScope::Nothing => false,
+            DraftScope::All => true,
+            DraftScope::CirculatedOrSigned => ever_circulated || signed_by_viewer,
+            DraftScope::Circulated => ever_circulated,
+        }
+    }
+}
+
 /// Whether a viewer may see a draft at all. Internal drafts (never
 /// circulated) are visible only to the home secretariat and the
-/// counterparts that are parties to them.
+/// counterparts that are parties to them ([`DraftScope`]).
 pub fn can_see(facts: &DraftFacts) -> bool {
-    facts.viewer_reads
-        && (facts.ever_circulated
-            || matches!(
-                facts.relation,
-                Relation::HomeSecretariat | Relation::PartyCounterpart
-            ))
+    DraftScope::of(facts.viewer_reads, facts.relation).admits(
+        facts.ever_circulated,
+        facts.relation == Relation::PartyCounterpart,
+    )
 }
 
 /// Whether a viewer may read a comment made by organisation `author_org`:
@@ -642,6 +689,32 @@ fn not_from(state: DraftState, what: &str) -> Refusal {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_viewers_scope_is_the_scope_of_their_relation_to_any_draft() {
+        // What the reader's SQL uses (the actor's scope) and what one
+        // draft's check uses (the scope of the viewer's relation to it) are
+        // the same scope, whether or not the viewer's organisation signs.
+        for (role, relation) in valid_pairs() {
+            let who = actor(role, relation);
+            let party = relation == Relation::PartyCounterpart;
+            for ever_circulated in [false, true] {
+                let facts = DraftFacts {
+                    ever_circulated,
+                    ..canonical_facts(DraftState::Withdrawn, relation)
+                };
+                let facts = DraftFacts {
+                    viewer_reads: reads_documents(&who),
+                    ..facts
+                };
+                assert_eq!(
+                    can_see(&facts),
+                    DraftScope::of_actor(&who).admits(ever_circulated, party),
+                    "{role:?} as {relation:?}, circulated: {ever_circulated}"
+                );
+            }
+        }
+    }
     use accord_domain::OrgCode;
 
     use super::*;
