@@ -1,5 +1,5 @@
 //! The note registry's read side: notes verbales as one viewer may see
-//! them (the rule is `permissions::can_see_note`, applied here in SQL for
+//! them (the rule is `permissions::NoteScope`, applied here in SQL for
 //! lists), looked up by id or number, listed with filters and full-text
 //! search under cursor pagination, and rendered.
 //!
@@ -23,7 +23,7 @@ use crate::db::{from_json, from_json_opt};
 use crate::entity::{note, note_draft, note_reference};
 use crate::error::{Result, WorkflowError};
 use crate::notes;
-use crate::permissions;
+use crate::permissions::{self, NoteScope};
 use crate::read::Reader;
 use crate::written::NoteAfter;
 
@@ -246,7 +246,8 @@ impl Reader {
         // may read must not tell that such a draft exists.
         let matches_nothing =
             || crate::paging::cut(Vec::new(), first, 0, |n: &NoteRecord| n.id.clone());
-        if !permissions::reads_documents(self.actor()) {
+        let scope = NoteScope::of(self.actor());
+        if scope == NoteScope::Nothing {
             return Ok(matches_nothing());
         }
         if let Some(draft_id) = &filter.draft_id {
@@ -257,7 +258,6 @@ impl Reader {
             }
         }
         let db = &self.conn().await?;
-        let secretariat = self.actor().org_kind() == OrgKind::Secretariat;
 
         // Issued notes.
         let wants_issued = filter.status != Some(NoteStatus::Draft);
@@ -272,8 +272,12 @@ impl Reader {
             if let Some(to) = filter.date_to {
                 c = c.add(note::Column::Date.lte(to));
             }
-            if !secretariat {
-                c = c.add(self.visible_issued());
+            if let NoteScope::IssuedTo { org, member_state } = scope {
+                c = c.add(addressed_to(
+                    Expr::col((note::Entity, note::Column::Addressees)),
+                    org,
+                    member_state,
+                ));
             }
             let count = note::Entity::find().filter(c.clone()).count(db).await?;
             let mut query = note::Entity::find().filter(c);
@@ -293,7 +297,7 @@ impl Reader {
 
         // Unsent notes: the Secretariat's only, and undated, so a filter on
         // the year or dates excludes them.
-        let wants_unsent = secretariat
+        let wants_unsent = scope == NoteScope::All
             && filter.status != Some(NoteStatus::Issued)
             && filter.year.is_none()
             && filter.date_from.is_none()
@@ -326,17 +330,6 @@ impl Reader {
             issued_count + unsent_count,
             |n| n.id.clone(),
         ))
-    }
-
-    /// The SQL form of `permissions::can_see_note` for issued notes and a
-    /// viewer outside the Secretariat.
-    fn visible_issued(&self) -> Condition {
-        let actor = self.actor();
-        addressed_to(
-            Expr::col((note::Entity, note::Column::Addressees)),
-            actor.org(),
-            actor.org_kind() == OrgKind::MemberState,
-        )
     }
 
     /// The notes filed under each draft, oldest first: whoever sees a draft

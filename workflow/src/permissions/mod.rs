@@ -445,17 +445,57 @@ pub fn can_see_uncirculated(relation: Relation) -> bool {
 /// organisation (a note to all member states is addressed to every member
 /// state). An unsent note, or one addressed to others, is `NOT_FOUND`.
 pub fn can_see_note(actor: &Actor, status: NoteStatus, addressees: &Addressees) -> bool {
-    if !reads_documents(actor) {
-        return false;
-    }
-    if actor.org_kind() == OrgKind::Secretariat {
-        return true;
-    }
-    status == NoteStatus::Issued
-        && match addressees {
-            Addressees::AllMemberStates => actor.org_kind() == OrgKind::MemberState,
-            Addressees::Organizations(codes) => codes.contains(actor.org()),
+    NoteScope::of(actor).admits(status, addressees)
+}
+
+/// Which notes verbales a viewer may see: note visibility stated once. The
+/// check on one note ([`can_see_note`]) and the registry's SQL conditions
+/// are both derived from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteScope<'a> {
+    /// None (a person who reads no documents: an administrator).
+    Nothing,
+    /// Every note, unsent ones included (the Secretariat).
+    All,
+    /// The issued notes addressed to `org`, and, for a member state
+    /// (`member_state`), those to all member states.
+    IssuedTo {
+        /// The viewer's organisation.
+        org: &'a accord_domain::OrgCode,
+        /// Whether it is a member state.
+        member_state: bool,
+    },
+}
+
+impl NoteScope<'_> {
+    /// The scope of `actor`.
+    pub fn of(actor: &Actor) -> NoteScope<'_> {
+        if !reads_documents(actor) {
+            NoteScope::Nothing
+        } else if actor.org_kind() == OrgKind::Secretariat {
+            NoteScope::All
+        } else {
+            NoteScope::IssuedTo {
+                org: actor.org(),
+                member_state: actor.org_kind() == OrgKind::MemberState,
+            }
         }
+    }
+
+    /// Whether a note in `status` addressed to `addressees` is in the scope.
+    pub fn admits(&self, status: NoteStatus, addressees: &Addressees) -> bool {
+        match self {
+            NoteScope::Nothing => false,
+            NoteScope::All => true,
+            NoteScope::IssuedTo { org, member_state } => {
+                status == NoteStatus::Issued
+                    && match addressees {
+                        Addressees::AllMemberStates => *member_state,
+                        Addressees::Organizations(codes) => codes.contains(org),
+                    }
+            }
+        }
+    }
 }
 
 /// The permission rules. `facts` is `None` for the actions that concern no
@@ -689,6 +729,25 @@ fn not_from(state: DraftState, what: &str) -> Refusal {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_viewers_note_scope_follows_their_organisation() {
+        for (role, relation) in valid_pairs() {
+            let who = actor(role, relation);
+            let scope = NoteScope::of(&who);
+            let want = if role == Role::Admin {
+                NoteScope::Nothing
+            } else if relation == Relation::HomeSecretariat {
+                NoteScope::All
+            } else {
+                NoteScope::IssuedTo {
+                    org: who.org(),
+                    member_state: relation == Relation::MemberState,
+                }
+            };
+            assert_eq!(scope, want, "{role:?} as {relation:?}");
+        }
+    }
 
     #[test]
     fn a_viewers_scope_is_the_scope_of_their_relation_to_any_draft() {
