@@ -24,7 +24,7 @@ use crate::entity::{draft, version};
 use crate::error::{Result, WorkflowError};
 use crate::meetings::{AgendaSubject, Approved, NewDecision, NewMeeting};
 use crate::notes::NewNote;
-use crate::permissions::{self, Action};
+use crate::permissions::Action;
 use crate::plans::{
     EventDetails, EventMove, EventRebase, EventStatusChange, NewEvent, NewPlan, NewRule,
     NewSubmission, PlanChange, ReminderRequest,
@@ -489,12 +489,14 @@ impl Engine {
         )
         .await?;
         let mut tx = self.store().begin_write().await?;
+        let next = moved(&snap.row, Action::Circulate, now)?;
+        let to_state = next.state.clone();
         let after = compare_and_set(
             &tx,
             &snap,
             draft::Model {
                 circulated_version: Some(version),
-                ..moved(&snap.row, Action::Circulate, now)?
+                ..next
             },
         )
         .await?;
@@ -507,7 +509,7 @@ impl Engine {
                 entity_id: draft_id.to_owned(),
                 draft_id: Some(draft_id.to_owned()),
                 from_state: Some(state.as_str().into()),
-                to_state: permissions::to_state(Action::Circulate).map(|s| s.as_str().into()),
+                to_state: Some(to_state),
                 before: None,
                 after: Some(json!({
                     "note": number.to_string(),
@@ -541,12 +543,9 @@ impl Engine {
         let facts = check_draft(actor, Action::OpenSwgDiscussion, &snap)?;
         let now = self.now();
         let mut tx = self.store().begin_write().await?;
-        let after = compare_and_set(
-            &tx,
-            &snap,
-            moved(&snap.row, Action::OpenSwgDiscussion, now)?,
-        )
-        .await?;
+        let next = moved(&snap.row, Action::OpenSwgDiscussion, now)?;
+        let to_state = next.state.clone();
+        let after = compare_and_set(&tx, &snap, next).await?;
         let (meeting, _) = crate::meetings::meeting_on(&tx, "SWG", meeting_date, None, now).await?;
         crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
         tx.audit(
@@ -557,8 +556,7 @@ impl Engine {
                 entity_id: draft_id.to_owned(),
                 draft_id: Some(draft_id.to_owned()),
                 from_state: Some(facts.state.as_str().into()),
-                to_state: permissions::to_state(Action::OpenSwgDiscussion)
-                    .map(|s| s.as_str().into()),
+                to_state: Some(to_state),
                 before: None,
                 after: Some(json!({ "meeting": { "body": "SWG", "date": meeting_date } })),
             },
@@ -587,12 +585,14 @@ impl Engine {
         let agreed = snap.row.current_version;
         let now = self.now();
         let mut tx = self.store().begin_write().await?;
+        let next = moved(&snap.row, Action::RecordSocAgreement, now)?;
+        let to_state = next.state.clone();
         compare_and_set(
             &tx,
             &snap,
             draft::Model {
                 agreed_version: Some(agreed),
-                ..moved(&snap.row, Action::RecordSocAgreement, now)?
+                ..next
             },
         )
         .await?;
@@ -629,8 +629,7 @@ impl Engine {
                 entity_id: draft_id.to_owned(),
                 draft_id: Some(draft_id.to_owned()),
                 from_state: Some(facts.state.as_str().into()),
-                to_state: permissions::to_state(Action::RecordSocAgreement)
-                    .map(|s| s.as_str().into()),
+                to_state: Some(to_state),
                 before: None,
                 after: Some(json!({
                     "decision": number.to_string(),

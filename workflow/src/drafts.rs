@@ -21,7 +21,7 @@ use serde_json::json;
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::db::{is_id, to_json};
-use crate::engine::{CHANGED, Engine, Outcome, check, check_draft, compare_and_set, moved};
+use crate::engine::{CHANGED, Engine, Outcome, check, check_draft, compare_and_set, moved, target};
 use crate::entity::{comment, draft, draft_signatory, item, organization, signature, version};
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, Action};
@@ -652,8 +652,7 @@ impl Engine {
         let complete = signed as usize >= snap.signatories.len();
         // The last signature moves the draft on; the others leave it agreed.
         let to = if complete {
-            permissions::to_state(Action::Sign)
-                .ok_or_else(|| WorkflowError::Corrupt("signing moves a draft nowhere".into()))?
+            target(Action::Sign)?
         } else {
             DraftState::SocAgreed
         };
@@ -705,12 +704,14 @@ impl Engine {
         let reason = accord_domain::non_blank("reason", reason, MAX_REASON_CHARS)?;
         let now = self.now();
         let mut tx = self.store().begin_write().await?;
+        let next = moved(&snap.row, Action::Withdraw, now)?;
+        let to_state = next.state.clone();
         let after = compare_and_set(
             &tx,
             &snap,
             draft::Model {
                 withdrawn_reason: Some(reason.clone()),
-                ..moved(&snap.row, Action::Withdraw, now)?
+                ..next
             },
         )
         .await?;
@@ -722,7 +723,7 @@ impl Engine {
                 entity_id: draft_id.to_owned(),
                 draft_id: Some(draft_id.to_owned()),
                 from_state: Some(facts.state.as_str().into()),
-                to_state: permissions::to_state(Action::Withdraw).map(|s| s.as_str().into()),
+                to_state: Some(to_state),
                 before: None,
                 after: Some(json!({ "reason": reason })),
             },

@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-use accord_domain::{NoteNumber, NoteSeries};
+use accord_domain::{DraftState, NoteNumber, NoteSeries};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -187,16 +187,21 @@ pub(crate) fn check_draft(actor: &Actor, action: Action, snap: &Snapshot) -> Res
     Ok(facts)
 }
 
-/// The draft `row` moved by `action` at `now` to the state the state
-/// machine gives it (`permissions::to_state`): its next revision.
+/// The state `action` moves a draft to, by the state machine
+/// (`permissions::to_state`); asked of an action that moves none, a bug.
+pub(crate) fn target(action: Action) -> Result<DraftState> {
+    crate::permissions::to_state(action)
+        .ok_or_else(|| WorkflowError::Corrupt(format!("{} does not move a draft", action.as_str())))
+}
+
+/// The draft `row` moved by `action` at `now` to its [`target`]: its next
+/// revision.
 pub(crate) fn moved(
     row: &draft::Model,
     action: Action,
     now: DateTime<Utc>,
 ) -> Result<draft::Model> {
-    let to = crate::permissions::to_state(action).ok_or_else(|| {
-        WorkflowError::Corrupt(format!("{} does not move a draft", action.as_str()))
-    })?;
+    let to = target(action)?;
     Ok(draft::Model {
         state: to.as_str().to_owned(),
         revision: row.revision + 1,

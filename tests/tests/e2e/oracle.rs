@@ -7,8 +7,7 @@
 //! `permissions::can_see` or the rules behind it, so that the `NOT_FOUND`
 //! cells are checked independently of the code that decides them.
 
-use accord_domain::{DraftState, OrgCode, Role};
-use accord_workflow::Actor;
+use accord_domain::{DraftState, Role};
 use accord_workflow::permissions::{
     self, Action, EventFacts, Refusal, Relation, canonical_facts, rule, valid_pairs,
 };
@@ -61,11 +60,7 @@ pub fn expected(
     };
     let permitted = rule.who.contains(&(role, relation));
     let Some(state) = state else {
-        return if permitted {
-            Expect::Allowed
-        } else {
-            Expect::Forbidden
-        };
+        return allowed_or_forbidden(permitted);
     };
     if !knows_of(role, relation, state)
         || (action.targets_a_comment() && !READ_COMMENTS.contains(&relation))
@@ -88,32 +83,18 @@ pub fn expected_on_plan(role: Role, action: Action, relation: Relation, organise
     let Some(rule) = rule(action) else {
         return Expect::Forbidden;
     };
-    let permitted =
-        rule.who.contains(&(role, relation)) && (relation != Relation::MemberState || organiser);
+    allowed_or_forbidden(
+        rule.who.contains(&(role, relation)) && (relation != Relation::MemberState || organiser),
+    )
+}
+
+/// A cell that depends on who acts only.
+fn allowed_or_forbidden(permitted: bool) -> Expect {
     if permitted {
         Expect::Allowed
     } else {
         Expect::Forbidden
     }
-}
-
-/// A person holding `role` in an organisation in `relation` to the
-/// drafts of the table's cells (a CICA draft that SCO co-signs).
-fn person(role: Role, relation: Relation) -> Actor {
-    let org = match relation {
-        Relation::HomeSecretariat => "CICA",
-        Relation::PartyCounterpart | Relation::OtherCounterpart => "SCO",
-        Relation::MemberState => "KAZ",
-        Relation::Observer => "JPN",
-    };
-    Actor::new(
-        "person-1",
-        "Person One",
-        OrgCode::parse(org).unwrap(),
-        relation.org_kind(),
-        [role],
-    )
-    .unwrap()
 }
 
 fn outcome(result: Result<(), Refusal>) -> Expect {
@@ -132,7 +113,7 @@ fn decide_agrees_with_every_cell_of_the_table() {
     let mut cells = 0;
     let mut not_found = 0;
     for (role, relation) in valid_pairs() {
-        let who = person(role, relation);
+        let who = permissions::person_in(role, relation).unwrap();
         for action in Action::ALL {
             if action.on_plans() {
                 for organiser in [false, true] {

@@ -15,7 +15,7 @@ use crate::error::WorkflowError;
 mod table;
 mod transitions;
 
-pub use table::{Rule, TABLE, canonical_facts, rule, valid_pairs};
+pub use table::{Rule, TABLE, canonical_facts, person_in, rule, valid_pairs};
 pub use transitions::{TRANSITIONS, Transition, from_states, to_state, transition};
 
 /// Everything that can be done to a draft or its comments.
@@ -779,20 +779,7 @@ mod tests {
     use super::*;
 
     pub(super) fn actor(role: Role, relation: Relation) -> Actor {
-        let org = match relation {
-            Relation::HomeSecretariat => "CICA",
-            Relation::PartyCounterpart | Relation::OtherCounterpart => "SCO",
-            Relation::MemberState => "KAZ",
-            Relation::Observer => "JPN",
-        };
-        Actor::new(
-            "person-1",
-            "Person One",
-            OrgCode::parse(org).unwrap(),
-            relation.org_kind(),
-            [role],
-        )
-        .unwrap()
+        person_in(role, relation).unwrap()
     }
 
     #[test]

@@ -7,6 +7,8 @@
 use accord_domain::{DraftState, Role};
 
 use super::{Action, DraftFacts, Relation, from_states};
+use crate::actor::Actor;
+use crate::error::Result;
 
 /// One row of the permission table: who (role and relation to the draft)
 /// may do `action` from which states. Everyone else who can see the draft
@@ -257,6 +259,25 @@ pub fn canonical_facts(state: DraftState, relation: Relation) -> DraftFacts {
             ),
         viewer_reads: true,
     }
+}
+
+/// A person holding `role` in an organisation standing in `relation` to
+/// the drafts the table's cells assume (a CICA draft that SCO co-signs):
+/// CICA, SCO, KAZ for a member state, JPN for an observer.
+pub fn person_in(role: Role, relation: Relation) -> Result<Actor> {
+    let org = match relation {
+        Relation::HomeSecretariat => "CICA",
+        Relation::PartyCounterpart | Relation::OtherCounterpart => "SCO",
+        Relation::MemberState => "KAZ",
+        Relation::Observer => "JPN",
+    };
+    Actor::new(
+        "person-1",
+        "Person One",
+        accord_domain::OrgCode::parse(org)?,
+        relation.org_kind(),
+        [role],
+    )
 }
 
 /// Every (role, relation) pair an authenticated person can be in: the role
