@@ -239,6 +239,12 @@ impl Reader {
         }
     }
 
+    /// Whether every read sees one snapshot ([`Reader::on_one_snapshot`]):
+    /// what it read once stays true until it is dropped.
+    pub fn reads_one_snapshot(&self) -> bool {
+        self.snapshot.is_some()
+    }
+
     /// What the reader's statements run on: the pool, or the request's read
     /// transaction, begun by the first statement that asks for it.
     pub(crate) async fn conn(&self) -> Result<DatabaseExecutor<'_>> {

@@ -41,6 +41,27 @@ where
         })
 }
 
+/// The full record an object was built with, or else the one `key` loads;
+/// `what` names it if it is gone (it was read a moment ago).
+pub(crate) async fn full_or_load<K, V>(
+    ctx: &Context<'_>,
+    full: Option<&Arc<V>>,
+    key: K,
+    what: impl FnOnce() -> String,
+) -> Result<Arc<V>>
+where
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    Loaders: Loader<K, Error = LoadError, Value = V>,
+{
+    if let Some(full) = full {
+        return Ok(Arc::clone(full));
+    }
+    load(ctx, key)
+        .await?
+        .map(Arc::new)
+        .ok_or_else(|| internal(&format!("{} is missing", what())))
+}
+
 /// A text in one language.
 #[derive(InputObject, Debug, Clone)]
 pub struct LocalizedTextInput {

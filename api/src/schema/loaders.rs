@@ -1,10 +1,13 @@
-//! Batched loading for one request: every kind of object a `Draft` query
-//! touches is fetched with one statement, however many drafts, versions or
-//! comments the response holds.
+//! Batched loading for one request: every kind of object a query touches
+//! (a draft's versions, comments, notes and history; meetings, agendas and
+//! decisions) is fetched with one statement per batch, however many of
+//! them the response holds. The one loader design of the API: every object
+//! type loads through the request's `RequestLoader` (`common::load`).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use accord_workflow::meetings::{AgendaEntry, DecisionRecord, MeetingRecord};
 use accord_workflow::read::{
     CommentView, DecisionView, HistoryView, ItemView, MeetingView, VersionView,
 };
@@ -43,13 +46,35 @@ pub struct CitingNotes(pub String);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FrozenTexts(pub String);
 
-/// One request's loader: batches keys and caches what it loaded, so a
-/// version or an organisation read by several fields is fetched once.
+/// A meeting by id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct MeetingById(pub String);
+/// A meeting's agenda as the viewer sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct AgendaOf(pub String);
+/// A decision by id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DecisionById(pub String);
+/// The decisions taken at a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DecisionsAt(pub String);
+
+/// One request's loader: batches the keys its fields ask for at once and,
+/// when the request reads one snapshot, caches what it loaded, so that a
+/// version or a meeting read by several fields is fetched once.
 pub type RequestLoader = DataLoader<Loaders, HashMapCache>;
 
-/// The loader for one request made by `reader`'s viewer.
+/// The loader for one request made by `reader`'s viewer. It caches only if
+/// `reader` reads one snapshot (a query): nothing it caches can change
+/// before the request ends. A mutation's reader reads the database as it
+/// is, and each of a request's mutations must read back what the ones
+/// before it wrote, so its loader batches but keeps nothing.
 pub fn request_loader(reader: Reader) -> RequestLoader {
-    DataLoader::with_cache(Loaders::new(reader), tokio::spawn, HashMapCache::default())
+    let caches = reader.reads_one_snapshot();
+    let loader =
+        DataLoader::with_cache(Loaders::new(reader), tokio::spawn, HashMapCache::default());
+    loader.enable_all_cache(caches);
+    loader
 }
 
 /// The loader behind every key type above.
@@ -242,6 +267,73 @@ impl Loader<FrozenTexts> for Loaders {
         Ok(found
             .into_iter()
             .map(|(k, v)| (FrozenTexts(k), v.into()))
+            .collect())
+    }
+}
+
+impl Loader<MeetingById> for Loaders {
+    type Value = MeetingRecord;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[MeetingById],
+    ) -> Result<HashMap<MeetingById, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .meetings_by_id(&ids(keys, |k| k.0.clone()))
+            .await?;
+        Ok(found
+            .into_iter()
+            .map(|(k, v)| (MeetingById(k), v))
+            .collect())
+    }
+}
+
+impl Loader<AgendaOf> for Loaders {
+    type Value = Vec<AgendaEntry>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[AgendaOf]) -> Result<HashMap<AgendaOf, Self::Value>, Self::Error> {
+        let found = self.reader.agendas(&ids(keys, |k| k.0.clone())).await?;
+        Ok(found.into_iter().map(|(k, v)| (AgendaOf(k), v)).collect())
+    }
+}
+
+impl Loader<DecisionsAt> for Loaders {
+    type Value = Vec<DecisionRecord>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[DecisionsAt],
+    ) -> Result<HashMap<DecisionsAt, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .decisions_at(&ids(keys, |k| k.0.clone()))
+            .await?;
+        Ok(found
+            .into_iter()
+            .map(|(k, v)| (DecisionsAt(k), v))
+            .collect())
+    }
+}
+
+impl Loader<DecisionById> for Loaders {
+    type Value = DecisionRecord;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[DecisionById],
+    ) -> Result<HashMap<DecisionById, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .decisions_by_id(&ids(keys, |k| k.0.clone()))
+            .await?;
+        Ok(found
+            .into_iter()
+            .map(|(k, v)| (DecisionById(k), v))
             .collect())
     }
 }

@@ -16,12 +16,11 @@ use accord_workflow::read::{DecisionView, MeetingView};
 use accord_workflow::{Command, Outcome};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
-use super::common::{LocalizedTextInput, PageInfo, reader, run, texts, unexpected};
-use super::enums::{DraftState, Lang};
-use super::meeting_loaders::{
-    AgendaOf, DecisionById, DecisionsAt, MeetingById, MeetingLoader, full_or_load, load,
-    meeting_loader,
+use super::common::{
+    LocalizedTextInput, PageInfo, full_or_load, load, reader, run, texts, unexpected,
 };
+use super::enums::{DraftState, Lang};
+use super::loaders::{AgendaOf, DecisionById, DecisionsAt, MeetingById};
 use super::scalars::Date;
 use super::types::{Draft, LocalizedText, localized, text_in};
 use crate::error::{Code, GqlResult, coded, internal};
@@ -79,37 +78,34 @@ pub struct Meeting {
     date: chrono::NaiveDate,
     session: Option<i32>,
     full: Option<Arc<MeetingRecord>>,
-    loader: MeetingLoader,
 }
 
 impl Meeting {
-    fn new(record: MeetingRecord, loader: &MeetingLoader) -> Meeting {
+    fn new(record: MeetingRecord) -> Meeting {
         Meeting {
             id: record.id.clone(),
             body: record.body.clone(),
             date: record.date,
             session: record.session,
             full: Some(Arc::new(record)),
-            loader: Arc::clone(loader),
         }
     }
 
     /// A meeting of which only the basics have been read.
-    pub(crate) fn basic(view: MeetingView, loader: &MeetingLoader) -> Meeting {
+    pub(crate) fn basic(view: MeetingView) -> Meeting {
         Meeting {
             id: view.id,
             body: view.body,
             date: view.date,
             session: view.session,
             full: None,
-            loader: Arc::clone(loader),
         }
     }
 
-    async fn record(&self) -> Result<Arc<MeetingRecord>> {
+    async fn record(&self, ctx: &Context<'_>) -> Result<Arc<MeetingRecord>> {
         full_or_load(
+            ctx,
             self.full.as_ref(),
-            &self.loader,
             MeetingById(self.id.clone()),
             || format!("meeting {}", self.id),
         )
@@ -132,8 +128,8 @@ impl Meeting {
     }
 
     /// The body, with its names.
-    async fn body_details(&self) -> Result<Body> {
-        let record = self.record().await?;
+    async fn body_details(&self, ctx: &Context<'_>) -> Result<Body> {
+        let record = self.record(ctx).await?;
         Ok(Body {
             code: record.body.clone(),
             names: record.body_names.clone(),
@@ -141,8 +137,8 @@ impl Meeting {
     }
 
     /// The body's name in `lang`, else English.
-    async fn body_name(&self, lang: Option<Lang>) -> Result<String> {
-        Ok(text_in(&self.record().await?.body_names, lang))
+    async fn body_name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<String> {
+        Ok(text_in(&self.record(ctx).await?.body_names, lang))
     }
 
     /// The date.
@@ -160,14 +156,14 @@ impl Meeting {
     }
 
     /// Where it is held (`Astana` unless recorded otherwise).
-    async fn venue(&self) -> Result<String> {
-        Ok(self.record().await?.venue.clone())
+    async fn venue(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(self.record(ctx).await?.venue.clone())
     }
 
     /// Its title in `lang`, else English, if it has one.
-    async fn title(&self, lang: Option<Lang>) -> Result<Option<String>> {
+    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<Option<String>> {
         Ok(self
-            .record()
+            .record(ctx)
             .await?
             .title
             .as_ref()
@@ -175,9 +171,9 @@ impl Meeting {
     }
 
     /// Its title in every language.
-    async fn titles(&self) -> Result<Vec<LocalizedText>> {
+    async fn titles(&self, ctx: &Context<'_>) -> Result<Vec<LocalizedText>> {
         Ok(self
-            .record()
+            .record(ctx)
             .await?
             .title
             .as_ref()
@@ -187,8 +183,8 @@ impl Meeting {
 
     /// The agenda in order. An item whose draft the viewer may not see is
     /// left out, and the items shown are numbered 1, 2, 3, …
-    async fn agenda(&self) -> Result<Vec<AgendaItem>> {
-        Ok(load(&self.loader, AgendaOf(self.id.clone()))
+    async fn agenda(&self, ctx: &Context<'_>) -> Result<Vec<AgendaItem>> {
+        Ok(load(ctx, AgendaOf(self.id.clone()))
             .await?
             .unwrap_or_default()
             .into_iter()
@@ -197,12 +193,12 @@ impl Meeting {
     }
 
     /// The decisions taken at it, by number.
-    async fn decisions(&self) -> Result<Vec<Decision>> {
-        Ok(load(&self.loader, DecisionsAt(self.id.clone()))
+    async fn decisions(&self, ctx: &Context<'_>) -> Result<Vec<Decision>> {
+        Ok(load(ctx, DecisionsAt(self.id.clone()))
             .await?
             .unwrap_or_default()
             .into_iter()
-            .map(|d| Decision::new(d, &self.loader))
+            .map(Decision::new)
             .collect())
     }
 }
@@ -252,35 +248,32 @@ pub struct Decision {
     number: String,
     date: chrono::NaiveDate,
     full: Option<Arc<DecisionRecord>>,
-    loader: MeetingLoader,
 }
 
 impl Decision {
-    pub(crate) fn new(record: DecisionRecord, loader: &MeetingLoader) -> Decision {
+    pub(crate) fn new(record: DecisionRecord) -> Decision {
         Decision {
             id: record.id.clone(),
             number: record.number.clone(),
             date: record.date,
             full: Some(Arc::new(record)),
-            loader: Arc::clone(loader),
         }
     }
 
     /// A decision of which only the basics have been read.
-    pub(crate) fn basic(view: DecisionView, loader: &MeetingLoader) -> Decision {
+    pub(crate) fn basic(view: DecisionView) -> Decision {
         Decision {
             id: view.id,
             number: view.number,
             date: view.date,
             full: None,
-            loader: Arc::clone(loader),
         }
     }
 
-    async fn record(&self) -> Result<Arc<DecisionRecord>> {
+    async fn record(&self, ctx: &Context<'_>) -> Result<Arc<DecisionRecord>> {
         full_or_load(
+            ctx,
             self.full.as_ref(),
-            &self.loader,
             DecisionById(self.id.clone()),
             || format!("decision {}", self.id),
         )
@@ -308,30 +301,30 @@ impl Decision {
     }
 
     /// The deciding body's code.
-    async fn body(&self) -> Result<String> {
-        Ok(self.record().await?.body.clone())
+    async fn body(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(self.record(ctx).await?.body.clone())
     }
 
     /// The session, e.g. `2023-III`.
-    async fn session(&self) -> Result<String> {
-        let record = self.record().await?;
+    async fn session(&self, ctx: &Context<'_>) -> Result<String> {
+        let record = self.record(ctx).await?;
         let session = u32::try_from(record.session).map_err(|e| internal(&e))?;
         Ok(SessionNumber::new(record.year, session).gql()?.to_string())
     }
 
     /// The meeting that took it.
-    async fn meeting(&self) -> Result<Meeting> {
-        let meeting_id = self.record().await?.meeting_id.clone();
-        let record = load(&self.loader, MeetingById(meeting_id))
+    async fn meeting(&self, ctx: &Context<'_>) -> Result<Meeting> {
+        let meeting_id = self.record(ctx).await?.meeting_id.clone();
+        let record = load(ctx, MeetingById(meeting_id))
             .await?
             .ok_or_else(|| internal(&"a decision's meeting is missing"))?;
-        Ok(Meeting::new(record, &self.loader))
+        Ok(Meeting::new(record))
     }
 
     /// Its title in `lang`, else English; null until set.
-    async fn title(&self, lang: Option<Lang>) -> Result<Option<String>> {
+    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<Option<String>> {
         Ok(self
-            .record()
+            .record(ctx)
             .await?
             .title
             .as_ref()
@@ -339,9 +332,9 @@ impl Decision {
     }
 
     /// Its title in every language.
-    async fn titles(&self) -> Result<Vec<LocalizedText>> {
+    async fn titles(&self, ctx: &Context<'_>) -> Result<Vec<LocalizedText>> {
         Ok(self
-            .record()
+            .record(ctx)
             .await?
             .title
             .as_ref()
@@ -350,14 +343,19 @@ impl Decision {
     }
 
     /// Its text in `lang`, else English; null until set.
-    async fn text(&self, lang: Option<Lang>) -> Result<Option<String>> {
-        Ok(self.record().await?.text.as_ref().map(|t| text_in(t, lang)))
+    async fn text(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<Option<String>> {
+        Ok(self
+            .record(ctx)
+            .await?
+            .text
+            .as_ref()
+            .map(|t| text_in(t, lang)))
     }
 
     /// Its text in every language.
-    async fn texts(&self) -> Result<Vec<LocalizedText>> {
+    async fn texts(&self, ctx: &Context<'_>) -> Result<Vec<LocalizedText>> {
         Ok(self
-            .record()
+            .record(ctx)
             .await?
             .text
             .as_ref()
@@ -366,15 +364,15 @@ impl Decision {
     }
 
     /// The revision `editDecision` compares against.
-    async fn revision(&self) -> Result<i32> {
-        Ok(self.record().await?.revision)
+    async fn revision(&self, ctx: &Context<'_>) -> Result<i32> {
+        Ok(self.record(ctx).await?.revision)
     }
 
     /// What it approves, in order. A draft the viewer may not see is left
     /// out.
-    async fn approvals(&self) -> Result<Vec<Approval>> {
+    async fn approvals(&self, ctx: &Context<'_>) -> Result<Vec<Approval>> {
         Ok(self
-            .record()
+            .record(ctx)
             .await?
             .approvals
             .iter()
@@ -489,7 +487,7 @@ impl MeetingsQuery {
     /// One meeting; `NOT_FOUND` if it does not exist.
     async fn meeting(&self, ctx: &Context<'_>, id: ID) -> Result<Meeting> {
         let record = reader(ctx)?.meeting(&id).await.gql()?;
-        Ok(Meeting::new(record, &meeting_loader(ctx)?))
+        Ok(Meeting::new(record))
     }
 
     /// Meetings, newest first (by date); `first` is 1-100 (default 20).
@@ -511,15 +509,10 @@ impl MeetingsQuery {
             .meetings_page(&filter, page_size(first), after.as_deref())
             .await
             .gql()?;
-        let loader = meeting_loader(ctx)?;
         Ok(MeetingConnection {
             total_count: page.total_count,
             page_info: page_info(&page),
-            nodes: page
-                .nodes
-                .into_iter()
-                .map(|m| Meeting::new(m, &loader))
-                .collect(),
+            nodes: page.nodes.into_iter().map(Meeting::new).collect(),
         })
     }
 
@@ -546,7 +539,7 @@ impl MeetingsQuery {
                 ));
             }
         };
-        Ok(Decision::new(record, &meeting_loader(ctx)?))
+        Ok(Decision::new(record))
     }
 
     /// Decisions, newest first (by date); `first` is 1-100 (default 20).
@@ -572,15 +565,10 @@ impl MeetingsQuery {
             .decisions_page(&filter, page_size(first), after.as_deref())
             .await
             .gql()?;
-        let loader = meeting_loader(ctx)?;
         Ok(DecisionConnection {
             total_count: page.total_count,
             page_info: page_info(&page),
-            nodes: page
-                .nodes
-                .into_iter()
-                .map(|d| Decision::new(d, &loader))
-                .collect(),
+            nodes: page.nodes.into_iter().map(Decision::new).collect(),
         })
     }
 }
@@ -716,7 +704,7 @@ async fn meeting_of(ctx: &Context<'_>, outcome: Outcome) -> Result<MeetingPayloa
         Outcome::Meeting { meeting_id } => {
             let record = reader(ctx)?.meeting(&meeting_id).await.gql()?;
             Ok(MeetingPayload {
-                meeting: Meeting::new(record, &meeting_loader(ctx)?),
+                meeting: Meeting::new(record),
             })
         }
         other => Err(unexpected(&other)),
@@ -735,7 +723,7 @@ async fn decision_of(ctx: &Context<'_>, outcome: Outcome) -> Result<DecisionPayl
 /// A decision just written, read back as the viewer sees it.
 pub(crate) async fn decision_by_id(ctx: &Context<'_>, id: &str) -> Result<Decision> {
     let record = reader(ctx)?.decision(id).await.gql()?;
-    Ok(Decision::new(record, &meeting_loader(ctx)?))
+    Ok(Decision::new(record))
 }
 
 /// The meetings and decisions mutations (Secretariat only).

@@ -7,7 +7,6 @@ mod enums;
 pub mod files;
 mod limits;
 mod loaders;
-mod meeting_loaders;
 pub mod meetings;
 pub mod mutation;
 pub mod plans;

@@ -22,7 +22,6 @@ use super::enums::{
     ProposalOperation, Role,
 };
 use super::loaders::{CommentsOf, DecisionOf, HistoryOf, ItemsOf, MeetingsOf, NotesOf, VersionsOf};
-use super::meeting_loaders::meeting_loader;
 use super::meetings::{Decision, Meeting};
 use super::registry::Note;
 use super::scalars::DateTime;
@@ -321,21 +320,19 @@ impl Draft {
 
     /// The meetings that had it on their agenda, by date.
     async fn meetings(&self, ctx: &Context<'_>) -> Result<Vec<Meeting>> {
-        let loader = meeting_loader(ctx)?;
         Ok(load(ctx, MeetingsOf(self.0.id.clone()))
             .await?
             .unwrap_or_default()
             .into_iter()
-            .map(|m| Meeting::basic(m, &loader))
+            .map(Meeting::basic)
             .collect())
     }
 
     /// The SOC decision that agreed it.
     async fn decision(&self, ctx: &Context<'_>) -> Result<Option<Decision>> {
-        let loader = meeting_loader(ctx)?;
         Ok(load(ctx, DecisionOf(self.0.id.clone()))
             .await?
-            .map(|view| Decision::basic(view, &loader)))
+            .map(Decision::basic))
     }
 
     /// Signatures so far.

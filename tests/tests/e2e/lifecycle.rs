@@ -24,6 +24,11 @@ on_both_backends!(
         note_references_keep_the_order_cited_postgres
 );
 on_both_backends!(
+    mutations_in_one_request =>
+        each_mutation_of_a_request_reads_what_the_ones_before_it_wrote_sqlite,
+        each_mutation_of_a_request_reads_what_the_ones_before_it_wrote_postgres
+);
+on_both_backends!(
     drafts_list =>
         the_drafts_list_pages_and_filters_sqlite,
         the_drafts_list_pages_and_filters_postgres
@@ -500,6 +505,53 @@ async fn full_path(backend: Backend) {
         return;
     };
     run_full_path(&app).await;
+}
+
+/// Mutations run one after another; what the second reads back must not
+/// come from what the first read (a cache kept for the whole request would
+/// show the draft agreed with no decision, no SOC meeting and no such line
+/// in its history).
+async fn mutations_in_one_request(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let secretariat = app.secretariat();
+    let (id, _) = app
+        .draft_in_state(accord_domain::DraftState::Circulated)
+        .await;
+    let read_back = "draft { state history { action } meetings { date } decision { number } }";
+    let body = app
+        .gql(
+            &secretariat,
+            &format!(
+                "mutation($id: ID!, $swg: Date!, $soc: Date!) {{
+                    swg: openSwgDiscussion(input: {{ draftId: $id, meetingDate: $swg }}) {{ {read_back} }}
+                    soc: recordSocAgreement(input: {{ draftId: $id, meetingDate: $soc }}) {{ {read_back} }}
+                }}"
+            ),
+            json!({ "id": id, "swg": swg_date(), "soc": soc_date() }),
+        )
+        .await;
+    let data = ok(&body, "two mutations in one request");
+    let (swg, soc) = (&data["swg"]["draft"], &data["soc"]["draft"]);
+    assert_eq!(swg["state"], "SWG_DISCUSSION");
+    assert_eq!(column(&swg["meetings"], "/date"), [swg_date()]);
+    assert_eq!(swg["decision"], Value::Null);
+
+    assert_eq!(soc["state"], "SOC_AGREED");
+    assert_eq!(column(&soc["meetings"], "/date"), [swg_date(), soc_date()]);
+    assert!(soc["decision"]["number"].is_string(), "{soc}");
+    let history = column(&soc["history"], "/action");
+    assert_eq!(
+        history.last().map(String::as_str),
+        Some("RECORD_SOC_AGREEMENT"),
+        "{history:?}"
+    );
+    assert_eq!(history.len(), column(&swg["history"], "/action").len() + 1);
+    // And a query afterwards reads the same.
+    let later = app.draft(&secretariat, &id).await;
+    assert_eq!(column(&later["history"], "/action"), history);
+    assert_eq!(later["decision"]["number"], soc["decision"]["number"]);
 }
 
 async fn drafts_list(backend: Backend) {
