@@ -7,7 +7,8 @@ use accord_workflow::WorkflowError;
 use async_graphql::ErrorExtensions;
 
 /// The error codes a client can see.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Code {
     /// No valid token.
     Unauthenticated,
@@ -30,16 +31,7 @@ pub enum Code {
 impl Code {
     /// The code as sent in `extensions.code`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Unauthenticated => "UNAUTHENTICATED",
-            Code::Forbidden => "FORBIDDEN",
-            Code::NotFound => "NOT_FOUND",
-            Code::BadUserInput => "BAD_USER_INPUT",
-            Code::InvalidTransition => "INVALID_TRANSITION",
-            Code::Conflict => "CONFLICT",
-            Code::Unavailable => "UNAVAILABLE",
-            Code::Internal => "INTERNAL",
-        }
+        self.into()
     }
 }
 

@@ -29,6 +29,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use serde_json::json;
 use sha2::{Digest, Sha256};
+use strum::VariantArray as _;
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
@@ -41,7 +42,7 @@ use crate::store::Store;
 pub const DEFAULT_MAX_BYTES: usize = 20 * 1024 * 1024;
 
 /// A document format Accord accepts, by its MIME type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::VariantArray)]
 pub enum FileKind {
     /// `application/pdf`.
     Pdf,
@@ -59,16 +60,6 @@ pub enum FileKind {
 }
 
 impl FileKind {
-    /// Every accepted format.
-    pub const ALL: [FileKind; 6] = [
-        FileKind::Pdf,
-        FileKind::Docx,
-        FileKind::Doc,
-        FileKind::Odt,
-        FileKind::Rtf,
-        FileKind::Text,
-    ];
-
     /// The MIME type stored and served.
     pub fn mime(self) -> &'static str {
         match self {
@@ -96,7 +87,10 @@ impl FileKind {
 
     /// The format whose MIME type is `mime`, if accepted.
     pub fn from_mime(mime: &str) -> Option<FileKind> {
-        FileKind::ALL.into_iter().find(|kind| kind.mime() == mime)
+        FileKind::VARIANTS
+            .iter()
+            .copied()
+            .find(|kind| kind.mime() == mime)
     }
 }
 

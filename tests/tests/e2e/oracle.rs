@@ -114,7 +114,7 @@ fn decide_agrees_with_every_cell_of_the_table() {
     let mut not_found = 0;
     for (role, relation) in valid_pairs() {
         let who = permissions::person_in(role, relation).unwrap();
-        for action in Action::ALL {
+        for &action in Action::ALL {
             if action.on_plans() {
                 for organiser in [false, true] {
                     let facts = EventFacts { organiser };

@@ -443,7 +443,7 @@ async fn every_mutation_has_an_action_with_a_row_in_the_permission_table() {
     assert_eq!(rows.len(), TABLE.len(), "an action has two rows in TABLE");
     assert_eq!(
         rows,
-        Action::ALL.into_iter().collect(),
+        Action::ALL.iter().copied().collect(),
         "TABLE covers every action"
     );
 }

@@ -28,7 +28,18 @@ use crate::read::{DraftView, Reader};
 use crate::store::{WriteTx, expect_one, find_by_id};
 
 /// The kind of thing a decision approves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum ApprovalKind {
     /// A draft (agreed text).
     Draft,
@@ -41,29 +52,15 @@ pub enum ApprovalKind {
 }
 
 impl ApprovalKind {
-    /// Every kind, in declaration order.
-    pub const ALL: [ApprovalKind; 4] = [
-        ApprovalKind::Draft,
-        ApprovalKind::Plan,
-        ApprovalKind::Guidelines,
-        ApprovalKind::Document,
-    ];
-
-    /// The stored name.
+    /// The stored name, e.g. `GUIDELINES`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ApprovalKind::Draft => "DRAFT",
-            ApprovalKind::Plan => "PLAN",
-            ApprovalKind::Guidelines => "GUIDELINES",
-            ApprovalKind::Document => "DOCUMENT",
-        }
+        self.into()
     }
 
     fn parse(stored: &str) -> Result<ApprovalKind> {
-        ApprovalKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == stored)
-            .ok_or_else(|| WorkflowError::Corrupt(format!("unknown approval kind {stored:?}")))
+        stored
+            .parse()
+            .map_err(|_| WorkflowError::Corrupt(format!("unknown approval kind {stored:?}")))
     }
 }
 

@@ -19,7 +19,19 @@ pub use table::{Rule, TABLE, canonical_facts, person_in, rule, valid_pairs};
 pub use transitions::{TRANSITIONS, Transition, from_states, to_state, transition};
 
 /// Everything that can be done to a draft or its comments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum Action {
     /// Start a new draft (no draft exists yet).
     CreateDraft,
@@ -96,43 +108,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, in declaration order.
-    pub const ALL: [Action; 35] = [
-        Action::CreateDraft,
-        Action::Revise,
-        Action::Circulate,
-        Action::OpenSwgDiscussion,
-        Action::RecordSocAgreement,
-        Action::Sign,
-        Action::Withdraw,
-        Action::Comment,
-        Action::ResolveProposal,
-        Action::EditComment,
-        Action::WithdrawComment,
-        Action::ContinueNoteSeries,
-        Action::CreateNote,
-        Action::EditNote,
-        Action::IssueNote,
-        Action::ScheduleMeeting,
-        Action::EditMeeting,
-        Action::AddAgendaItem,
-        Action::MoveAgendaItem,
-        Action::RemoveAgendaItem,
-        Action::RecordDecision,
-        Action::EditDecision,
-        Action::UploadFile,
-        Action::CreatePlan,
-        Action::EditPlan,
-        Action::AddEvent,
-        Action::EditEvent,
-        Action::MoveEvent,
-        Action::RebaseEvent,
-        Action::SetEventStatus,
-        Action::AdoptSubmissionRule,
-        Action::RecordSubmission,
-        Action::DraftReminder,
-        Action::CreateCalendarFeed,
-        Action::RevokeCalendarFeed,
-    ];
+    pub const ALL: &'static [Action] = <Action as strum::VariantArray>::VARIANTS;
 
     /// The actions on Plans of Implementation, their events, submission
     /// rules and submissions.
@@ -186,45 +162,10 @@ impl Action {
         )
     }
 
-    /// A stable upper-case name, used in the audit log.
+    /// A stable upper-case name, used in the audit log (the variant's
+    /// name in SCREAMING_SNAKE_CASE, e.g. `OPEN_SWG_DISCUSSION`).
     pub fn as_str(self) -> &'static str {
-        match self {
-            Action::CreateDraft => "CREATE_DRAFT",
-            Action::Revise => "REVISE",
-            Action::Circulate => "CIRCULATE",
-            Action::OpenSwgDiscussion => "OPEN_SWG_DISCUSSION",
-            Action::RecordSocAgreement => "RECORD_SOC_AGREEMENT",
-            Action::Sign => "SIGN",
-            Action::Withdraw => "WITHDRAW",
-            Action::Comment => "COMMENT",
-            Action::ResolveProposal => "RESOLVE_PROPOSAL",
-            Action::EditComment => "EDIT_COMMENT",
-            Action::WithdrawComment => "WITHDRAW_COMMENT",
-            Action::ContinueNoteSeries => "CONTINUE_NOTE_SERIES",
-            Action::CreateNote => "CREATE_NOTE",
-            Action::EditNote => "EDIT_NOTE",
-            Action::IssueNote => "ISSUE_NOTE",
-            Action::ScheduleMeeting => "SCHEDULE_MEETING",
-            Action::EditMeeting => "EDIT_MEETING",
-            Action::AddAgendaItem => "ADD_AGENDA_ITEM",
-            Action::MoveAgendaItem => "MOVE_AGENDA_ITEM",
-            Action::RemoveAgendaItem => "REMOVE_AGENDA_ITEM",
-            Action::RecordDecision => "RECORD_DECISION",
-            Action::EditDecision => "EDIT_DECISION",
-            Action::UploadFile => "UPLOAD_FILE",
-            Action::CreatePlan => "CREATE_PLAN",
-            Action::EditPlan => "EDIT_PLAN",
-            Action::AddEvent => "ADD_EVENT",
-            Action::EditEvent => "EDIT_EVENT",
-            Action::MoveEvent => "MOVE_EVENT",
-            Action::RebaseEvent => "REBASE_EVENT",
-            Action::SetEventStatus => "SET_EVENT_STATUS",
-            Action::AdoptSubmissionRule => "ADOPT_SUBMISSION_RULE",
-            Action::RecordSubmission => "RECORD_SUBMISSION",
-            Action::DraftReminder => "DRAFT_REMINDER",
-            Action::CreateCalendarFeed => "CREATE_CALENDAR_FEED",
-            Action::RevokeCalendarFeed => "REVOKE_CALENDAR_FEED",
-        }
+        self.into()
     }
 
     /// Whether the action is decided without a draft (`decide(actor,
@@ -258,7 +199,7 @@ impl Action {
 }
 
 /// How the acting organisation stands to a draft.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, strum::VariantArray)]
 pub enum Relation {
     /// The secretariat that drafts the text (`CICA`).
     HomeSecretariat,
@@ -274,13 +215,7 @@ pub enum Relation {
 
 impl Relation {
     /// Every relation, in declaration order.
-    pub const ALL: [Relation; 5] = [
-        Relation::HomeSecretariat,
-        Relation::PartyCounterpart,
-        Relation::OtherCounterpart,
-        Relation::MemberState,
-        Relation::Observer,
-    ];
+    pub const ALL: &'static [Relation] = <Relation as strum::VariantArray>::VARIANTS;
 
     /// The relation of an organisation of `kind` that is (or is not) among
     /// the draft's signatories.

@@ -283,7 +283,7 @@ pub fn person_in(role: Role, relation: Relation) -> Result<Actor> {
 /// Every (role, relation) pair an authenticated person can be in: the role
 /// must fit the kind of organisation the relation implies.
 pub fn valid_pairs() -> impl Iterator<Item = (Role, Relation)> {
-    Relation::ALL.into_iter().flat_map(|relation| {
+    Relation::ALL.iter().copied().flat_map(|relation| {
         Role::ALL
             .into_iter()
             .filter(move |role| relation.org_kind().allows_role(*role))
@@ -297,7 +297,7 @@ mod tests {
 
     #[test]
     fn every_action_has_a_row_in_the_table() {
-        for action in Action::ALL {
+        for &action in Action::ALL {
             assert!(rule(action).is_some(), "{action:?} is missing from TABLE");
         }
         assert_eq!(TABLE.len(), Action::ALL.len(), "one row per action");

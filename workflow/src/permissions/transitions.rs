@@ -120,7 +120,7 @@ mod tests {
 
     #[test]
     fn one_row_per_draft_action_and_none_for_the_others() {
-        for action in Action::ALL {
+        for &action in Action::ALL {
             let rows = TRANSITIONS.iter().filter(|t| t.action == action).count();
             assert!(rows <= 1, "{action:?} has {rows} rows");
             assert_eq!(
