@@ -69,6 +69,21 @@ string_enum! {
         AsStated => "AS_STATED",
         /// The place and date line, with `{place}` and `{date}`.
         PlaceDate => "PLACE_DATE",
+        /// What a circulation without a subject forwards, with `{title}`
+        /// (the draft's title), e.g. "the draft {title}".
+        DraftSubject => "DRAFT_SUBJECT",
+        /// The paragraph announcing the one meeting at which a circulated
+        /// draft is to be discussed, with `{list}`.
+        MeetingsOne => "MEETINGS_ONE",
+        /// The paragraph announcing the meetings at which a circulated
+        /// draft is to be discussed, with `{list}`.
+        MeetingsMany => "MEETINGS_MANY",
+        /// One of those meetings, with `{body}` (the body as a note names
+        /// it there) and `{date}` (the day it meets on).
+        Meeting => "MEETING",
+        /// The word joining the last two meetings of that list, with its
+        /// spaces (" and ").
+        MeetingsAnd => "MEETINGS_AND",
     }
 }
 
@@ -362,6 +377,21 @@ pub fn format_date(lang: Lang, date: NaiveDate) -> String {
     }
 }
 
+/// The day something happens on, as a note writes it in `lang`: like
+/// [`format_date`], but Kazakh takes the locative (`2024 жылғы 25
+/// маусымда`).
+pub fn format_date_on(lang: Lang, date: NaiveDate) -> String {
+    match lang {
+        Lang::Kk => format!(
+            "{} жылғы {} {}",
+            date.year(),
+            date.day(),
+            MONTHS_KK_ON[date.month0() as usize]
+        ),
+        _ => format_date(lang, date),
+    }
+}
+
 /// A date as a note cites an earlier one in `lang`: like [`format_date`],
 /// but Kazakh takes the attributive form (`2024 жылғы 20 наурыздағы`).
 pub fn format_cited_date(lang: Lang, date: NaiveDate) -> String {
@@ -433,6 +463,21 @@ const MONTHS_KK_CITED: [&str; 12] = [
     "желтоқсандағы",
 ];
 
+const MONTHS_KK_ON: [&str; 12] = [
+    "қаңтарда",
+    "ақпанда",
+    "наурызда",
+    "сәуірде",
+    "мамырда",
+    "маусымда",
+    "шілдеде",
+    "тамызда",
+    "қыркүйекте",
+    "қазанда",
+    "қарашада",
+    "желтоқсанда",
+];
+
 /// Joins `items` as a list in `lang`: `a, b and c`, `a, b и c`, `a, b мен c`.
 fn join_list(lang: Lang, items: &[String]) -> String {
     let and = match lang {
@@ -441,6 +486,11 @@ fn join_list(lang: Lang, items: &[String]) -> String {
         Lang::Kk => " мен ",
         Lang::Zh => "和",
     };
+    join_with(and, items)
+}
+
+/// Joins `items` with commas, and `and` before the last.
+fn join_with(and: &str, items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
@@ -484,8 +534,12 @@ pub struct NoteFacts {
     pub purpose: NotePurpose,
     /// `None` for all member states, else the addressees' names.
     pub addressee_names: Option<Vec<String>>,
-    /// The subject (for a circulation, what is forwarded).
+    /// The subject (for a circulation, what is forwarded, as the opening
+    /// names it: "the updated draft Action Plan …").
     pub subject: Option<Texts>,
+    /// The title of the draft a circulation forwards, named through the
+    /// `DRAFT_SUBJECT` formula when there is no subject.
+    pub draft_title: Option<Texts>,
     /// The paragraphs between the opening and the closing, per language;
     /// paragraphs are separated by blank lines.
     pub body: Option<Texts>,
@@ -493,6 +547,60 @@ pub struct NoteFacts {
     pub references: Vec<(NoteNumber, NaiveDate)>,
     /// The enclosures.
     pub enclosures: Vec<EnclosureLine>,
+    /// The meetings a circulated draft is to be discussed at, by date.
+    pub meetings: Vec<MeetingLine>,
+}
+
+/// A meeting as a circulation note announces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingLine {
+    /// The body as a note names it there, per language ("the CICA Special
+    /// Working Group", "Специальной рабочей группы СВМДА", …); `None` if
+    /// no such name is recorded.
+    pub body: Option<Texts>,
+    /// The day it meets.
+    pub date: NaiveDate,
+}
+
+impl NoteFacts {
+    /// What the note lacks to be written in `lang` with `formulae`, if
+    /// anything: a note is written in a language only when every text it
+    /// prints (the subject, where its opening names it; the body; enclosed
+    /// documents' titles; the bodies it names) exists in that language, so
+    /// that no sentence mixes two.
+    pub fn missing_in(&self, formulae: &Formulae, lang: Lang) -> Option<String> {
+        let lacks = |texts: &Texts| texts.get(lang).is_none();
+        let mut missing: Vec<String> = Vec::new();
+        let names_subject = formulae
+            .get(lang, FormulaKind::Opening, self.purpose)
+            .is_ok_and(|opening| opening.contains("{subject}"));
+        match (&self.subject, &self.draft_title) {
+            (Some(subject), _) if names_subject && lacks(subject) => {
+                missing.push("its subject".into());
+            }
+            (None, Some(title)) if names_subject && lacks(title) => {
+                missing.push("the draft's title".into());
+            }
+            _ => {}
+        }
+        if self.body.as_ref().is_some_and(lacks) {
+            missing.push("its body".into());
+        }
+        for (n, enclosure) in self.enclosures.iter().enumerate() {
+            if enclosure.title.as_ref().is_some_and(lacks) {
+                missing.push(format!("the title of enclosure {}", n + 1));
+            }
+        }
+        for meeting in &self.meetings {
+            if meeting.body.as_ref().is_none_or(lacks) {
+                missing.push(format!(
+                    "the name of the body meeting on {} as notes write it",
+                    meeting.date
+                ));
+            }
+        }
+        (!missing.is_empty()).then(|| format!("no {lang} text for {}", missing.join(", ")))
+    }
 }
 
 /// A note's text in one language, composed from the formulae and ready to
@@ -513,6 +621,11 @@ pub struct NoteText {
     pub paragraphs: Vec<String>,
     /// The enclosures, each as its lines.
     pub enclosures: Vec<Vec<String>>,
+    /// The paragraphs after the enclosures: the meetings a circulated
+    /// draft is to be discussed at. (Absent from texts stored before
+    /// there were any.)
+    #[serde(default)]
+    pub announcements: Vec<String>,
     /// The closing assurances.
     pub closing: String,
     /// e.g. `Astana, 8 January 2024`.
@@ -547,7 +660,18 @@ pub fn number_line(
 
 /// Builds a note's text in `lang` from the formulae.
 pub fn compose(formulae: &Formulae, note: &NoteFacts, lang: Lang) -> Result<NoteText> {
+    if let Some(missing) = note.missing_in(formulae, lang) {
+        return Err(DomainError::Invalid {
+            what: "language of a note",
+            value: lang.to_string(),
+            reason: format!(
+                "a note is written in a language only when every text it carries exists in it; there is {missing}"
+            ),
+        });
+    }
     let purpose = note.purpose;
+    // Every text below exists in `lang` (checked above).
+    let in_lang = |texts: &Texts| texts.get(lang).unwrap_or_default().to_owned();
     let get = |kind| formulae.get(lang, kind, purpose);
     let letterhead = [Lang::En, Lang::Ru]
         .into_iter()
@@ -592,32 +716,34 @@ pub fn compose(formulae: &Formulae, note: &NoteFacts, lang: Lang) -> Result<Note
         };
         fill(get(kind)?, &[("list", &join_list(lang, &cited))])?
     };
-    let subject = note
-        .subject
-        .as_ref()
-        .and_then(|s| s.pick(Some(lang)))
-        .unwrap_or_default();
+    let subject = match (&note.subject, &note.draft_title) {
+        (Some(subject), _) => in_lang(subject),
+        (None, Some(title)) => fill(
+            get(FormulaKind::DraftSubject)?,
+            &[("title", &in_lang(title))],
+        )?,
+        (None, None) => String::new(),
+    };
     let opening = fill(
         get(FormulaKind::Opening)?,
         &[
             ("sender", sender),
             ("addressees", &addressees),
             ("references", &references),
-            ("subject", subject),
+            ("subject", &subject),
         ],
     )?;
     let paragraphs = note
         .body
         .as_ref()
-        .and_then(|b| b.pick(Some(lang)))
-        .map(paragraphs_of)
+        .map(|body| paragraphs_of(&in_lang(body)))
         .unwrap_or_default();
     let enclosures = note
         .enclosures
         .iter()
         .map(|e| {
             let what = match &e.title {
-                Some(title) => title.pick(Some(lang)).unwrap_or_default().to_owned(),
+                Some(title) => in_lang(title),
                 None => get(FormulaKind::AsStated)?.to_owned(),
             };
             let text = fill(
@@ -627,6 +753,30 @@ pub fn compose(formulae: &Formulae, note: &NoteFacts, lang: Lang) -> Result<Note
             Ok(text.lines().map(str::to_owned).collect())
         })
         .collect::<Result<Vec<_>>>()?;
+    let announcements = if note.meetings.is_empty() {
+        Vec::new()
+    } else {
+        let meetings = note
+            .meetings
+            .iter()
+            .map(|m| {
+                fill(
+                    get(FormulaKind::Meeting)?,
+                    &[
+                        ("body", &m.body.as_ref().map(in_lang).unwrap_or_default()),
+                        ("date", &format_date_on(lang, m.date)),
+                    ],
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let kind = if meetings.len() == 1 {
+            FormulaKind::MeetingsOne
+        } else {
+            FormulaKind::MeetingsMany
+        };
+        let list = join_with(get(FormulaKind::MeetingsAnd)?, &meetings);
+        vec![fill(get(kind)?, &[("list", &list)])?]
+    };
     let closing = fill(
         get(FormulaKind::Closing)?,
         &[("sender", sender), ("addressees", &addressees)],
@@ -645,6 +795,7 @@ pub fn compose(formulae: &Formulae, note: &NoteFacts, lang: Lang) -> Result<Note
         opening,
         paragraphs,
         enclosures,
+        announcements,
         closing,
         place_date,
         addressee_block: block,
@@ -696,6 +847,7 @@ fn render_text(t: &NoteText) -> String {
     blocks.push(t.opening.clone());
     blocks.extend(t.paragraphs.iter().cloned());
     blocks.extend(t.enclosures.iter().map(|lines| lines.join("\n")));
+    blocks.extend(t.announcements.iter().cloned());
     blocks.push(t.closing.clone());
     blocks.push(t.place_date.clone());
     blocks.push(t.addressee_block.join("\n"));
@@ -754,6 +906,9 @@ fn render_html(t: &NoteText) -> String {
     for lines in &t.enclosures {
         let _ = writeln!(out, "<p class=\"enclosure\">{}</p>", lines_html(lines));
     }
+    for paragraph in &t.announcements {
+        let _ = writeln!(out, "<p>{}</p>", lines_html_str(paragraph));
+    }
     let _ = writeln!(
         out,
         "<p class=\"closing\">{}</p>",
@@ -807,15 +962,20 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
+    use FormulaKind as K;
+
     fn formulae() -> Formulae {
+        Formulae::new(formulae_rows())
+    }
+
+    fn formulae_rows() -> Vec<Formula> {
         let row = |lang, kind, text: &str| Formula {
             lang,
             kind,
             purpose: None,
             text: text.into(),
         };
-        use FormulaKind as K;
-        Formulae::new([
+        Vec::from([
             row(Lang::En, K::Letterhead, "SECRETARIAT\nOF CICA"),
             row(Lang::Ru, K::Letterhead, "СЕКРЕТАРИАТ\nСВМДА"),
             row(Lang::En, K::NumberLine, "№ {number}"),
@@ -858,6 +1018,7 @@ mod tests {
             purpose: NotePurpose::Information,
             addressee_names: None,
             subject: None,
+            draft_title: None,
             body: Some(
                 Texts::from_pairs([(Lang::En, "First.\n\nSecond <b>&</b>.".into())]).unwrap(),
             ),
@@ -869,7 +1030,161 @@ mod tests {
                 title: None,
                 pages: 4,
             }],
+            meetings: vec![],
         }
+    }
+
+    fn circulation_formulae() -> Formulae {
+        let row = |kind, text: &str| Formula {
+            lang: Lang::En,
+            kind,
+            purpose: Some(NotePurpose::Circulation),
+            text: text.into(),
+        };
+        let mut rows: Vec<Formula> = formulae_rows();
+        rows.extend([
+            row(
+                K::Opening,
+                "{sender} presents its compliments to {addressees} and{references} has the honour to forward for consideration {subject}.",
+            ),
+            row(K::DraftSubject, "the draft {title}"),
+            row(
+                K::MeetingsOne,
+                "This draft is expected to be discussed and agreed upon as part of the agenda for the next meeting of {list}.",
+            ),
+            row(
+                K::MeetingsMany,
+                "This draft is expected to be discussed and agreed upon as part of the agenda for the next meetings of {list}.",
+            ),
+            row(K::Meeting, "{body} on {date}"),
+            row(K::MeetingsAnd, " and "),
+        ]);
+        Formulae::new(rows)
+    }
+
+    fn circulation() -> NoteFacts {
+        let en = |text: &str| Texts::from_pairs([(Lang::En, text.into())]).unwrap();
+        NoteFacts {
+            purpose: NotePurpose::Circulation,
+            body: None,
+            subject: Some(en("the updated draft Action Plan")),
+            meetings: vec![
+                MeetingLine {
+                    body: Some(en("the CICA Special Working Group")),
+                    date: date(2024, 6, 25),
+                },
+                MeetingLine {
+                    body: Some(en("the CICA Senior Officials Committee")),
+                    date: date(2024, 6, 27),
+                },
+            ],
+            ..facts()
+        }
+    }
+
+    #[test]
+    fn a_circulation_forwards_its_subject_and_announces_its_meetings() {
+        let text = compose(&circulation_formulae(), &circulation(), Lang::En).unwrap();
+        assert!(
+            text.opening.ends_with(
+                "with reference to its notes No. PAR/361 of 20 March 2024 and No. PAR/1453 of 29 November 2023, has the honour to forward for consideration the updated draft Action Plan."
+            ),
+            "{}",
+            text.opening
+        );
+        assert_eq!(
+            text.announcements,
+            [
+                "This draft is expected to be discussed and agreed upon as part of the agenda for the next meetings of the CICA Special Working Group on 25 June 2024 and the CICA Senior Officials Committee on 27 June 2024."
+            ]
+        );
+        let rendered = render(&text, RenderFormat::Text);
+        let enclosure = rendered.find("on 4 p.").unwrap();
+        let meetings = rendered.find("This draft is expected").unwrap();
+        let closing = rendered.find("The Secretariat avails itself").unwrap();
+        assert!(enclosure < meetings && meetings < closing, "{rendered}");
+
+        let one = NoteFacts {
+            meetings: circulation().meetings[..1].to_vec(),
+            subject: None,
+            draft_title: Some(
+                Texts::from_pairs([(Lang::En, "Action Plan for 2024-2029".into())]).unwrap(),
+            ),
+            ..circulation()
+        };
+        let text = compose(&circulation_formulae(), &one, Lang::En).unwrap();
+        assert!(
+            text.opening
+                .ends_with("to forward for consideration the draft Action Plan for 2024-2029."),
+            "{}",
+            text.opening
+        );
+        assert_eq!(
+            text.announcements,
+            [
+                "This draft is expected to be discussed and agreed upon as part of the agenda for the next meeting of the CICA Special Working Group on 25 June 2024."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_note_is_written_only_in_languages_all_its_texts_exist_in() {
+        let circulated = circulation();
+        let formulae = circulation_formulae();
+        assert_eq!(circulated.missing_in(&formulae, Lang::En), None);
+        let missing = circulated.missing_in(&formulae, Lang::Kk).unwrap();
+        assert_eq!(
+            missing,
+            "no KK text for the name of the body meeting on 2024-06-25 as notes write it, the name of the body meeting on 2024-06-27 as notes write it"
+        );
+        let russian_subject = NoteFacts {
+            subject: Some(Texts::from_pairs([(Lang::Ru, "обновленный проект".into())]).unwrap()),
+            ..circulation()
+        };
+        assert_eq!(
+            russian_subject.missing_in(&formulae, Lang::En).as_deref(),
+            Some("no EN text for its subject")
+        );
+        let error = compose(&circulation_formulae(), &circulated, Lang::Kk).unwrap_err();
+        assert!(error.to_string().contains(&missing), "{error}");
+        // Never a sentence in one language with a text of another.
+        let unnamed = NoteFacts {
+            meetings: vec![MeetingLine {
+                body: None,
+                date: date(2024, 6, 25),
+            }],
+            ..circulation()
+        };
+        assert!(unnamed.missing_in(&formulae, Lang::En).is_some());
+        // A subject the opening does not print is not needed.
+        let information = NoteFacts {
+            purpose: NotePurpose::Information,
+            meetings: vec![],
+            body: facts().body,
+            ..circulation()
+        };
+        assert_eq!(information.missing_in(&formulae, Lang::En), None);
+        assert_eq!(
+            information.missing_in(&formulae, Lang::Kk).as_deref(),
+            Some("no KK text for its body")
+        );
+    }
+
+    #[test]
+    fn kazakh_days_on_which_something_happens_take_the_locative() {
+        assert_eq!(
+            format_date_on(Lang::Kk, date(2024, 6, 25)),
+            "2024 жылғы 25 маусымда"
+        );
+        assert_eq!(
+            format_date_on(Lang::Kk, date(2024, 12, 12)),
+            "2024 жылғы 12 желтоқсанда"
+        );
+        assert_eq!(
+            format_date_on(Lang::Ru, date(2024, 6, 25)),
+            "25 июня 2024 года"
+        );
+        assert_eq!(format_date_on(Lang::En, date(2024, 6, 25)), "25 June 2024");
     }
 
     #[test]

@@ -472,7 +472,7 @@ impl Engine {
                 place: accord_domain::DEFAULT_PLACE.to_owned(),
                 addressees: accord_domain::Addressees::AllMemberStates,
                 subject,
-                untitled_subject: Some(title),
+                draft_title: Some(title),
                 body: None,
                 reference_ids: referenced.iter().map(|(id, _)| id.clone()).collect(),
                 enclosures: vec![accord_domain::Enclosure::new(

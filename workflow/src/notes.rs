@@ -13,13 +13,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use accord_domain::{
     Addressees, DEFAULT_PLACE, Enclosed, Enclosure, Formula, FormulaKind, Formulae, Lang,
-    MAX_ENCLOSURES, NoteFacts, NoteNumber, NotePurpose, NoteSeries, NoteStatus, NoteText, OrgKind,
-    Texts,
+    MAX_ENCLOSURES, MeetingLine, NoteFacts, NoteNumber, NotePurpose, NoteSeries, NoteStatus,
+    NoteText, OrgKind, Texts,
 };
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -28,7 +29,8 @@ use crate::audit::AuditRecord;
 use crate::db::{from_json, from_json_opt, to_json};
 use crate::engine::{Engine, Outcome, check, next_note_number};
 use crate::entity::{
-    draft, item, note, note_counter, note_draft, note_formula, note_reference, organization,
+    body, draft, item, meeting, meeting_agenda, note, note_counter, note_draft, note_formula,
+    note_reference, organization,
 };
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, Action};
@@ -77,8 +79,9 @@ pub(crate) struct Issue {
     pub(crate) place: String,
     pub(crate) addressees: Addressees,
     pub(crate) subject: Option<Texts>,
-    /// What the text names when there is no subject (a circulated draft's title).
-    pub(crate) untitled_subject: Option<Texts>,
+    /// The title of the draft a circulation forwards (named through the
+    /// `DRAFT_SUBJECT` formula when there is no subject).
+    pub(crate) draft_title: Option<Texts>,
     pub(crate) body: Option<Texts>,
     /// Ids of the issued notes cited.
     pub(crate) reference_ids: Vec<String>,
@@ -126,6 +129,12 @@ pub(crate) async fn compose_issue<C: ConnectionTrait>(
 ) -> Result<Composed> {
     let today = crate::clock::astana_date(now);
     let references = cited(conn, &note.reference_ids).await?;
+    let meetings = match (note.purpose, note.draft_version()) {
+        (NotePurpose::Circulation, (Some(draft_id), _)) => {
+            announced_meetings(conn, &draft_id, today).await?
+        }
+        _ => Vec::new(),
+    };
     let facts = NoteFacts {
         series: note.series.clone(),
         number: None,
@@ -133,13 +142,12 @@ pub(crate) async fn compose_issue<C: ConnectionTrait>(
         place: note.place.clone(),
         purpose: note.purpose,
         addressee_names: addressee_names(conn, &note.addressees).await?,
-        subject: note
-            .subject
-            .clone()
-            .or_else(|| note.untitled_subject.clone()),
+        subject: note.subject.clone(),
+        draft_title: note.draft_title.clone(),
         body: note.body.clone(),
         references: references.iter().map(|(_, n, d)| (n.clone(), *d)).collect(),
         enclosures: enclosure_lines(&note.enclosures),
+        meetings,
     };
     let texts = compose_all(formulae, &facts)?;
     Ok(Composed {
@@ -226,24 +234,74 @@ pub(crate) async fn issue(
 }
 
 /// Composes a note in every language it can be written in: those with
-/// formulae and, when it has a body, with a body in that language.
+/// formulae in which every text it carries exists
+/// ([`NoteFacts::missing_in`]). A note written in no language is refused,
+/// saying what each language lacks.
 pub(crate) fn compose_all(
     formulae: &Formulae,
     facts: &NoteFacts,
 ) -> Result<BTreeMap<Lang, NoteText>> {
-    let langs: Vec<Lang> = formulae
-        .langs(facts.purpose)
-        .into_iter()
-        .filter(|lang| facts.body.as_ref().is_none_or(|b| b.get(*lang).is_some()))
+    let with_formulae = formulae.langs(facts.purpose);
+    let langs: Vec<Lang> = with_formulae
+        .iter()
+        .copied()
+        .filter(|lang| facts.missing_in(formulae, *lang).is_none())
         .collect();
     if langs.is_empty() {
-        return Err(WorkflowError::bad_input(
-            "the body is in no language that has note formulae (EN, RU or KK)",
-        ));
+        let lacks: Vec<String> = with_formulae
+            .iter()
+            .filter_map(|lang| facts.missing_in(formulae, *lang))
+            .collect();
+        return Err(WorkflowError::bad_input(format!(
+            "the note can be written in no language: a note is written in a language only when every text it carries exists in it; there is {}",
+            lacks.join("; ")
+        )));
     }
     langs
         .into_iter()
         .map(|lang| Ok((lang, accord_domain::compose(formulae, facts, lang)?)))
+        .collect()
+}
+
+/// The meetings a circulation of `draft_id` dated `date` announces: those
+/// after `date` with the draft on their agenda, by date, each with its
+/// body as notes name it.
+pub(crate) async fn announced_meetings<C: ConnectionTrait>(
+    conn: &C,
+    draft_id: &str,
+    date: NaiveDate,
+) -> Result<Vec<MeetingLine>> {
+    let rows: Vec<(NaiveDate, Option<String>)> = meeting_agenda::Entity::find()
+        .select_only()
+        .column(meeting::Column::Date)
+        .column(body::Column::NoteNames)
+        .join(
+            JoinType::InnerJoin,
+            meeting_agenda::Entity::belongs_to(meeting::Entity)
+                .from(meeting_agenda::Column::MeetingId)
+                .to(meeting::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::InnerJoin,
+            meeting::Entity::belongs_to(body::Entity)
+                .from(meeting::Column::Body)
+                .to(body::Column::Code)
+                .into(),
+        )
+        .filter(meeting_agenda::Column::DraftId.eq(draft_id))
+        .filter(meeting::Column::Date.gt(date))
+        .order_by_asc(meeting::Column::Date)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    rows.into_iter()
+        .map(|(date, names)| {
+            Ok(MeetingLine {
+                body: from_json_opt(names.as_deref(), "body's names in notes")?,
+                date,
+            })
+        })
         .collect()
 }
 
@@ -591,7 +649,7 @@ impl Engine {
             place: row.place.clone(),
             addressees: from_json(&row.addressees, "addressees")?,
             subject: from_json_opt(row.subject.as_deref(), "subject")?,
-            untitled_subject: None,
+            draft_title: None,
             body: from_json_opt(row.body.as_deref(), "body")?,
             reference_ids: from_json(&row.reference_ids, "references")?,
             enclosures: from_json(&row.enclosures, "enclosures")?,

@@ -424,7 +424,7 @@ impl Reader {
             let texts: BTreeMap<Lang, NoteText> = from_json(raw, "texts")?;
             return texts.get(&lang).cloned().ok_or_else(|| {
                 WorkflowError::bad_input(format!(
-                    "note {} was issued in {} only",
+                    "note {} was issued in {} only (a note is written in a language only when every text it carries, its subject, body and enclosed titles, exists in it)",
                     record.number.as_deref().unwrap_or(&record.id),
                     texts
                         .keys()
@@ -447,13 +447,19 @@ impl Reader {
                     .map_err(|_| corrupt("reference"))
             })
             .collect::<Result<Vec<_>>>()?;
-        let untitled = match (&record.subject, &record.draft_id) {
+        let draft_title = match (&record.subject, &record.draft_id) {
             (None, Some(draft_id)) => crate::entity::draft::Entity::find_by_id(draft_id.clone())
                 .one(db)
                 .await?
                 .map(|d| from_json::<Texts>(&d.title, "draft title"))
                 .transpose()?,
             _ => None,
+        };
+        let meetings = match (record.purpose, &record.draft_id, record.date) {
+            (NotePurpose::Circulation, Some(draft_id), Some(date)) => {
+                notes::announced_meetings(db, draft_id, date).await?
+            }
+            _ => Vec::new(),
         };
         let facts = NoteFacts {
             series: NoteSeries::parse(&record.series).map_err(|_| corrupt("series"))?,
@@ -467,10 +473,12 @@ impl Reader {
             place: record.place.clone(),
             purpose: record.purpose,
             addressee_names: notes::addressee_names(db, &record.addressees).await?,
-            subject: record.subject.clone().or(untitled),
+            subject: record.subject.clone(),
+            draft_title,
             body: record.body.clone(),
             references,
             enclosures: notes::enclosure_lines(&record.enclosures),
+            meetings,
         };
         Ok(accord_domain::compose(&formulae, &facts, lang)?)
     }

@@ -322,6 +322,26 @@ pub(super) const MEMORANDUM_TITLE_RU: &str =
     "Меморандум о сотрудничестве в сфере управления стихийными бедствиями";
 pub(super) const REGULATIONS_TITLE_EN: &str = "Draft Regulations on observers";
 
+/// What PAR/713 forwards, in the seed's words in each language (the
+/// opening's formula puts it after "has the honour to forward for
+/// consideration").
+pub(super) fn par_713_subject() -> anyhow::Result<Texts> {
+    Ok(Texts::from_pairs([
+        (
+            Lang::En,
+            "the updated draft Action Plan for 2024-2029 for the Implementation of the Memorandum of Understanding between the Secretariat of the Conference on Interaction and Confidence Building Measures in Asia and the Secretariat of the Shanghai Cooperation Organisation accommodating proposals of Member States".to_owned(),
+        ),
+        (
+            Lang::Ru,
+            "обновленный с учетом предложений государств-членов проект Плана мероприятий на 2024-2029 годы по реализации Меморандума о взаимопонимании между Секретариатом Совещания по взаимодействию и мерам доверия в Азии и Секретариатом Шанхайской организации сотрудничества".to_owned(),
+        ),
+        (
+            Lang::Kk,
+            "мүше мемлекеттердің ұсыныстарын ескере отырып 2024-2029 жылдарға арналған Азиядағы өзара іс-қимыл және сенім шаралары кеңесінің Хатшылығы мен Шанхай ынтымақтастық ұйымы Хатшылығының арасындағы Өзара түсіністік туралы меморандумды жүзеге асыру жөніндегі Іс-шаралар жоспарының жаңартылған жобасын".to_owned(),
+        ),
+    ])?)
+}
+
 /// The reminder SOC/19 of 8 January 2024 (`shared/seeds`): to all member
 /// states, its body in English, Russian and Kazakh; the formulae around it
 /// come from the note registry's templates.

@@ -725,7 +725,8 @@ impl Demo {
             )
             .await?;
 
-        // 10-13 June 2024: version 3 (the seed's text), circulated by PAR/713.
+        // 10-12 June 2024: version 3 (the seed's text), to be circulated by
+        // PAR/713.
         self.at(2024, 6, 10, 0)?;
         self.revise(
             officer,
@@ -738,24 +739,12 @@ impl Demo {
         .await?;
         self.at(2024, 6, 12, 0)?;
         self.continue_par(officer, 2024, 712).await?;
-        self.at(2024, 6, 13, 0)?;
-        self.circulate(
-            officer,
-            &plan,
-            texts(
-                "Updated draft Action Plan for 2024-2029 for the Implementation of the Memorandum of Understanding between the Secretariat of the Conference on Interaction and Confidence Building Measures in Asia and the Secretariat of the Shanghai Cooperation Organisation accommodating proposals of Member States",
-                "Обновленный с учетом предложений государств-членов проект Плана мероприятий на 2024-2029 годы по реализации Меморандума о взаимопонимании между Секретариатом Совещания по взаимодействию и мерам доверия в Азии и Секретариатом Шанхайской организации сотрудничества",
-            )?,
-            &["PAR/361", "PAR/1453"],
-            None,
-            "circulating the Action Plan, version 3 (PAR/713)",
-        )
-        .await?;
 
         // 13 June 2024: the meetings PAR/713 announces, the SWG of 25 June
         // and the SOC of 27 June 2024 (session 2024-II), with the Action
-        // Plan on both agendas.
-        self.at(2024, 6, 13, 1)?;
+        // Plan on both agendas; then PAR/713 circulates version 3 (the
+        // seed's text) and announces them.
+        self.at(2024, 6, 13, 0)?;
         let swg = self
             .meeting(
                 officer,
@@ -769,7 +758,7 @@ impl Demo {
                 "recording the SWG meeting of 25 June 2024",
             )
             .await?;
-        self.at(2024, 6, 13, 2)?;
+        self.at(2024, 6, 13, 1)?;
         let soc = self
             .meeting(
                 officer,
@@ -783,7 +772,7 @@ impl Demo {
                 "recording the SOC meeting of 27 June 2024 (2024-II)",
             )
             .await?;
-        for (minute, meeting) in [(3, swg), (4, soc)] {
+        for (minute, meeting) in [(2, swg), (3, soc)] {
             self.at(2024, 6, 13, minute)?;
             self.exec(
                 officer,
@@ -796,6 +785,17 @@ impl Demo {
             )
             .await?;
         }
+
+        self.at(2024, 6, 13, 4)?;
+        self.circulate(
+            officer,
+            &plan,
+            par_713_subject()?,
+            &["PAR/361", "PAR/1453"],
+            None,
+            "circulating the Action Plan, version 3 (PAR/713)",
+        )
+        .await?;
 
         // 14-17 June 2024: the Concept Paper is circulated (PAR/714) and put
         // on the agenda of the SWG of 25 June 2024.
@@ -1039,6 +1039,48 @@ mod tests {
             .unwrap()
     }
 
+    /// PAR/713 as the Secretariat sent it (`shared/seeds`): each block of
+    /// its text in English, Russian and Kazakh.
+    const PAR_713_SEED: [(Lang, &[&str]); 3] = [
+        (
+            Lang::En,
+            &[
+                "SECRETARIAT OF THE CONFERENCE ON INTERACTION\nAND CONFIDENCE BUILDING MEASURES IN ASIA",
+                "СЕКРЕТАРИАТ СОВЕЩАНИЯ ПО ВЗАИМОДЕЙСТВИЮ\nИ МЕРАМ ДОВЕРИЯ В АЗИИ",
+                "№PAR/713",
+                "The Secretariat of the Conference on Interaction and Confidence Building Measures in Asia (CICA) presents its compliments to the CICA Member States and, with reference to its notes No. PAR/361 of 20 March 2024 and No. PAR/1453 of 29 November 2023, has the honour to forward for consideration the updated draft Action Plan for 2024-2029 for the Implementation of the Memorandum of Understanding between the Secretariat of the Conference on Interaction and Confidence Building Measures in Asia and the Secretariat of the Shanghai Cooperation Organisation accommodating proposals of Member States.",
+                "Enclosure:\nas stated,\non 4 p.",
+                "This draft is expected to be discussed and agreed upon as part of the agenda for the next meetings of the CICA Special Working Group on 25 June 2024 and the CICA Senior Officials Committee on 27 June 2024.",
+                "The Secretariat avails itself of this opportunity to renew to the CICA Member States the assurances of its highest consideration.",
+                "Astana, 13 June 2024",
+                "MEMBER STATES\nOF THE CONFERENCE ON INTERACTION\nAND CONFIDENCE BUILDING MEASURES\nIN ASIA",
+            ],
+        ),
+        (
+            Lang::Ru,
+            &[
+                "№ PAR/713",
+                "Секретариат Совещания по взаимодействию и мерам доверия в Азии (СВМДА) свидетельствует свое уважение государствам-членам СВМДА и, ссылаясь на свои ноты №PAR/361 от 20 марта 2024 года и №PAR/1453 от 29 ноября 2023 года, имеет честь направить на рассмотрение обновленный с учетом предложений государств-членов проект Плана мероприятий на 2024-2029 годы по реализации Меморандума о взаимопонимании между Секретариатом Совещания по взаимодействию и мерам доверия в Азии и Секретариатом Шанхайской организации сотрудничества.",
+                "Приложение:\nупомянутое,\nна 4 л.",
+                "Указанный проект предполагается обсудить и согласовать в рамках повестки дня очередных заседаний Специальной рабочей группы СВМДА 25 июня 2024 года и Комитета старших должностных лиц СВМДА 27 июня 2024 года.",
+                "Секретариат СВМДА пользуется случаем, чтобы возобновить государствам-членам СВМДА уверения в своем весьма высоком уважении.",
+                "город Астана, 13 июня 2024 года",
+                "ГОСУДАРСТВА-ЧЛЕНЫ\nСОВЕЩАНИЯ ПО ВЗАИМОДЕЙСТВИЮ\nИ МЕРАМ ДОВЕРИЯ В АЗИИ",
+            ],
+        ),
+        (
+            Lang::Kk,
+            &[
+                "Азиядағы өзара іс-қимыл және сенім шаралары кеңесінің (Азия Кеңесінің) Хатшылығы Азия Кеңесіне мүше мемлекеттерге өзінің зор ілтипатын білдіреді және 2024 жылғы 20 наурыздағы №PAR/361 мен 2023 жылғы 29 қарашадағы №PAR/1453 ноталарына сілтеме жасай отырып, мүше мемлекеттердің ұсыныстарын ескере отырып 2024-2029 жылдарға арналған Азиядағы өзара іс-қимыл және сенім шаралары кеңесінің Хатшылығы мен Шанхай ынтымақтастық ұйымы Хатшылығының арасындағы Өзара түсіністік туралы меморандумды жүзеге асыру жөніндегі Іс-шаралар жоспарының жаңартылған жобасын қарау үшін жолдауды өзіне мәртебе санайды.",
+                "Қосымша:\nаталған,\n4 п.",
+                "Аталған жобаны 2024 жылғы 25 маусымда өтетін Азия Кеңесі Арнаулы жұмыс тобының және 2024 жылғы 27 маусымда өтетін Азия Кеңесі Аға лауазымды тұлғалар комитетінің кезекті отырыстарының күн тәртібі аясында талқылау және келісу көзделеді.",
+                "Хатшылық осы мүмкіндікті пайдалана отырып, Азия Кеңесіне мүше мемлекеттерге өзінің зор ілтипатын тағы да растайды.",
+                "Астана қаласы, 2024 жылғы 13 маусым",
+                "АЗИЯДАҒЫ ӨЗАРА ІС-ҚИМЫЛ ЖӘНЕ\nСЕНІМ ШАРАЛАРЫ КЕҢЕСІНЕ\nМҮШЕ МЕМЛЕКЕТТЕР",
+            ],
+        ),
+    ];
+
     #[tokio::test]
     async fn the_demo_loads_once_with_the_seed_history_and_an_intact_audit_log() {
         let db = TempDb::new().await;
@@ -1120,12 +1162,20 @@ mod tests {
         assert_eq!(par_713.enclosures[0].pages(), 4);
         let cited: Vec<&str> = par_713.references.iter().map(|r| r.1.as_str()).collect();
         assert_eq!(cited, ["PAR/361", "PAR/1453"]);
-        let text = reader
-            .render_note(&par_713, Lang::En, accord_domain::RenderFormat::Text)
-            .await
-            .unwrap();
-        assert!(text.contains("with reference to its notes No. PAR/361 of 20 March 2024 and No. PAR/1453 of 29 November 2023, has the honour"), "{text}");
-        assert!(text.contains("Enclosure:\nas stated,\non 4 p."), "{text}");
+        // Every block of the seed's note, word for word, in each language.
+        for (lang, seed) in PAR_713_SEED {
+            let text = reader
+                .render_note(&par_713, lang, accord_domain::RenderFormat::Text)
+                .await
+                .unwrap();
+            let blocks: Vec<&str> = text.trim_end().split("\n\n").collect();
+            for block in seed {
+                assert!(
+                    blocks.contains(block),
+                    "PAR/713 in {lang} lacks the seed's block\n{block}\nin\n{text}"
+                );
+            }
+        }
         let soc_19 = reader
             .note_by_number(&NoteNumber::parse("SOC/19").unwrap(), None)
             .await

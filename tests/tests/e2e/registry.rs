@@ -551,6 +551,30 @@ async fn circulation(backend: Backend) {
     };
     let (draft_id, _) = app.create_draft(&["CICA", "SCO"]).await;
     let secretariat = app.secretariat();
+    // A meeting to come with the draft on its agenda, and one gone by:
+    // the note announces the first only.
+    let next_year = year() + 1;
+    for date in [format!("{next_year}-02-10"), format!("{}-01-15", year())] {
+        let meeting = app
+            .gql(
+                &secretariat,
+                "mutation($input: ScheduleMeetingInput!) { scheduleMeeting(input: $input) { meeting { id } } }",
+                json!({ "input": { "body": "SWG", "date": date } }),
+            )
+            .await;
+        let meeting_id = str_at(
+            &ok(&meeting, "scheduleMeeting"),
+            "/scheduleMeeting/meeting/id",
+        );
+        let added = app
+            .gql(
+                &secretariat,
+                "mutation($input: AddAgendaItemInput!) { addAgendaItem(input: $input) { meeting { id } } }",
+                json!({ "input": { "meetingId": meeting_id, "draftId": draft_id } }),
+            )
+            .await;
+        ok(&added, "addAgendaItem");
+    }
     let circulated = app
         .op_ok(
             &secretariat,
@@ -574,12 +598,42 @@ async fn circulation(backend: Backend) {
     assert_eq!(seen["enclosures"][0]["draft"]["id"], draft_id.as_str());
     assert!(seen["enclosures"][0]["pages"].as_i64().unwrap() >= 1);
     let text = render(&app, &kaz, id, "EN", "TEXT").await;
-    assert!(text.contains("№ PAR/1"), "{text}");
+    assert!(text.contains("\n\n№PAR/1\n\n"), "{text}");
     assert!(
-        text.contains("presents its compliments to the CICA Member States and has the honour to forward for consideration the following document: Action Plan for 2024-2029."),
+        text.contains("presents its compliments to the CICA Member States and has the honour to forward for consideration the draft Action Plan for 2024-2029."),
         "{text}"
     );
     assert!(text.contains("Enclosure:\nas stated,\non "), "{text}");
+    assert!(
+        text.contains(&format!("\n\nThis draft is expected to be discussed and agreed upon as part of the agenda for the next meeting of the CICA Special Working Group on 10 February {next_year}.\n\n")),
+        "{text}"
+    );
+    let text = render(&app, &kaz, id, "RU", "TEXT").await;
+    assert!(
+        text.contains("имеет честь направить на рассмотрение проект документа «План действий на 2024-2029 годы».")
+            && text.contains(&format!("в рамках повестки дня очередного заседания Специальной рабочей группы СВМДА 10 февраля {next_year} года."))
+            && text.contains("в своем весьма высоком уважении."),
+        "{text}"
+    );
+    // The draft has no Kazakh title, so the note was not written in Kazakh.
+    let kazakh = app
+        .gql(
+            &kaz,
+            "query($id: ID!) { note(id: $id) { render(lang: KK, format: TEXT) } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&kazakh).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{kazakh}"
+    );
+    assert!(
+        kazakh["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("PAR/1") && m.contains("EN, RU")),
+        "{kazakh}"
+    );
     // The draft's notes are the registry's notes.
     let draft = app.draft(&kaz, &draft_id).await;
     assert_eq!(draft["notes"][0]["number"], "PAR/1");

@@ -10,6 +10,10 @@ pub struct Model {
     /// The name per language, as JSON `Texts`.
     pub names: String,
     pub position: i32,
+    /// The name a circulation note gives it among the meetings it
+    /// announces, per language, as JSON `Texts` ("the CICA Special Working
+    /// Group", "Специальной рабочей группы СВМДА", …).
+    pub note_names: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
