@@ -215,7 +215,8 @@ async fn draft(store: &Store, versions: usize, comments: usize, signed: bool) ->
         }
     }
     if signed {
-        let year = Utc::now().year();
+        // Next year's meetings, after the circulation made today.
+        let year = Utc::now().year() + 1;
         engine
             .execute(
                 &sec,

@@ -297,8 +297,11 @@ pub async fn nested_draft(store: &Store) -> anyhow::Result<String> {
                 .await?;
         }
     }
-    let date =
-        |m, d| NaiveDate::from_ymd_opt(Utc::now().year(), m, d).ok_or_else(|| anyhow!("bad date"));
+    // Next year's meetings: a meeting cannot take up a draft before its
+    // circulation, made today.
+    let date = |m, d| {
+        NaiveDate::from_ymd_opt(Utc::now().year() + 1, m, d).ok_or_else(|| anyhow!("bad date"))
+    };
     engine
         .execute(
             &secretariat,

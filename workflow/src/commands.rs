@@ -12,7 +12,7 @@ use accord_domain::{
     Content, ContentHash, DecisionNumber, NoteNumber, NoteSeries, ProposalResolution, Texts,
 };
 use chrono::NaiveDate;
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
 use crate::actor::Actor;
@@ -20,7 +20,7 @@ use crate::audit::AuditRecord;
 use crate::calendar::NewFeed;
 use crate::drafts::{NewComment, NewDraft};
 use crate::engine::{Engine, Outcome, check_draft, compare_and_set, moved};
-use crate::entity::{draft, version};
+use crate::entity::{draft, meeting, meeting_agenda, note, version};
 use crate::error::{Result, WorkflowError};
 use crate::meetings::{AgendaSubject, Approved, NewDecision, NewMeeting};
 use crate::notes::NewNote;
@@ -541,6 +541,10 @@ impl Engine {
     ) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
         let facts = check_draft(actor, Action::OpenSwgDiscussion, &snap)?;
+        // Read before the write lock: a new circulation would change the
+        // draft's row, which the write compares.
+        self.not_before_what_it_follows(draft_id, "SWG", meeting_date)
+            .await?;
         let now = self.now();
         let mut tx = self.store().begin_write().await?;
         let next = moved(&snap.row, Action::OpenSwgDiscussion, now)?;
@@ -582,6 +586,8 @@ impl Engine {
     ) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
         let facts = check_draft(actor, Action::RecordSocAgreement, &snap)?;
+        self.not_before_what_it_follows(draft_id, "SOC", meeting_date)
+            .await?;
         let agreed = snap.row.current_version;
         let now = self.now();
         let mut tx = self.store().begin_write().await?;
@@ -646,5 +652,58 @@ impl Engine {
             draft_id: draft_id.to_owned(),
             decision_id,
         })
+    }
+
+    /// Refuses a meeting of `body` on `date` that would discuss or agree
+    /// the draft before what it follows: the draft's latest circulation
+    /// and, for the SOC, the last SWG meeting that had it on its agenda.
+    async fn not_before_what_it_follows(
+        &self,
+        draft_id: &str,
+        body: &str,
+        date: NaiveDate,
+    ) -> Result<()> {
+        let db = self.store().db();
+        let circulated: Option<(String, NaiveDate)> = note::Entity::find()
+            .select_only()
+            .columns([note::Column::Number, note::Column::Date])
+            .filter(note::Column::DraftId.eq(draft_id))
+            .filter(note::Column::Purpose.eq(accord_domain::NotePurpose::Circulation.as_str()))
+            .order_by_desc(note::Column::Date)
+            .order_by_desc(note::Column::Sequence)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let mut follows =
+            circulated.map(|(number, on)| (on, format!("its circulation by {number}")));
+        if body == "SOC" {
+            let discussed: Option<NaiveDate> = meeting_agenda::Entity::find()
+                .select_only()
+                .column(meeting::Column::Date)
+                .join(
+                    JoinType::InnerJoin,
+                    meeting_agenda::Entity::belongs_to(meeting::Entity)
+                        .from(meeting_agenda::Column::MeetingId)
+                        .to(meeting::Column::Id)
+                        .into(),
+                )
+                .filter(meeting_agenda::Column::DraftId.eq(draft_id))
+                .filter(meeting::Column::Body.eq("SWG"))
+                .order_by_desc(meeting::Column::Date)
+                .into_tuple()
+                .one(db)
+                .await?;
+            if let Some(on) = discussed
+                && follows.as_ref().is_none_or(|(after, _)| on > *after)
+            {
+                follows = Some((on, "the SWG meeting that discussed it".to_owned()));
+            }
+        }
+        match follows {
+            Some((after, what)) if date < after => Err(WorkflowError::bad_input(format!(
+                "meetingDate {date} is before {what} on {after}: a {body} meeting cannot take up a draft before then"
+            ))),
+            _ => Ok(()),
+        }
     }
 }

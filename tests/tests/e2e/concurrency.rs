@@ -8,8 +8,8 @@ use accord_domain::DraftState;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Backend, TestApp, all_at_once, error_code, soc_date, spawn_app, standard_items, str_at,
-    swg_date, year,
+    Backend, TestApp, all_at_once, error_code, meeting_year, soc_date, spawn_app, standard_items,
+    str_at, swg_date,
 };
 use crate::on_both_backends;
 
@@ -444,7 +444,7 @@ async fn meetings_and_decisions(backend: Backend) {
         .collect();
     numbers.sort_by_key(|n| n.rsplit('/').next().unwrap().parse::<u32>().unwrap());
     let want: Vec<String> = (1..=10)
-        .map(|n| format!("SOC/{}-I/DEC/{n}", year()))
+        .map(|n| format!("SOC/{}-I/DEC/{n}", meeting_year()))
         .collect();
     assert_eq!(
         numbers, want,

@@ -610,14 +610,20 @@ pub fn year() -> i32 {
     chrono::Utc::now().year()
 }
 
+/// The year of the meetings the tests hold: the next, so that every
+/// meeting follows the circulations the tests make today.
+pub fn meeting_year() -> i32 {
+    year() + 1
+}
+
 /// The date of the SWG meeting the tests use.
 pub fn swg_date() -> String {
-    format!("{}-03-12", year())
+    format!("{}-03-12", meeting_year())
 }
 
 /// The date of the SOC meeting the tests use (the year's first session).
 pub fn soc_date() -> String {
-    format!("{}-04-17", year())
+    format!("{}-04-17", meeting_year())
 }
 
 /// Unpadded base64url, for handcrafted tokens.

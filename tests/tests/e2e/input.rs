@@ -4,7 +4,9 @@
 use accord_domain::DraftState;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, error_code, spawn_app, standard_items, str_at, year};
+use crate::helpers::{
+    Backend, TestApp, error_code, meeting_year, spawn_app, standard_items, str_at,
+};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -448,7 +450,7 @@ async fn bad_input(backend: Backend) {
     // Decisions that are not recorded.
     let (swg, _) = app.draft_in_state(DraftState::SwgDiscussion).await;
     let before = record(&app, &swg).await;
-    let y = year();
+    let y = meeting_year();
     let cases = [
         (
             "a malformed decision number",

@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Backend, TestApp, ok, soc_date, spawn_app, standard_items, str_at, swg_date, year,
+    Backend, TestApp, error_code, meeting_year, ok, soc_date, spawn_app, standard_items, str_at,
+    swg_date, year,
 };
 use crate::on_both_backends;
 
@@ -27,6 +28,11 @@ on_both_backends!(
     mutations_in_one_request =>
         each_mutation_of_a_request_reads_what_the_ones_before_it_wrote_sqlite,
         each_mutation_of_a_request_reads_what_the_ones_before_it_wrote_postgres
+);
+on_both_backends!(
+    dates_in_order =>
+        a_meeting_cannot_take_up_a_draft_before_its_circulation_or_its_swg_sqlite,
+        a_meeting_cannot_take_up_a_draft_before_its_circulation_or_its_swg_postgres
 );
 on_both_backends!(
     drafts_list =>
@@ -319,7 +325,7 @@ pub async fn run_full_path(app: &TestApp) -> (String, String) {
     assert_eq!(agreement["draft"]["state"], "SOC_AGREED");
     assert_eq!(
         agreement["decision"]["number"],
-        format!("SOC/{}-I/DEC/1", year())
+        format!("SOC/{}-I/DEC/1", meeting_year())
     );
     assert_eq!(agreement["decision"]["date"], soc_date());
     assert_eq!(
@@ -401,7 +407,7 @@ pub async fn run_full_path(app: &TestApp) -> (String, String) {
     );
     assert_eq!(
         done["decision"]["number"],
-        format!("SOC/{}-I/DEC/1", year())
+        format!("SOC/{}-I/DEC/1", meeting_year())
     );
     let signatures = &done["signatures"];
     assert_eq!(column(signatures, "/organization/code").len(), 2);
@@ -478,7 +484,7 @@ pub async fn run_full_path(app: &TestApp) -> (String, String) {
         json!({ "input": { "draftId": other, "meetingDate": swg_date() }}),
     )
     .await;
-    let given = format!("SOC/{}-I/DEC/7", year());
+    let given = format!("SOC/{}-I/DEC/7", meeting_year());
     let agreed = app
         .op_ok(
             &secretariat,
@@ -552,6 +558,77 @@ async fn mutations_in_one_request(backend: Backend) {
     let later = app.draft(&secretariat, &id).await;
     assert_eq!(column(&later["history"], "/action"), history);
     assert_eq!(later["decision"]["number"], soc["decision"]["number"]);
+}
+
+/// A draft circulated today cannot have been discussed at an SWG meeting
+/// last year, nor agreed by the SOC before the SWG discussed it: refused,
+/// and nothing changes.
+async fn dates_in_order(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let secretariat = app.secretariat();
+    let (id, _) = app
+        .draft_in_state(accord_domain::DraftState::Circulated)
+        .await;
+    let audited = app.audit_entries().await;
+    let last_year = format!("{}-06-25", year() - 1);
+    let early = app
+        .op(
+            &secretariat,
+            "OpenSwgDiscussion",
+            json!({ "input": { "draftId": id, "meetingDate": last_year } }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&early).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{early}"
+    );
+    let message = early["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&last_year) && message.contains("its circulation by PAR/"),
+        "{message}"
+    );
+    assert_eq!(app.audit_entries().await, audited, "nothing was written");
+    assert_eq!(app.draft(&secretariat, &id).await["state"], "CIRCULATED");
+
+    app.op_ok(
+        &secretariat,
+        "OpenSwgDiscussion",
+        json!({ "input": { "draftId": id, "meetingDate": swg_date() } }),
+    )
+    .await;
+    let before_swg = format!("{}-03-01", meeting_year());
+    let early = app
+        .op(
+            &secretariat,
+            "RecordSocAgreement",
+            json!({ "input": { "draftId": id, "meetingDate": before_swg } }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&early).as_deref(),
+        Some("BAD_USER_INPUT"),
+        "{early}"
+    );
+    assert!(
+        early["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("the SWG meeting that discussed it on")),
+        "{early}"
+    );
+    assert_eq!(
+        app.draft(&secretariat, &id).await["state"],
+        "SWG_DISCUSSION"
+    );
+    // The same day as the SWG is allowed.
+    app.op_ok(
+        &secretariat,
+        "RecordSocAgreement",
+        json!({ "input": { "draftId": id, "meetingDate": swg_date() } }),
+    )
+    .await;
 }
 
 async fn drafts_list(backend: Backend) {
@@ -699,7 +776,7 @@ async fn swg_revisions(backend: Backend) {
         "back to CIRCULATED"
     );
     assert_eq!(note["circulateDraft"]["note"]["number"], "PAR/2");
-    let second_swg = format!("{}-03-26", year());
+    let second_swg = format!("{}-03-26", meeting_year());
     app.op_ok(
         &secretariat,
         "OpenSwgDiscussion",
