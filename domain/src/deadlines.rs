@@ -182,14 +182,16 @@ pub fn rule_in_force<R>(
 /// `submitted_on` (if at all), with `due_soon_days` as the "due soon"
 /// window. A document received on its due date is on time; one not
 /// received is due soon from `due_soon_days` before its due date up to and
-/// including that date, and overdue from the next day.
+/// including that date, and overdue from the next day. A document received
+/// after `today` was not yet received on `today` (a dashboard as of an
+/// earlier day shows what was known then).
 pub fn status(
     due: NaiveDate,
     submitted_on: Option<NaiveDate>,
     today: NaiveDate,
     due_soon_days: u32,
 ) -> DocumentStatus {
-    match submitted_on {
+    match submitted_on.filter(|received| *received <= today) {
         Some(day) if day <= due => DocumentStatus::SubmittedOnTime,
         Some(_) => DocumentStatus::SubmittedLate,
         None if today > due => DocumentStatus::Overdue,
@@ -306,6 +308,33 @@ mod tests {
         assert_eq!(pick(d(2024, 6, 30)), Some(&old));
         assert_eq!(pick(d(2024, 7, 1)), Some(&new));
         assert_eq!(pick(d(2030, 1, 1)), Some(&new));
+    }
+
+    #[test]
+    fn a_document_received_later_is_not_yet_received_as_of_an_earlier_day() {
+        let due = d(2024, 5, 25);
+        let received = Some(d(2024, 6, 3));
+        assert_eq!(
+            status(due, received, d(2024, 5, 20), 14),
+            DocumentStatus::DueSoon
+        );
+        assert_eq!(
+            status(due, received, d(2024, 6, 1), 14),
+            DocumentStatus::Overdue
+        );
+        assert_eq!(
+            status(due, received, d(2024, 6, 3), 14),
+            DocumentStatus::SubmittedLate
+        );
+        let early = Some(d(2024, 5, 1));
+        assert_eq!(
+            status(due, early, d(2024, 4, 30), 14),
+            DocumentStatus::NotYetDue
+        );
+        assert_eq!(
+            status(due, early, d(2024, 5, 1), 14),
+            DocumentStatus::SubmittedOnTime
+        );
     }
 
     #[test]

@@ -246,6 +246,19 @@ async fn deadlines(backend: Backend) {
         status_on(&app, &a_id, "CONCEPT_PAPER", "2024-06-01").await,
         "SUBMITTED_LATE"
     );
+    // As of a day before it was received, a document was not received.
+    assert_eq!(
+        status_on(&app, &a_id, "CONCEPT_PAPER", "2024-02-16").await,
+        "SUBMITTED_LATE"
+    );
+    assert_eq!(
+        status_on(&app, &a_id, "CONCEPT_PAPER", "2024-02-15").await,
+        "DUE_SOON"
+    );
+    assert_eq!(
+        status_on(&app, &a_id, "TENTATIVE_PROGRAMME", "2024-03-30").await,
+        "DUE_SOON"
+    );
     // Postponing moves the dates too; the compliance counts every state.
     let postponed = mutate(
         &app,
