@@ -3,8 +3,9 @@
 //! dates, without the person's JWT.
 //!
 //! - A feed is made by a Secretariat officer or a member-state delegate
-//!   for themselves, scoped to one member state (the events it organises
-//!   and the documents it owes) or to all of them.
+//!   for themselves, scoped to one member state (every event of the plans,
+//!   since representatives of every state take part, and the documents
+//!   that state owes as an organiser) or to all of them (every document).
 //! - The token (`cal_` and 64 hex digits, 256 random bits) is shown once,
 //!   when the feed is made; only its SHA-256 is stored. It reads the feed
 //!   and nothing else: it is not a JWT and the GraphQL endpoint refuses it.
@@ -282,16 +283,20 @@ impl Reader {
     }
 
     /// The events a calendar of `member_state` (all states when `None`)
-    /// shows, with their documents: the events it organises, or every
-    /// event; soonest first.
+    /// shows, soonest first: every event (representatives of every state
+    /// take part), with the documents due for it only where `member_state`
+    /// organises it (every document when `None`).
     pub async fn calendar_events(&self, member_state: Option<&str>) -> Result<Vec<EventRecord>> {
-        let rows = self
-            .event_rows(&EventFilter {
-                organiser: member_state.map(str::to_owned),
-                ..EventFilter::default()
-            })
-            .await?;
-        self.event_records(rows).await
+        let rows = self.event_rows(&EventFilter::default()).await?;
+        let mut events = self.event_records(rows).await?;
+        if let Some(code) = member_state {
+            for event in &mut events {
+                if !event.organisers.iter().any(|o| o == code) {
+                    event.documents.clear();
+                }
+            }
+        }
+        Ok(events)
     }
 }
 

@@ -39,8 +39,9 @@ pub struct CalendarMutation;
 pub struct CreateCalendarFeedInput {
     /// Your name for it, e.g. "office calendar" (1 to 200 characters).
     pub label: String,
-    /// The member state whose events and due dates it shows (e.g. KAZ);
-    /// omit it for every member state's.
+    /// The member state whose due documents it shows (e.g. KAZ), beside
+    /// every event of the plans (every state takes part); omit it for
+    /// every member state's documents.
     pub member_state: Option<String>,
 }
 
@@ -118,7 +119,8 @@ impl CalendarFeed {
         &self.0.label
     }
 
-    /// The member state whose events and due dates it shows; null for all.
+    /// The member state whose due documents it shows, beside every event;
+    /// null for every member state's.
     async fn member_state(&self) -> Option<&str> {
         self.0.member_state.as_deref()
     }
