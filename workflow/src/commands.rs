@@ -12,7 +12,7 @@ use accord_domain::{
     Content, ContentHash, DecisionNumber, NoteNumber, NoteSeries, ProposalResolution, Texts,
 };
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
 use crate::actor::Actor;
@@ -677,22 +677,14 @@ impl Engine {
         let mut follows =
             circulated.map(|(number, on)| (on, format!("its circulation by {number}")));
         if body == "SOC" {
-            let discussed: Option<NaiveDate> = meeting_agenda::Entity::find()
-                .select_only()
-                .column(meeting::Column::Date)
-                .join(
-                    JoinType::InnerJoin,
-                    meeting_agenda::Entity::belongs_to(meeting::Entity)
-                        .from(meeting_agenda::Column::MeetingId)
-                        .to(meeting::Column::Id)
-                        .into(),
-                )
-                .filter(meeting_agenda::Column::DraftId.eq(draft_id))
-                .filter(meeting::Column::Body.eq("SWG"))
-                .order_by_desc(meeting::Column::Date)
-                .into_tuple()
-                .one(db)
-                .await?;
+            let discussed: Option<NaiveDate> =
+                meeting_agenda::of_drafts_with_their_meetings([draft_id.to_owned()])
+                    .column(meeting::Column::Date)
+                    .filter(meeting::Column::Body.eq("SWG"))
+                    .order_by_desc(meeting::Column::Date)
+                    .into_tuple()
+                    .one(db)
+                    .await?;
             if let Some(on) = discussed
                 && follows.as_ref().is_none_or(|(after, _)| on > *after)
             {

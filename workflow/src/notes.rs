@@ -271,30 +271,22 @@ pub(crate) async fn announced_meetings<C: ConnectionTrait>(
     draft_id: &str,
     date: NaiveDate,
 ) -> Result<Vec<MeetingLine>> {
-    let rows: Vec<(NaiveDate, Option<String>)> = meeting_agenda::Entity::find()
-        .select_only()
-        .column(meeting::Column::Date)
-        .column(body::Column::NoteNames)
-        .join(
-            JoinType::InnerJoin,
-            meeting_agenda::Entity::belongs_to(meeting::Entity)
-                .from(meeting_agenda::Column::MeetingId)
-                .to(meeting::Column::Id)
-                .into(),
-        )
-        .join(
-            JoinType::InnerJoin,
-            meeting::Entity::belongs_to(body::Entity)
-                .from(meeting::Column::Body)
-                .to(body::Column::Code)
-                .into(),
-        )
-        .filter(meeting_agenda::Column::DraftId.eq(draft_id))
-        .filter(meeting::Column::Date.gt(date))
-        .order_by_asc(meeting::Column::Date)
-        .into_tuple()
-        .all(conn)
-        .await?;
+    let rows: Vec<(NaiveDate, Option<String>)> =
+        meeting_agenda::of_drafts_with_their_meetings([draft_id.to_owned()])
+            .column(meeting::Column::Date)
+            .column(body::Column::NoteNames)
+            .join(
+                JoinType::InnerJoin,
+                meeting::Entity::belongs_to(body::Entity)
+                    .from(meeting::Column::Body)
+                    .to(body::Column::Code)
+                    .into(),
+            )
+            .filter(meeting::Column::Date.gt(date))
+            .order_by_asc(meeting::Column::Date)
+            .into_tuple()
+            .all(conn)
+            .await?;
     rows.into_iter()
         .map(|(date, names)| {
             Ok(MeetingLine {

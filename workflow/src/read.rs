@@ -18,7 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseExecutor, DatabaseTransaction, DerivePartialModel, EntityTrait,
-    JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use tokio::sync::OnceCell;
 
@@ -564,21 +564,12 @@ impl Reader {
     ) -> Result<HashMap<String, Vec<MeetingView>>> {
         // The agenda entries joined to their meetings, in one statement.
         let rows: Vec<(String, String, String, NaiveDate, Option<i32>)> =
-            meeting_agenda::Entity::find()
-                .select_only()
+            meeting_agenda::of_drafts_with_their_meetings(draft_ids.iter().cloned())
                 .column(meeting_agenda::Column::DraftId)
                 .column(meeting::Column::Id)
                 .column(meeting::Column::Body)
                 .column(meeting::Column::Date)
                 .column(meeting::Column::Session)
-                .join(
-                    JoinType::InnerJoin,
-                    meeting_agenda::Entity::belongs_to(meeting::Entity)
-                        .from(meeting_agenda::Column::MeetingId)
-                        .to(meeting::Column::Id)
-                        .into(),
-                )
-                .filter(meeting_agenda::Column::DraftId.is_in(draft_ids.iter().cloned()))
                 .into_tuple()
                 .all(&self.conn().await?)
                 .await?;

@@ -1,5 +1,6 @@
 //! The `meeting_agenda` table.
 
+use sea_orm::QuerySelect;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -20,3 +21,21 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The agenda entries of the drafts `draft_ids` joined to their meetings,
+/// selecting nothing yet: the caller names the columns it reads (of either
+/// table), and may filter and order further.
+pub fn of_drafts_with_their_meetings(
+    draft_ids: impl IntoIterator<Item = String>,
+) -> Select<Entity> {
+    Entity::find()
+        .select_only()
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            Entity::belongs_to(super::meeting::Entity)
+                .from(Column::MeetingId)
+                .to(super::meeting::Column::Id)
+                .into(),
+        )
+        .filter(Column::DraftId.is_in(draft_ids))
+}
