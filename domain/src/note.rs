@@ -392,6 +392,21 @@ pub fn format_date_on(lang: Lang, date: NaiveDate) -> String {
     }
 }
 
+/// The day something is due by, as a note writes it in `lang`: like
+/// [`format_date`], but Kazakh takes the dative that `дейін` ("by")
+/// governs (`2024 жылғы 25 мамырға`).
+pub fn format_date_by(lang: Lang, date: NaiveDate) -> String {
+    match lang {
+        Lang::Kk => format!(
+            "{} жылғы {} {}",
+            date.year(),
+            date.day(),
+            MONTHS_KK_TO[date.month0() as usize]
+        ),
+        _ => format_date(lang, date),
+    }
+}
+
 /// A date as a note cites an earlier one in `lang`: like [`format_date`],
 /// but Kazakh takes the attributive form (`2024 жылғы 20 наурыздағы`).
 pub fn format_cited_date(lang: Lang, date: NaiveDate) -> String {
@@ -463,6 +478,20 @@ const MONTHS_KK_CITED: [&str; 12] = [
     "желтоқсандағы",
 ];
 
+const MONTHS_KK_TO: [&str; 12] = [
+    "қаңтарға",
+    "ақпанға",
+    "наурызға",
+    "сәуірге",
+    "мамырға",
+    "маусымға",
+    "шілдеге",
+    "тамызға",
+    "қыркүйекке",
+    "қазанға",
+    "қарашаға",
+    "желтоқсанға",
+];
 const MONTHS_KK_ON: [&str; 12] = [
     "қаңтарда",
     "ақпанда",
@@ -1185,6 +1214,18 @@ mod tests {
             "25 июня 2024 года"
         );
         assert_eq!(format_date_on(Lang::En, date(2024, 6, 25)), "25 June 2024");
+        assert_eq!(
+            format_date_by(Lang::Kk, date(2024, 5, 25)),
+            "2024 жылғы 25 мамырға"
+        );
+        assert_eq!(
+            format_date_by(Lang::Kk, date(2024, 9, 1)),
+            "2024 жылғы 1 қыркүйекке"
+        );
+        assert_eq!(
+            format_date_by(Lang::Ru, date(2024, 5, 25)),
+            "25 мая 2024 года"
+        );
     }
 
     #[test]

@@ -1394,8 +1394,9 @@ mod tests {
         assert_eq!(moved.start, day(2024, 11, 19).unwrap());
         assert_eq!(moved.documents[0].due_on, day(2024, 9, 20).unwrap());
 
-        // The monthly job drafted July's reminder, listing the seminar in
-        // Tashkent and its missing documents.
+        // The monthly job drafted July's reminder on 26 June, listing the
+        // seminar in Tashkent and its missing documents: the programme due
+        // on 25 May is said to be overdue, not asked for by then.
         let scheduled = scheduled_reminder::Entity::find_by_id("2024-07".to_owned())
             .one(store.db())
             .await
@@ -1404,7 +1405,7 @@ mod tests {
         let reminder = reader.note(&scheduled.note_id).await.unwrap();
         let body = reminder.body.as_ref().unwrap().get(Lang::En).unwrap();
         assert!(
-            body.contains("1. Uzbekistan — «Seminar on the rational use of water resources», 9 July 2024 to 10 July 2024: the tentative programme by 25 May 2024; the post-event report by 9 August 2024."),
+            body.contains("1. Uzbekistan — «Seminar on the rational use of water resources», 9 July 2024 to 10 July 2024: the tentative programme, overdue since 25 May 2024; the post-event report by 9 August 2024."),
             "{body}"
         );
 

@@ -612,11 +612,11 @@ async fn reminder(backend: Backend) {
     assert_eq!(note["purpose"], "REMINDER");
     let en = note["en"].as_str().unwrap();
     let ru = note["ru"].as_str().unwrap();
-    assert!(en.contains("1. Kazakhstan — «Seminar on energy security», 20 February 2024 to 21 February 2024: the concept paper by 22 December 2023; the post-event report by 22 March 2024."), "{en}");
-    assert!(en.contains("2. China — «Conference on youth», 27 February 2024: the concept paper by 29 December 2023; the tentative programme by 13 January 2024; the post-event report by 28 March 2024."), "{en}");
+    assert!(en.contains("1. Kazakhstan — «Seminar on energy security», 20 February 2024 to 21 February 2024: the concept paper, overdue since 22 December 2023; the post-event report, overdue since 22 March 2024."), "{en}");
+    assert!(en.contains("2. China — «Conference on youth», 27 February 2024: the concept paper, overdue since 29 December 2023; the tentative programme, overdue since 13 January 2024; the post-event report, overdue since 28 March 2024."), "{en}");
     assert!(!en.contains("Workshop in March"), "{en}");
     assert!(
-        ru.contains("концепция мероприятия – до 22 декабря 2023 года"),
+        ru.contains("концепция мероприятия – срок истек 22 декабря 2023 года"),
         "{ru}"
     );
 }

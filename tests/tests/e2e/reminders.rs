@@ -174,7 +174,9 @@ async fn scheduled(backend: Backend) {
         Some("ok: nothing to remind of for 2024-04 (1 events, no document missing)")
     );
 
-    // The drafts read like SOC/19 and are issued as any note.
+    // The drafts read like SOC/19 and are issued as any note; drafted on
+    // 20 January 2024, the concept paper due on 22 December 2023 is said to
+    // be overdue, the report is asked for by its date.
     let officer = app.secretariat();
     let note = app
         .gql(
@@ -186,7 +188,7 @@ async fn scheduled(backend: Backend) {
     let note = ok(&note, "note")["note"].clone();
     assert_eq!(note["purpose"], "REMINDER");
     let en = note["en"].as_str().unwrap();
-    assert!(en.contains("1. Kazakhstan — «Seminar on energy security», 20 February 2024 to 21 February 2024: the concept paper by 22 December 2023; the post-event report by 22 March 2024."), "{en}");
+    assert!(en.contains("1. Kazakhstan — «Seminar on energy security», 20 February 2024 to 21 February 2024: the concept paper, overdue since 22 December 2023; the post-event report by 22 March 2024."), "{en}");
     assert!(en.contains("2. China — «Conference on youth»"), "{en}");
     assert!(!en.contains("food security"), "{en}");
     let march = &periods[1].1;

@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use accord_domain::{DocumentKind, EventStatus, Lang, NoteSeries, Texts, format_date};
+use accord_domain::{
+    DocumentKind, EventStatus, Lang, NoteSeries, Texts, format_date, format_date_by, format_date_on,
+};
 use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
@@ -63,13 +65,21 @@ impl Engine {
             .map(|o| (o.code.clone(), o.name.clone()))
             .collect();
         let plan_decision = reminder_context(self.store().db(), &events).await?;
+        let today = crate::clock::astana_date(self.now());
         let mut subject = Vec::new();
         let mut body = Vec::new();
         for lang in [Lang::En, Lang::Ru, Lang::Kk] {
             subject.push((lang, reminder_subject(lang, request.from, request.to)));
             body.push((
                 lang,
-                reminder_body(lang, &events, &names, plan_decision.as_ref(), request),
+                reminder_body(
+                    lang,
+                    &events,
+                    &names,
+                    plan_decision.as_ref(),
+                    request,
+                    today,
+                ),
             ));
         }
         let missing = events
@@ -146,15 +156,17 @@ fn kind_name(lang: Lang, kind: DocumentKind) -> &'static str {
     }
 }
 
-/// The reminder's body in `lang`: the plan's decision recalled as SOC/19
-/// does, then one paragraph per event (its organisers, title, dates and the
-/// documents not yet received with their due dates), then the request.
+/// The reminder's body in `lang`, written on `today`: the plan's decision
+/// recalled as SOC/19 does, then one paragraph per event (its organisers,
+/// title, dates and the documents not yet received: due by a date, or
+/// overdue since one), then the request.
 fn reminder_body(
     lang: Lang,
     events: &[EventRecord],
     names: &HashMap<String, String>,
     decision: Option<&(String, NaiveDate, i32)>,
     request: &ReminderRequest,
+    today: NaiveDate,
 ) -> String {
     let (from, to) = (
         format_date(lang, request.from),
@@ -187,11 +199,22 @@ fn reminder_body(
             .iter()
             .filter(|d| d.first_received_on.is_none())
             .map(|d| {
-                let due = format_date(lang, d.due_on);
+                let kind = kind_name(lang, d.kind);
+                // A date gone by is not asked for: it is said to be past.
+                if d.due_on < today {
+                    return match lang {
+                        Lang::Ru => format!("{kind} – срок истек {}", format_date(lang, d.due_on)),
+                        Lang::Kk => {
+                            format!("{kind} – мерзімі {} өтті", format_date_on(lang, d.due_on))
+                        }
+                        _ => format!("the {kind}, overdue since {}", format_date(lang, d.due_on)),
+                    };
+                }
+                let due = format_date_by(lang, d.due_on);
                 match lang {
-                    Lang::Ru => format!("{} – до {due}", kind_name(lang, d.kind)),
-                    Lang::Kk => format!("{} – {due} дейін", kind_name(lang, d.kind)),
-                    _ => format!("the {} by {due}", kind_name(lang, d.kind)),
+                    Lang::Ru => format!("{kind} – до {due}"),
+                    Lang::Kk => format!("{kind} – {due} дейін"),
+                    _ => format!("the {kind} by {due}"),
                 }
             })
             .collect();
@@ -234,4 +257,88 @@ fn reminder_body(
         _ => "In this regard, the Secretariat requests the Member States to submit in advance the required materials for the timely preparation and participation of the Member States' representatives in the scheduled events.".to_owned(),
     });
     paragraphs.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::RequiredDocument;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn seminar() -> EventRecord {
+        let document = |kind, due_on| RequiredDocument {
+            kind,
+            due_on,
+            rule_id: "rule".into(),
+            first_received_on: None,
+        };
+        EventRecord {
+            id: "e1".into(),
+            plan_id: "p1".into(),
+            position: 1,
+            title: Texts::from_pairs([
+                (Lang::En, "Seminar on water".to_owned()),
+                (Lang::Kk, "Су туралы семинар".to_owned()),
+            ])
+            .unwrap(),
+            start: day(2024, 7, 9),
+            end: day(2024, 7, 9),
+            venue: None,
+            notes: None,
+            cbm_area: None,
+            status: EventStatus::Planned,
+            organisers: vec!["UZB".into()],
+            documents: vec![
+                document(DocumentKind::ConceptPaper, day(2024, 5, 10)),
+                document(DocumentKind::TentativeProgramme, day(2024, 5, 25)),
+            ],
+            submissions: vec![],
+            changes: vec![],
+            revision: 1,
+        }
+    }
+
+    fn body(lang: Lang, today: NaiveDate) -> String {
+        let request = ReminderRequest {
+            from: day(2024, 7, 1),
+            to: day(2024, 7, 31),
+            series: NoteSeries::soc(),
+        };
+        reminder_body(lang, &[seminar()], &HashMap::new(), None, &request, today)
+    }
+
+    #[test]
+    fn a_document_due_is_asked_for_by_its_date_and_one_overdue_is_said_to_be() {
+        let early = body(Lang::En, day(2024, 5, 1));
+        assert!(
+            early.contains(
+                "the concept paper by 10 May 2024; the tentative programme by 25 May 2024"
+            ),
+            "{early}"
+        );
+        let late = body(Lang::En, day(2024, 6, 26));
+        assert!(
+            late.contains("the concept paper, overdue since 10 May 2024; the tentative programme, overdue since 25 May 2024"),
+            "{late}"
+        );
+        assert!(!late.contains(" by 25 May"), "{late}");
+        let between = body(Lang::Ru, day(2024, 5, 20));
+        assert!(
+            between.contains("концепция мероприятия – срок истек 10 мая 2024 года; предварительная программа – до 25 мая 2024 года"),
+            "{between}"
+        );
+    }
+
+    #[test]
+    fn kazakh_dates_take_the_case_their_words_govern() {
+        let text = body(Lang::Kk, day(2024, 5, 20));
+        assert!(
+            text.contains("іс-шараның тұжырымдамасы – мерзімі 2024 жылғы 10 мамырда өтті; алдын ала бағдарлама – 2024 жылғы 25 мамырға дейін"),
+            "{text}"
+        );
+        assert!(text.contains("«Су туралы семинар»"), "{text}");
+    }
 }
