@@ -381,41 +381,31 @@ pub fn format_date(lang: Lang, date: NaiveDate) -> String {
 /// [`format_date`], but Kazakh takes the locative (`2024 жылғы 25
 /// маусымда`).
 pub fn format_date_on(lang: Lang, date: NaiveDate) -> String {
-    match lang {
-        Lang::Kk => format!(
-            "{} жылғы {} {}",
-            date.year(),
-            date.day(),
-            MONTHS_KK_ON[date.month0() as usize]
-        ),
-        _ => format_date(lang, date),
-    }
+    in_kazakh_case(lang, date, &MONTHS_KK_ON)
 }
 
 /// The day something is due by, as a note writes it in `lang`: like
 /// [`format_date`], but Kazakh takes the dative that `дейін` ("by")
 /// governs (`2024 жылғы 25 мамырға`).
 pub fn format_date_by(lang: Lang, date: NaiveDate) -> String {
-    match lang {
-        Lang::Kk => format!(
-            "{} жылғы {} {}",
-            date.year(),
-            date.day(),
-            MONTHS_KK_TO[date.month0() as usize]
-        ),
-        _ => format_date(lang, date),
-    }
+    in_kazakh_case(lang, date, &MONTHS_KK_TO)
 }
 
 /// A date as a note cites an earlier one in `lang`: like [`format_date`],
 /// but Kazakh takes the attributive form (`2024 жылғы 20 наурыздағы`).
 pub fn format_cited_date(lang: Lang, date: NaiveDate) -> String {
+    in_kazakh_case(lang, date, &MONTHS_KK_CITED)
+}
+
+/// [`format_date`], but in Kazakh with the month in the case `months`
+/// gives (the month carries the case ending: `2024 жылғы 25 маусымда`).
+fn in_kazakh_case(lang: Lang, date: NaiveDate, months: &[&str; 12]) -> String {
     match lang {
         Lang::Kk => format!(
             "{} жылғы {} {}",
             date.year(),
             date.day(),
-            MONTHS_KK_CITED[date.month0() as usize]
+            months[date.month0() as usize]
         ),
         _ => format_date(lang, date),
     }

@@ -46,6 +46,31 @@ pub struct AuditRecord {
     pub after: Option<Value>,
 }
 
+impl AuditRecord {
+    /// The record of `action` on draft `draft_id`, which moved it from state
+    /// `from` to `to` (the same for an action that moves nothing), with the
+    /// object before (if it says) and what the action left.
+    pub fn of_draft(
+        action: crate::permissions::Action,
+        draft_id: &str,
+        from: &str,
+        to: impl Into<String>,
+        before: Option<Value>,
+        after: Value,
+    ) -> AuditRecord {
+        AuditRecord {
+            action: action.as_str().into(),
+            entity_type: "draft",
+            entity_id: draft_id.to_owned(),
+            draft_id: Some(draft_id.to_owned()),
+            from_state: Some(from.into()),
+            to_state: Some(to.into()),
+            before,
+            after: Some(after),
+        }
+    }
+}
+
 /// The position of the chain's end.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainLink {

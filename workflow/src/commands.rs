@@ -503,22 +503,20 @@ impl Engine {
         let (number, note) = crate::notes::issue(&tx, actor, composed, &formulae, now).await?;
         tx.audit(
             actor,
-            AuditRecord {
-                action: Action::Circulate.as_str().into(),
-                entity_type: "draft",
-                entity_id: draft_id.to_owned(),
-                draft_id: Some(draft_id.to_owned()),
-                from_state: Some(state.as_str().into()),
-                to_state: Some(to_state),
-                before: None,
-                after: Some(json!({
+            AuditRecord::of_draft(
+                Action::Circulate,
+                draft_id,
+                state.as_str(),
+                to_state,
+                None,
+                json!({
                     "note": number.to_string(),
                     "date": today,
                     "version": version,
                     "references": references.iter().map(ToString::to_string).collect::<Vec<_>>(),
                     "commentsDueOn": comments_due_on,
-                })),
-            },
+                }),
+            ),
             now,
         )
         .await?;
@@ -554,16 +552,14 @@ impl Engine {
         crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
         tx.audit(
             actor,
-            AuditRecord {
-                action: Action::OpenSwgDiscussion.as_str().into(),
-                entity_type: "draft",
-                entity_id: draft_id.to_owned(),
-                draft_id: Some(draft_id.to_owned()),
-                from_state: Some(facts.state.as_str().into()),
-                to_state: Some(to_state),
-                before: None,
-                after: Some(json!({ "meeting": { "body": "SWG", "date": meeting_date } })),
-            },
+            AuditRecord::of_draft(
+                Action::OpenSwgDiscussion,
+                draft_id,
+                facts.state.as_str(),
+                to_state,
+                None,
+                json!({ "meeting": { "body": "SWG", "date": meeting_date } }),
+            ),
             now,
         )
         .await?;
@@ -629,21 +625,19 @@ impl Engine {
             .map(|v| v.content_hash);
         tx.audit(
             actor,
-            AuditRecord {
-                action: Action::RecordSocAgreement.as_str().into(),
-                entity_type: "draft",
-                entity_id: draft_id.to_owned(),
-                draft_id: Some(draft_id.to_owned()),
-                from_state: Some(facts.state.as_str().into()),
-                to_state: Some(to_state),
-                before: None,
-                after: Some(json!({
+            AuditRecord::of_draft(
+                Action::RecordSocAgreement,
+                draft_id,
+                facts.state.as_str(),
+                to_state,
+                None,
+                json!({
                     "decision": number.to_string(),
                     "date": meeting_date,
                     "agreedVersion": agreed,
                     "contentHash": agreed_hash,
-                })),
-            },
+                }),
+            ),
             now,
         )
         .await?;

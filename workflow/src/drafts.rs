@@ -291,21 +291,19 @@ impl Engine {
         let state = snap.state()?;
         tx.audit(
             actor,
-            AuditRecord {
-                action: Action::Revise.as_str().into(),
-                entity_type: "draft",
-                entity_id: draft_id.to_owned(),
-                draft_id: Some(draft_id.to_owned()),
-                from_state: Some(state.as_str().into()),
-                to_state: Some(state.as_str().into()),
-                before: Some(json!({ "version": current, "contentHash": current_hash })),
-                after: Some(json!({
+            AuditRecord::of_draft(
+                Action::Revise,
+                draft_id,
+                state.as_str(),
+                state.as_str(),
+                Some(json!({ "version": current, "contentHash": current_hash })),
+                json!({
                     "version": next,
                     "contentHash": content.hash(),
                     "changeSummary": change_summary,
                     "accommodates": accommodates,
-                })),
-            },
+                }),
+            ),
             now,
         )
         .await?;
@@ -669,21 +667,19 @@ impl Engine {
         }
         tx.audit(
             actor,
-            AuditRecord {
-                action: Action::Sign.as_str().into(),
-                entity_type: "draft",
-                entity_id: draft_id.to_owned(),
-                draft_id: Some(draft_id.to_owned()),
-                from_state: Some(DraftState::SocAgreed.as_str().into()),
-                to_state: Some(to.as_str().into()),
-                before: None,
-                after: Some(json!({
+            AuditRecord::of_draft(
+                Action::Sign,
+                draft_id,
+                DraftState::SocAgreed.as_str(),
+                to.as_str(),
+                None,
+                json!({
                     "organization": org,
                     "contentHash": agreed_hash,
                     "signatures": signed,
                     "required": snap.signatories.len(),
-                })),
-            },
+                }),
+            ),
             now,
         )
         .await?;
@@ -717,16 +713,14 @@ impl Engine {
         .await?;
         tx.audit(
             actor,
-            AuditRecord {
-                action: Action::Withdraw.as_str().into(),
-                entity_type: "draft",
-                entity_id: draft_id.to_owned(),
-                draft_id: Some(draft_id.to_owned()),
-                from_state: Some(facts.state.as_str().into()),
-                to_state: Some(to_state),
-                before: None,
-                after: Some(json!({ "reason": reason })),
-            },
+            AuditRecord::of_draft(
+                Action::Withdraw,
+                draft_id,
+                facts.state.as_str(),
+                to_state,
+                None,
+                json!({ "reason": reason }),
+            ),
             now,
         )
         .await?;
