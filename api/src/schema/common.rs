@@ -41,25 +41,44 @@ where
         })
 }
 
-/// The full record an object was built with, or else the one `key` loads;
-/// `what` names it if it is gone (it was read a moment ago).
-pub(crate) async fn full_or_load<K, V>(
-    ctx: &Context<'_>,
-    full: Option<&Arc<V>>,
+/// The full record of an object: held if the object was built from it,
+/// else loaded by `key` when a field first asks for it (an object built
+/// from a list's basics costs no statement until then).
+#[derive(Clone)]
+pub(crate) struct Record<K, V> {
     key: K,
-    what: impl FnOnce() -> String,
-) -> Result<Arc<V>>
+    full: Option<Arc<V>>,
+}
+
+impl<K, V> Record<K, V>
 where
-    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    K: Send + Sync + std::hash::Hash + Eq + Clone + std::fmt::Debug + 'static,
     Loaders: Loader<K, Error = LoadError, Value = V>,
 {
-    if let Some(full) = full {
-        return Ok(Arc::clone(full));
+    /// The record `full`, read whole.
+    pub(crate) fn held(key: K, full: V) -> Record<K, V> {
+        Record {
+            key,
+            full: Some(Arc::new(full)),
+        }
     }
-    load(ctx, key)
-        .await?
-        .map(Arc::new)
-        .ok_or_else(|| internal(&format!("{} is missing", what())))
+
+    /// The record `key` loads, when asked for.
+    pub(crate) fn to_load(key: K) -> Record<K, V> {
+        Record { key, full: None }
+    }
+
+    /// The record, held or loaded; gone is an internal error (it was read
+    /// a moment ago).
+    pub(crate) async fn get(&self, ctx: &Context<'_>) -> Result<Arc<V>> {
+        if let Some(full) = &self.full {
+            return Ok(Arc::clone(full));
+        }
+        load(ctx, self.key.clone())
+            .await?
+            .map(Arc::new)
+            .ok_or_else(|| internal(&format!("{:?} is missing", self.key)))
+    }
 }
 
 /// A text in one language.

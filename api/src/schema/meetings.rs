@@ -4,8 +4,6 @@
 //! record meetings, keep their agendas and record decisions. Merged into
 //! the root `Query` and `Mutation` by `schema::build`.
 
-use std::sync::Arc;
-
 use accord_domain::{DecisionNumber, SessionNumber, Texts};
 use accord_workflow::meetings::{
     AgendaEntry, AgendaSubject, ApprovalView, Approved, DecisionFilter as DecisionWhere,
@@ -16,9 +14,7 @@ use accord_workflow::read::{DecisionView, MeetingView};
 use accord_workflow::{Command, Outcome};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
-use super::common::{
-    LocalizedTextInput, PageInfo, full_or_load, load, reader, run, texts, unexpected,
-};
+use super::common::{LocalizedTextInput, PageInfo, Record, load, reader, run, texts, unexpected};
 use super::enums::{DraftState, Lang};
 use super::loaders::{AgendaOf, DecisionById, DecisionsAt, MeetingById};
 use super::scalars::Date;
@@ -77,7 +73,7 @@ pub struct Meeting {
     body: String,
     date: chrono::NaiveDate,
     session: Option<i32>,
-    full: Option<Arc<MeetingRecord>>,
+    record: Record<MeetingById, MeetingRecord>,
 }
 
 impl Meeting {
@@ -87,29 +83,19 @@ impl Meeting {
             body: record.body.clone(),
             date: record.date,
             session: record.session,
-            full: Some(Arc::new(record)),
+            record: Record::held(MeetingById(record.id.clone()), record),
         }
     }
 
     /// A meeting of which only the basics have been read.
     pub(crate) fn basic(view: MeetingView) -> Meeting {
         Meeting {
+            record: Record::to_load(MeetingById(view.id.clone())),
             id: view.id,
             body: view.body,
             date: view.date,
             session: view.session,
-            full: None,
         }
-    }
-
-    async fn record(&self, ctx: &Context<'_>) -> Result<Arc<MeetingRecord>> {
-        full_or_load(
-            ctx,
-            self.full.as_ref(),
-            MeetingById(self.id.clone()),
-            || format!("meeting {}", self.id),
-        )
-        .await
     }
 }
 
@@ -129,7 +115,7 @@ impl Meeting {
 
     /// The body, with its names.
     async fn body_details(&self, ctx: &Context<'_>) -> Result<Body> {
-        let record = self.record(ctx).await?;
+        let record = self.record.get(ctx).await?;
         Ok(Body {
             code: record.body.clone(),
             names: record.body_names.clone(),
@@ -138,7 +124,7 @@ impl Meeting {
 
     /// The body's name in `lang`, else English.
     async fn body_name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<String> {
-        Ok(text_in(&self.record(ctx).await?.body_names, lang))
+        Ok(text_in(&self.record.get(ctx).await?.body_names, lang))
     }
 
     /// The date.
@@ -157,13 +143,14 @@ impl Meeting {
 
     /// Where it is held (`Astana` unless recorded otherwise).
     async fn venue(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(self.record(ctx).await?.venue.clone())
+        Ok(self.record.get(ctx).await?.venue.clone())
     }
 
     /// Its title in `lang`, else English, if it has one.
     async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<Option<String>> {
         Ok(self
-            .record(ctx)
+            .record
+            .get(ctx)
             .await?
             .title
             .as_ref()
@@ -173,7 +160,8 @@ impl Meeting {
     /// Its title in every language.
     async fn titles(&self, ctx: &Context<'_>) -> Result<Vec<LocalizedText>> {
         Ok(self
-            .record(ctx)
+            .record
+            .get(ctx)
             .await?
             .title
             .as_ref()
@@ -247,7 +235,7 @@ pub struct Decision {
     id: String,
     number: String,
     date: chrono::NaiveDate,
-    full: Option<Arc<DecisionRecord>>,
+    record: Record<DecisionById, DecisionRecord>,
 }
 
 impl Decision {
@@ -256,28 +244,18 @@ impl Decision {
             id: record.id.clone(),
             number: record.number.clone(),
             date: record.date,
-            full: Some(Arc::new(record)),
+            record: Record::held(DecisionById(record.id.clone()), record),
         }
     }
 
     /// A decision of which only the basics have been read.
     pub(crate) fn basic(view: DecisionView) -> Decision {
         Decision {
+            record: Record::to_load(DecisionById(view.id.clone())),
             id: view.id,
             number: view.number,
             date: view.date,
-            full: None,
         }
-    }
-
-    async fn record(&self, ctx: &Context<'_>) -> Result<Arc<DecisionRecord>> {
-        full_or_load(
-            ctx,
-            self.full.as_ref(),
-            DecisionById(self.id.clone()),
-            || format!("decision {}", self.id),
-        )
-        .await
     }
 }
 
@@ -302,19 +280,19 @@ impl Decision {
 
     /// The deciding body's code.
     async fn body(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(self.record(ctx).await?.body.clone())
+        Ok(self.record.get(ctx).await?.body.clone())
     }
 
     /// The session, e.g. `2023-III`.
     async fn session(&self, ctx: &Context<'_>) -> Result<String> {
-        let record = self.record(ctx).await?;
+        let record = self.record.get(ctx).await?;
         let session = u32::try_from(record.session).map_err(|e| internal(&e))?;
         Ok(SessionNumber::new(record.year, session).gql()?.to_string())
     }
 
     /// The meeting that took it.
     async fn meeting(&self, ctx: &Context<'_>) -> Result<Meeting> {
-        let meeting_id = self.record(ctx).await?.meeting_id.clone();
+        let meeting_id = self.record.get(ctx).await?.meeting_id.clone();
         let record = load(ctx, MeetingById(meeting_id))
             .await?
             .ok_or_else(|| internal(&"a decision's meeting is missing"))?;
@@ -324,7 +302,8 @@ impl Decision {
     /// Its title in `lang`, else English; null until set.
     async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<Option<String>> {
         Ok(self
-            .record(ctx)
+            .record
+            .get(ctx)
             .await?
             .title
             .as_ref()
@@ -334,7 +313,8 @@ impl Decision {
     /// Its title in every language.
     async fn titles(&self, ctx: &Context<'_>) -> Result<Vec<LocalizedText>> {
         Ok(self
-            .record(ctx)
+            .record
+            .get(ctx)
             .await?
             .title
             .as_ref()
@@ -345,7 +325,8 @@ impl Decision {
     /// Its text in `lang`, else English; null until set.
     async fn text(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<Option<String>> {
         Ok(self
-            .record(ctx)
+            .record
+            .get(ctx)
             .await?
             .text
             .as_ref()
@@ -355,7 +336,8 @@ impl Decision {
     /// Its text in every language.
     async fn texts(&self, ctx: &Context<'_>) -> Result<Vec<LocalizedText>> {
         Ok(self
-            .record(ctx)
+            .record
+            .get(ctx)
             .await?
             .text
             .as_ref()
@@ -365,14 +347,15 @@ impl Decision {
 
     /// The revision `editDecision` compares against.
     async fn revision(&self, ctx: &Context<'_>) -> Result<i32> {
-        Ok(self.record(ctx).await?.revision)
+        Ok(self.record.get(ctx).await?.revision)
     }
 
     /// What it approves, in order. A draft the viewer may not see is left
     /// out.
     async fn approvals(&self, ctx: &Context<'_>) -> Result<Vec<Approval>> {
         Ok(self
-            .record(ctx)
+            .record
+            .get(ctx)
             .await?
             .approvals
             .iter()
