@@ -69,6 +69,26 @@ impl AuditRecord {
             after: Some(after),
         }
     }
+
+    /// The record of `action` on comment `comment_id` of draft `draft_id`,
+    /// with the comment before (if it says) and what the action left.
+    pub fn of_comment(
+        action: crate::permissions::Action,
+        comment_id: &str,
+        draft_id: &str,
+        before: Option<Value>,
+        after: Value,
+    ) -> AuditRecord {
+        AuditRecord {
+            action: action.as_str().into(),
+            entity_type: "comment",
+            entity_id: comment_id.to_owned(),
+            draft_id: Some(draft_id.to_owned()),
+            before,
+            after: Some(after),
+            ..AuditRecord::default()
+        }
+    }
 }
 
 /// The position of the chain's end.

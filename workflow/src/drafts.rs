@@ -408,23 +408,20 @@ impl Engine {
             .await?;
         tx.audit(
             actor,
-            AuditRecord {
-                action: Action::Comment.as_str().into(),
-                entity_type: "comment",
-                entity_id: id.clone(),
-                draft_id: Some(new.draft_id.clone()),
-                from_state: None,
-                to_state: None,
-                before: None,
-                after: Some(json!({
+            AuditRecord::of_comment(
+                Action::Comment,
+                &id,
+                &new.draft_id,
+                None,
+                json!({
                     "kind": kind,
                     "version": new.version,
                     "anchor": new.anchor,
                     "body": body,
                     "operation": operation,
                     "texts": new.proposal.as_ref().and_then(|p| p.texts.clone()),
-                })),
-            },
+                }),
+            ),
             now,
         )
         .await?;
@@ -492,19 +489,16 @@ impl Engine {
         .await?;
         tx.audit(
             actor,
-            AuditRecord {
-                action: action.as_str().into(),
-                entity_type: "comment",
-                entity_id: comment_id.to_owned(),
-                draft_id: Some(found.draft_id.clone()),
-                from_state: None,
-                to_state: None,
-                before: Some(json!({ "status": found.status, "body": found.body })),
-                after: Some(match &body {
+            AuditRecord::of_comment(
+                action,
+                comment_id,
+                &found.draft_id,
+                Some(json!({ "status": found.status, "body": found.body })),
+                match &body {
                     Some(text) => json!({ "status": found.status, "body": text }),
                     None => json!({ "status": CommentStatus::Withdrawn }),
-                }),
-            },
+                },
+            ),
             now,
         )
         .await?;
@@ -563,16 +557,13 @@ impl Engine {
         .await?;
         tx.audit(
             actor,
-            AuditRecord {
-                action: Action::ResolveProposal.as_str().into(),
-                entity_type: "comment",
-                entity_id: comment_id.to_owned(),
-                draft_id: Some(found.draft_id.clone()),
-                from_state: None,
-                to_state: None,
-                before: Some(json!({ "status": found.status })),
-                after: Some(json!({ "status": status, "reply": reply })),
-            },
+            AuditRecord::of_comment(
+                Action::ResolveProposal,
+                comment_id,
+                &found.draft_id,
+                Some(json!({ "status": found.status })),
+                json!({ "status": status, "reply": reply }),
+            ),
             now,
         )
         .await?;
