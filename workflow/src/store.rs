@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use accord_domain::{Lang, Texts};
 use chrono::{DateTime, Utc};
 
 use sea_orm::sea_query::Expr;
@@ -33,8 +34,21 @@ pub struct OrgView {
     pub code: String,
     /// The kind, as stored (`MEMBER_STATE`).
     pub kind: String,
-    /// The name.
+    /// The name (English).
     pub name: String,
+    /// The name per language, where known (member states: EN, RU, KK).
+    pub names: Option<Texts>,
+}
+
+impl OrgView {
+    /// The name in `lang`, if known (English always is).
+    pub fn name_in(&self, lang: Lang) -> Option<&str> {
+        match self.names.as_ref().and_then(|names| names.get(lang)) {
+            Some(name) => Some(name),
+            None if lang == Lang::En => Some(&self.name),
+            None => None,
+        }
+    }
 }
 
 /// How to reach the database.
@@ -242,12 +256,23 @@ impl Store {
             .all(conn)
             .await?
             .into_iter()
-            .map(|o| OrgView {
-                code: o.code,
-                kind: o.kind,
-                name: o.name,
+            .map(|o| {
+                let names = o
+                    .names
+                    .as_deref()
+                    .map(serde_json::from_str::<Texts>)
+                    .transpose()
+                    .map_err(|error| {
+                        WorkflowError::Corrupt(format!("names of organisation {}: {error}", o.code))
+                    })?;
+                Ok(OrgView {
+                    code: o.code,
+                    kind: o.kind,
+                    name: o.name,
+                    names,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
         // Sorted here, not by the database, whose collation may differ.
         orgs.sort_by(|a, b| a.code.cmp(&b.code));
         let orgs: Arc<[OrgView]> = orgs.into();

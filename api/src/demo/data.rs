@@ -131,7 +131,8 @@ pub(super) enum Fate {
 
 /// An event of the demo's Plan of Implementation for 2024.
 pub(super) struct DemoEvent {
-    pub(super) title: &'static str,
+    /// The title in English, Russian and Kazakh.
+    pub(super) title: [&'static str; 3],
     pub(super) organisers: &'static [&'static str],
     pub(super) start: Ymd,
     pub(super) end: Ymd,
@@ -155,7 +156,11 @@ pub(super) const HUMAN: &str = "Human dimension";
 pub(super) const EVENTS_2024: &[DemoEvent] = &[
     // The February events SOC/19 reminds of.
     DemoEvent {
-        title: "Seminar on confidence building measures in the military-political dimension",
+        title: [
+            "Seminar on confidence building measures in the military-political dimension",
+            "Семинар по мерам доверия в военно-политическом измерении",
+            "Әскери-саяси өлшемдегі сенім шаралары жөніндегі семинар",
+        ],
         organisers: &["KAZ"],
         start: (2024, 2, 20),
         end: (2024, 2, 21),
@@ -170,7 +175,11 @@ pub(super) const EVENTS_2024: &[DemoEvent] = &[
         fate: Fate::Held,
     },
     DemoEvent {
-        title: "Workshop on countering the financing of terrorism",
+        title: [
+            "Workshop on countering the financing of terrorism",
+            "Семинар-практикум по противодействию финансированию терроризма",
+            "Терроризмді қаржыландыруға қарсы іс-қимыл жөніндегі практикалық семинар",
+        ],
         organisers: &["RUS", "CHN"],
         start: (2024, 2, 27),
         end: (2024, 2, 28),
@@ -182,7 +191,11 @@ pub(super) const EVENTS_2024: &[DemoEvent] = &[
         fate: Fate::Held,
     },
     DemoEvent {
-        title: "Conference on sustainable tourism in Asia",
+        title: [
+            "Conference on sustainable tourism in Asia",
+            "Конференция по устойчивому туризму в Азии",
+            "Азиядағы тұрақты туризм жөніндегі конференция",
+        ],
         organisers: &["TUR"],
         start: (2024, 4, 16),
         end: (2024, 4, 17),
@@ -194,7 +207,11 @@ pub(super) const EVENTS_2024: &[DemoEvent] = &[
         fate: Fate::Held,
     },
     DemoEvent {
-        title: "Expert meeting on countering illicit drug trafficking",
+        title: [
+            "Expert meeting on countering illicit drug trafficking",
+            "Совещание экспертов по противодействию незаконному обороту наркотиков",
+            "Есірткінің заңсыз айналымына қарсы іс-қимыл жөніндегі сарапшылар кездесуі",
+        ],
         organisers: &["TJK", "UZB"],
         start: (2024, 5, 21),
         end: (2024, 5, 22),
@@ -205,7 +222,11 @@ pub(super) const EVENTS_2024: &[DemoEvent] = &[
         fate: Fate::Held,
     },
     DemoEvent {
-        title: "Training course on information and communication technologies security",
+        title: [
+            "Training course on information and communication technologies security",
+            "Учебный курс по безопасности информационно-коммуникационных технологий",
+            "Ақпараттық-коммуникациялық технологиялар қауіпсіздігі жөніндегі оқу курсы",
+        ],
         organisers: &["IND"],
         start: (2024, 6, 10),
         end: (2024, 6, 11),
@@ -217,7 +238,11 @@ pub(super) const EVENTS_2024: &[DemoEvent] = &[
         fate: Fate::Held,
     },
     DemoEvent {
-        title: "Seminar on the rational use of water resources",
+        title: [
+            "Seminar on the rational use of water resources",
+            "Семинар по рациональному использованию водных ресурсов",
+            "Су ресурстарын ұтымды пайдалану жөніндегі семинар",
+        ],
         organisers: &["UZB"],
         start: (2024, 7, 9),
         end: (2024, 7, 10),
@@ -229,7 +254,11 @@ pub(super) const EVENTS_2024: &[DemoEvent] = &[
         fate: Fate::Planned,
     },
     DemoEvent {
-        title: "Business forum of the CICA member states",
+        title: [
+            "Business forum of the CICA member states",
+            "Бизнес-форум государств-членов СВМДА",
+            "Азия Кеңесіне мүше мемлекеттердің бизнес-форумы",
+        ],
         organisers: &["KOR", "THA"],
         start: (2024, 8, 20),
         end: (2024, 8, 21),
@@ -240,7 +269,11 @@ pub(super) const EVENTS_2024: &[DemoEvent] = &[
         fate: Fate::Planned,
     },
     DemoEvent {
-        title: "Workshop on disaster risk reduction",
+        title: [
+            "Workshop on disaster risk reduction",
+            "Семинар-практикум по снижению риска бедствий",
+            "Апат қаупін азайту жөніндегі практикалық семинар",
+        ],
         organisers: &["MNG"],
         start: (2024, 9, 3),
         end: (2024, 9, 4),
@@ -251,7 +284,11 @@ pub(super) const EVENTS_2024: &[DemoEvent] = &[
         fate: Fate::Planned,
     },
     DemoEvent {
-        title: "Round table on the development of digital economy",
+        title: [
+            "Round table on the development of digital economy",
+            "Круглый стол по развитию цифровой экономики",
+            "Цифрлық экономиканы дамыту жөніндегі дөңгелек үстел",
+        ],
         organisers: &["AZE"],
         start: (2024, 7, 23),
         end: (2024, 7, 24),
@@ -268,7 +305,11 @@ pub(super) const EVENTS_2024: &[DemoEvent] = &[
         ),
     },
     DemoEvent {
-        title: "Conference on energy security in Asia",
+        title: [
+            "Conference on energy security in Asia",
+            "Конференция по энергетической безопасности в Азии",
+            "Азиядағы энергетикалық қауіпсіздік жөніндегі конференция",
+        ],
         organisers: &["QAT"],
         start: (2024, 10, 15),
         end: (2024, 10, 16),
@@ -279,7 +320,11 @@ pub(super) const EVENTS_2024: &[DemoEvent] = &[
         fate: Fate::Cancelled("The organising member state withdrew the event."),
     },
     DemoEvent {
-        title: "Seminar on combating trafficking in human beings",
+        title: [
+            "Seminar on combating trafficking in human beings",
+            "Семинар по борьбе с торговлей людьми",
+            "Адам саудасына қарсы күрес жөніндегі семинар",
+        ],
         organisers: &["CHN"],
         start: (2024, 11, 12),
         end: (2024, 11, 13),
@@ -294,7 +339,11 @@ pub(super) const EVENTS_2024: &[DemoEvent] = &[
         ),
     },
     DemoEvent {
-        title: "Conference on the dialogue among civilizations",
+        title: [
+            "Conference on the dialogue among civilizations",
+            "Конференция по диалогу между цивилизациями",
+            "Өркениеттер арасындағы диалог жөніндегі конференция",
+        ],
         organisers: &["KAZ", "KGZ"],
         start: (2024, 12, 3),
         end: (2024, 12, 4),

@@ -886,13 +886,17 @@ impl Demo {
         let mut ids = Vec::with_capacity(EVENTS_2024.len());
         for (minute, event) in (1..).zip(EVENTS_2024) {
             self.at(2023, 12, 13, minute)?;
-            let what = format!("adding the event {:?} to the plan for 2024", event.title);
+            let what = format!("adding the event {:?} to the plan for 2024", event.title[0]);
             let outcome = self
                 .exec(
                     officer,
                     Command::AddEvent(NewEvent {
                         plan_id: plan_id.clone(),
-                        title: english(event.title)?,
+                        title: Texts::from_pairs(
+                            [Lang::En, Lang::Ru, Lang::Kk]
+                                .into_iter()
+                                .zip(event.title.map(str::to_owned)),
+                        )?,
                         organisers: orgs(event.organisers)?,
                         dates: dates(event.start, event.end)?,
                         venue: Some(event.venue.to_owned()),
@@ -927,7 +931,7 @@ impl Demo {
                         upload_id: None,
                         remarks: Some("Received by note verbale.".to_owned()),
                     }),
-                    &format!("recording the {} of {:?}", kind.as_str(), event.title),
+                    &format!("recording the {} of {:?}", kind.as_str(), event.title[0]),
                 )
                 .await?;
             }
@@ -943,7 +947,7 @@ impl Demo {
                             dates: dates(start, end)?,
                             reason: reason.to_owned(),
                         }),
-                        &format!("moving {:?}", event.title),
+                        &format!("moving {:?}", event.title[0]),
                     )
                     .await?;
                     continue;
@@ -966,7 +970,7 @@ impl Demo {
                     dates: new_dates,
                     reason,
                 }),
-                &format!("marking {:?} {}", event.title, status.as_str()),
+                &format!("marking {:?} {}", event.title[0], status.as_str()),
             )
             .await?;
         }
@@ -1408,6 +1412,20 @@ mod tests {
             body.contains("1. Uzbekistan — «Seminar on the rational use of water resources», 9 July 2024 to 10 July 2024: the tentative programme, overdue since 25 May 2024; the post-event report by 9 August 2024."),
             "{body}"
         );
+        // In Russian and Kazakh, the state and the event in those languages.
+        for (lang, line) in [
+            (
+                Lang::Ru,
+                "1. Узбекистан — «Семинар по рациональному использованию водных ресурсов», 9 июля 2024 года – 10 июля 2024 года: предварительная программа – срок истек 25 мая 2024 года; отчет об итогах мероприятия – до 9 августа 2024 года.",
+            ),
+            (
+                Lang::Kk,
+                "1. Өзбекстан — «Су ресурстарын ұтымды пайдалану жөніндегі семинар», 2024 жылғы 9 шілде – 2024 жылғы 10 шілде: алдын ала бағдарлама – мерзімі 2024 жылғы 25 мамырда өтті; іс-шараның нәтижелері туралы есеп – 2024 жылғы 9 тамызға дейін.",
+            ),
+        ] {
+            let body = reminder.body.as_ref().unwrap().get(lang).unwrap();
+            assert!(body.contains(line), "{body}");
+        }
 
         // The audit log holds, and a second load does nothing.
         assert!(matches!(

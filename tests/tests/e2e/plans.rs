@@ -57,15 +57,32 @@ pub(crate) async fn add_event(
     start: &str,
     end: &str,
 ) -> Value {
+    add_event_titled(app, plan, en(title), orgs, start, end).await
+}
+
+/// [`add_event`] with its title in several languages (`[{lang, text}]`).
+pub(crate) async fn add_event_titled(
+    app: &TestApp,
+    plan: &str,
+    titles: Value,
+    orgs: &[&str],
+    start: &str,
+    end: &str,
+) -> Value {
     let body = mutate(
         app,
         &app.secretariat(),
         "addEvent",
         "AddEventInput",
-        json!({ "planId": plan, "title": en(title), "organisers": orgs, "startDate": start, "endDate": end }),
+        json!({ "planId": plan, "title": titles, "organisers": orgs, "startDate": start, "endDate": end }),
     )
     .await;
     ok(&body, "addEvent")["addEvent"]["event"].clone()
+}
+
+/// A title in English and Russian.
+fn en_ru(en: &str, ru: &str) -> Value {
+    json!([{ "lang": "EN", "text": en }, { "lang": "RU", "text": ru }])
 }
 
 /// The plan of 2024 with February's two events, as in SOC/19: a seminar
@@ -73,19 +90,22 @@ pub(crate) async fn add_event(
 /// 27 February. Returns the plan's id and the seminar.
 pub(crate) async fn february_2024(app: &TestApp) -> (String, Value) {
     let plan = create_plan(app, 2024).await;
-    let kaz = add_event(
+    let kaz = add_event_titled(
         app,
         &plan,
-        "Seminar on energy security",
+        en_ru(
+            "Seminar on energy security",
+            "Семинар по энергетической безопасности",
+        ),
         &["KAZ"],
         "2024-02-20",
         "2024-02-21",
     )
     .await;
-    add_event(
+    add_event_titled(
         app,
         &plan,
-        "Conference on youth",
+        en_ru("Conference on youth", "Конференция по делам молодежи"),
         &["CHN"],
         "2024-02-27",
         "2024-02-27",
@@ -605,7 +625,7 @@ async fn reminder(backend: Backend) {
     .await;
     let body = app
         .gql(&app.secretariat(),
-            "mutation { draftReminder(period: { from: \"2024-02-01\", to: \"2024-02-29\" }) { note { id status purpose en: body(lang: EN) ru: body(lang: RU) } } }",
+            "mutation { draftReminder(period: { from: \"2024-02-01\", to: \"2024-02-29\" }) { note { id status purpose en: body(lang: EN) ru: body(lang: RU) bodies { lang } } } }",
             json!({}))
         .await;
     let note = ok(&body, "draftReminder")["draftReminder"]["note"].clone();
@@ -616,8 +636,19 @@ async fn reminder(backend: Backend) {
     assert!(en.contains("2. China — «Conference on youth», 27 February 2024: the concept paper, overdue since 29 December 2023; the tentative programme, overdue since 13 January 2024; the post-event report, overdue since 28 March 2024."), "{en}");
     assert!(!en.contains("Workshop in March"), "{en}");
     assert!(
-        ru.contains("концепция мероприятия – срок истек 22 декабря 2023 года"),
+        ru.contains("1. Казахстан — «Семинар по энергетической безопасности», 20 февраля 2024 года – 21 февраля 2024 года: концепция мероприятия – срок истек 22 декабря 2023 года"),
         "{ru}"
+    );
+    assert!(
+        !ru.contains("Kazakhstan") && !ru.contains("Seminar"),
+        "{ru}"
+    );
+    // The events have no Kazakh titles: no Kazakh text, rather than one
+    // that names them in English.
+    assert_eq!(
+        note["bodies"],
+        json!([{ "lang": "EN" }, { "lang": "RU" }]),
+        "{note}"
     );
 }
 

@@ -9,6 +9,8 @@ pub struct Model {
     pub code: String,
     pub kind: String,
     pub name: String,
+    /// The name per language, as JSON `Texts` (member states: EN, RU, KK).
+    pub names: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

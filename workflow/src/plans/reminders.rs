@@ -17,6 +17,7 @@ use crate::entity::decision;
 use crate::error::{Result, WorkflowError};
 use crate::events::{EventFilter, EventRecord};
 use crate::read::Reader;
+use crate::store::OrgView;
 
 /// A reminder to draft for the events starting in a period.
 #[derive(Debug, Clone)]
@@ -57,29 +58,32 @@ impl Engine {
             .into_iter()
             .filter(|e| e.start >= request.from && e.status != EventStatus::Cancelled)
             .collect();
-        let names: HashMap<String, String> = self
-            .store()
-            .organizations()
-            .await?
-            .iter()
-            .map(|o| (o.code.clone(), o.name.clone()))
-            .collect();
+        let directory = self.store().organizations().await?;
+        let names: HashMap<&str, &OrgView> =
+            directory.iter().map(|o| (o.code.as_str(), o)).collect();
         let plan_decision = reminder_context(self.store().db(), &events).await?;
         let today = crate::clock::astana_date(self.now());
         let mut subject = Vec::new();
         let mut body = Vec::new();
+        // In each language in which every state's name and event's title
+        // it lists exists: a Russian note never names a state in English.
         for lang in [Lang::En, Lang::Ru, Lang::Kk] {
-            subject.push((lang, reminder_subject(lang, request.from, request.to)));
-            body.push((
+            let Some(text) = reminder_body(
                 lang,
-                reminder_body(
-                    lang,
-                    &events,
-                    &names,
-                    plan_decision.as_ref(),
-                    request,
-                    today,
-                ),
+                &events,
+                &names,
+                plan_decision.as_ref(),
+                request,
+                today,
+            ) else {
+                continue;
+            };
+            subject.push((lang, reminder_subject(lang, request.from, request.to)));
+            body.push((lang, text));
+        }
+        if body.is_empty() {
+            return Err(WorkflowError::bad_input(
+                "the reminder can be written in no language: an event it lists has no title, or an organising state no name, in English, Russian or Kazakh",
             ));
         }
         let missing = events
@@ -159,15 +163,16 @@ fn kind_name(lang: Lang, kind: DocumentKind) -> &'static str {
 /// The reminder's body in `lang`, written on `today`: the plan's decision
 /// recalled as SOC/19 does, then one paragraph per event (its organisers,
 /// title, dates and the documents not yet received: due by a date, or
-/// overdue since one), then the request.
+/// overdue since one), then the request. `None` if a state it names or an
+/// event it lists has no name or title in `lang`.
 fn reminder_body(
     lang: Lang,
     events: &[EventRecord],
-    names: &HashMap<String, String>,
+    names: &HashMap<&str, &OrgView>,
     decision: Option<&(String, NaiveDate, i32)>,
     request: &ReminderRequest,
     today: NaiveDate,
-) -> String {
+) -> Option<String> {
     let (from, to) = (
         format_date(lang, request.from),
         format_date(lang, request.to),
@@ -222,12 +227,16 @@ fn reminder_body(
             continue;
         }
         listed += 1;
-        let organisers: Vec<String> = event
+        let organisers = event
             .organisers
             .iter()
-            .map(|c| names.get(c).cloned().unwrap_or_else(|| c.clone()))
-            .collect();
-        let title = event.title.pick(Some(lang)).unwrap_or_default();
+            .map(|code| match names.get(code.as_str()) {
+                Some(org) => org.name_in(lang).map(str::to_owned),
+                // Not in the directory: its code, the same in every language.
+                None => Some(code.clone()),
+            })
+            .collect::<Option<Vec<String>>>()?;
+        let title = event.title.get(lang)?;
         let (start, end) = (format_date(lang, event.start), format_date(lang, event.end));
         let when = if event.start == event.end {
             start
@@ -256,7 +265,7 @@ fn reminder_body(
         Lang::Kk => "Осыған байланысты Хатшылық мүше мемлекеттерден мүше мемлекеттер өкілдерінің жоспарланған іс-шараларға уақтылы дайындалуы және қатысуы үшін қажетті материалдарды алдын ала жолдауды сұрайды.".to_owned(),
         _ => "In this regard, the Secretariat requests the Member States to submit in advance the required materials for the timely preparation and participation of the Member States' representatives in the scheduled events.".to_owned(),
     });
-    paragraphs.join("\n\n")
+    Some(paragraphs.join("\n\n"))
 }
 
 #[cfg(test)]
@@ -281,6 +290,7 @@ mod tests {
             position: 1,
             title: Texts::from_pairs([
                 (Lang::En, "Seminar on water".to_owned()),
+                (Lang::Ru, "Семинар по воде".to_owned()),
                 (Lang::Kk, "Су туралы семинар".to_owned()),
             ])
             .unwrap(),
@@ -301,13 +311,63 @@ mod tests {
         }
     }
 
-    fn body(lang: Lang, today: NaiveDate) -> String {
-        let request = ReminderRequest {
+    fn uzbekistan() -> OrgView {
+        OrgView {
+            code: "UZB".into(),
+            kind: "MEMBER_STATE".into(),
+            name: "Uzbekistan".into(),
+            names: Some(
+                Texts::from_pairs([
+                    (Lang::En, "Uzbekistan".to_owned()),
+                    (Lang::Ru, "Узбекистан".to_owned()),
+                    (Lang::Kk, "Өзбекстан".to_owned()),
+                ])
+                .unwrap(),
+            ),
+        }
+    }
+
+    fn request() -> ReminderRequest {
+        ReminderRequest {
             from: day(2024, 7, 1),
             to: day(2024, 7, 31),
             series: NoteSeries::soc(),
+        }
+    }
+
+    fn body(lang: Lang, today: NaiveDate) -> String {
+        let uzb = uzbekistan();
+        let names = HashMap::from([("UZB", &uzb)]);
+        reminder_body(lang, &[seminar()], &names, None, &request(), today).unwrap()
+    }
+
+    #[test]
+    fn states_and_events_are_named_in_the_notes_language_or_the_language_is_left_out() {
+        assert!(
+            body(Lang::Ru, day(2024, 5, 1))
+                .contains("1. Узбекистан — «Семинар по воде», 9 июля 2024 года:")
+        );
+        assert!(
+            body(Lang::Kk, day(2024, 5, 1))
+                .contains("1. Өзбекстан — «Су туралы семинар», 2024 жылғы 9 шілде:")
+        );
+        let english_only = EventRecord {
+            title: Texts::from_pairs([(Lang::En, "Seminar on water".to_owned())]).unwrap(),
+            ..seminar()
         };
-        reminder_body(lang, &[seminar()], &HashMap::new(), None, &request, today)
+        let uzb = uzbekistan();
+        let names = HashMap::from([("UZB", &uzb)]);
+        let today = day(2024, 5, 1);
+        let (events, request) = ([english_only], request());
+        assert!(reminder_body(Lang::Ru, &events, &names, None, &request, today).is_none());
+        assert!(reminder_body(Lang::En, &events, &names, None, &request, today).is_some());
+        let unnamed = OrgView {
+            names: None,
+            ..uzbekistan()
+        };
+        let names = HashMap::from([("UZB", &unnamed)]);
+        assert!(reminder_body(Lang::Kk, &[seminar()], &names, None, &request, today).is_none());
+        assert!(reminder_body(Lang::En, &[seminar()], &names, None, &request, today).is_some());
     }
 
     #[test]
