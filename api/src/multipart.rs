@@ -77,31 +77,14 @@ pub(crate) async fn read_upload(
     );
     let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
     let failed = |error: multer::Error| failure(limits, error);
-    let held_back = || {
-        Refused::too_large(format!(
-            "the parts before the file are larger than {before_files} bytes"
-        ))
+    let mut before_file = BeforeFile {
+        multipart: &mut multipart,
+        gate: &gate,
+        limits,
+        allowance: before_files,
     };
 
-    // The operations part.
-    let field = gate
-        .within(multipart.next_field())
-        .await
-        .ok_or_else(held_back)?
-        .map_err(failed)?;
-    let field = match field {
-        Some(field) if field.name() == Some(OPERATIONS) && field.file_name().is_none() => field,
-        _ => {
-            return Err(Refused::bad_request(
-                "the first part of a multipart request must be `operations`",
-            ));
-        }
-    };
-    let bytes = gate
-        .within(field.bytes())
-        .await
-        .ok_or_else(held_back)?
-        .map_err(failed)?;
+    let bytes = before_file.text_part(OPERATIONS, "first").await?;
     let mut request = parse_request(&bytes, "the operations part")?;
     drop(bytes);
     if request.query.trim().is_empty() {
@@ -125,25 +108,7 @@ pub(crate) async fn read_upload(
         }
     }
 
-    // The map part.
-    let field = gate
-        .within(multipart.next_field())
-        .await
-        .ok_or_else(held_back)?
-        .map_err(failed)?;
-    let field = match field {
-        Some(field) if field.name() == Some(MAP) && field.file_name().is_none() => field,
-        _ => {
-            return Err(Refused::bad_request(
-                "the second part of a multipart request must be `map`",
-            ));
-        }
-    };
-    let bytes = gate
-        .within(field.bytes())
-        .await
-        .ok_or_else(held_back)?
-        .map_err(failed)?;
+    let bytes = before_file.text_part(MAP, "second").await?;
     let mut map: HashMap<String, Vec<String>> = serde_json::from_slice(&bytes).map_err(|_| {
         Refused::bad_request(
             "the map part must be a JSON object from file part names to lists of variable paths",
@@ -194,6 +159,47 @@ pub(crate) async fn read_upload(
 
 /// Why the multipart parser failed: a part or the body over its limit
 /// (413), or a malformed body (400).
+/// The parts before the file, read while the gate holds the body back.
+struct BeforeFile<'m, 'r> {
+    multipart: &'m mut multer::Multipart<'r>,
+    gate: &'m Gate,
+    limits: Limits,
+    /// What the parts before the file may take of the body.
+    allowance: u64,
+}
+
+impl BeforeFile<'_, '_> {
+    /// Reads the next part whole; it must be the text part `name`, the
+    /// request's `ordinal` part.
+    async fn text_part(&mut self, name: &str, ordinal: &str) -> Result<bytes::Bytes, Refused> {
+        let held_back = || {
+            Refused::too_large(format!(
+                "the parts before the file are larger than {} bytes",
+                self.allowance
+            ))
+        };
+        let field = self
+            .gate
+            .within(self.multipart.next_field())
+            .await
+            .ok_or_else(held_back)?
+            .map_err(|error| failure(self.limits, error))?;
+        let field = match field {
+            Some(field) if field.name() == Some(name) && field.file_name().is_none() => field,
+            _ => {
+                return Err(Refused::bad_request(format!(
+                    "the {ordinal} part of a multipart request must be `{name}`"
+                )));
+            }
+        };
+        self.gate
+            .within(field.bytes())
+            .await
+            .ok_or_else(held_back)?
+            .map_err(|error| failure(self.limits, error))
+    }
+}
+
 fn failure(limits: Limits, failed: multer::Error) -> Refused {
     match failed {
         multer::Error::FieldSizeExceeded { field_name, .. }

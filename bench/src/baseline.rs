@@ -436,19 +436,7 @@ macro_rules! read_draft {
                 .bind(current)
                 .fetch_all(&mut *conn)
                 .await?;
-            #[allow(clippy::type_complexity)]
-            let comments: Vec<(
-                String,
-                String,
-                String,
-                Option<String>,
-                String,
-                i32,
-                String,
-                String,
-                String,
-                Option<String>,
-            )> = sqlx::query_as(sql(&q.comments))
+            let comments: Vec<CommentRow> = sqlx::query_as(sql(&q.comments))
                 .bind(&id)
                 .fetch_all(&mut *conn)
                 .await?;
@@ -468,20 +456,11 @@ macro_rules! read_draft {
                 .bind(&id)
                 .fetch_optional(&mut *conn)
                 .await?;
-            let signatures: Vec<(String, String, String, String, DateTime<Utc>)> =
-                sqlx::query_as(sql(&q.signatures))
-                    .bind(&id)
-                    .fetch_all(&mut *conn)
-                    .await?;
-            #[allow(clippy::type_complexity)]
-            let history: Vec<(
-                String,
-                Option<String>,
-                Option<String>,
-                String,
-                String,
-                String,
-            )> = sqlx::query_as(sql(&q.history))
+            let signatures: Vec<SignatureRow> = sqlx::query_as(sql(&q.signatures))
+                .bind(&id)
+                .fetch_all(&mut *conn)
+                .await?;
+            let history: Vec<HistoryRow> = sqlx::query_as(sql(&q.history))
                 .bind(&id)
                 .fetch_all(&mut *conn)
                 .await?;
@@ -504,6 +483,18 @@ macro_rules! read_draft {
 
 read_draft!(read_sqlite, SqlitePool);
 read_draft!(read_pg, PgPool);
+
+/// A history entry: action, from-state, to-state, at, actor, organisation.
+type HistoryRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+type SignatureRow = (String, String, String, String, DateTime<Utc>);
 
 type CommentRow = (
     String,
@@ -528,15 +519,8 @@ fn shape(
     (notes, references): (Vec<(String, String, NaiveDate)>, Vec<(String, String)>),
     meetings: Vec<(String, NaiveDate)>,
     decision: Option<(String, NaiveDate)>,
-    signatures: Vec<(String, String, String, String, DateTime<Utc>)>,
-    history: Vec<(
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        String,
-        String,
-    )>,
+    signatures: Vec<SignatureRow>,
+    history: Vec<HistoryRow>,
 ) -> anyhow::Result<DraftOut> {
     let items = items
         .into_iter()

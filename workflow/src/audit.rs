@@ -47,6 +47,25 @@ pub struct AuditRecord {
 }
 
 impl AuditRecord {
+    /// The record of `action` on the `entity_type` `entity_id`, with the
+    /// object before (if it says) and what the action left.
+    pub fn of(
+        action: crate::permissions::Action,
+        entity_type: &'static str,
+        entity_id: impl Into<String>,
+        before: Option<Value>,
+        after: Value,
+    ) -> AuditRecord {
+        AuditRecord {
+            action: action.as_str().into(),
+            entity_type,
+            entity_id: entity_id.into(),
+            before,
+            after: Some(after),
+            ..AuditRecord::default()
+        }
+    }
+
     /// The record of `action` on draft `draft_id`, which moved it from state
     /// `from` to `to` (the same for an action that moves nothing), with the
     /// object before (if it says) and what the action left.
@@ -80,13 +99,8 @@ impl AuditRecord {
         after: Value,
     ) -> AuditRecord {
         AuditRecord {
-            action: action.as_str().into(),
-            entity_type: "comment",
-            entity_id: comment_id.to_owned(),
             draft_id: Some(draft_id.to_owned()),
-            before,
-            after: Some(after),
-            ..AuditRecord::default()
+            ..AuditRecord::of(action, "comment", comment_id, before, after)
         }
     }
 }

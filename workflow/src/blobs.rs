@@ -322,7 +322,7 @@ pub async fn upload(
     let at = crate::clock::now();
     let stamp = crate::clock::stamp(at);
     let id = uuid::Uuid::now_v7().to_string();
-    let mut tx = store.begin_write().await?;
+    let tx = store.begin_write().await?;
     if blob::Entity::find_by_id(sha256.clone())
         .one(tx.conn())
         .await?
@@ -348,24 +348,23 @@ pub async fn upload(
     }
     .insert(tx.conn())
     .await?;
-    tx.audit(
+    tx.commit_audited(
         actor,
-        AuditRecord {
-            action: Action::UploadFile.as_str().to_owned(),
-            entity_type: "upload",
-            entity_id: id.clone(),
-            after: Some(json!({
+        AuditRecord::of(
+            Action::UploadFile,
+            "upload",
+            &id,
+            None,
+            json!({
                 "sha256": sha256,
                 "size": size,
                 "content_type": kind.mime(),
                 "file_name": file_name,
-            })),
-            ..AuditRecord::default()
-        },
+            }),
+        ),
         at,
     )
     .await?;
-    tx.commit().await?;
     Ok(StoredFile {
         id,
         sha256,

@@ -129,14 +129,13 @@ async fn audit_feed(
 ) -> Result<()> {
     tx.audit(
         actor,
-        AuditRecord {
-            action: action.as_str().into(),
-            entity_type: "calendar_feed",
-            entity_id: after.id.clone(),
-            before: before.map(feed_json),
-            after: Some(feed_json(after)),
-            ..AuditRecord::default()
-        },
+        AuditRecord::of(
+            action,
+            "calendar_feed",
+            &after.id,
+            before.map(feed_json),
+            feed_json(after),
+        ),
         now,
     )
     .await

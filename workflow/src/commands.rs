@@ -488,7 +488,7 @@ impl Engine {
             now,
         )
         .await?;
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let next = moved(&snap.row, Action::Circulate, now)?;
         let to_state = next.state.clone();
         let after = compare_and_set(
@@ -501,7 +501,7 @@ impl Engine {
         )
         .await?;
         let (number, note) = crate::notes::issue(&tx, actor, composed, &formulae, now).await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
             AuditRecord::of_draft(
                 Action::Circulate,
@@ -520,7 +520,6 @@ impl Engine {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Circulated {
             draft_id: draft_id.to_owned(),
             note_id,
@@ -544,13 +543,13 @@ impl Engine {
         self.not_before_what_it_follows(draft_id, "SWG", meeting_date)
             .await?;
         let now = self.now();
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let next = moved(&snap.row, Action::OpenSwgDiscussion, now)?;
         let to_state = next.state.clone();
         let after = compare_and_set(&tx, &snap, next).await?;
         let (meeting, _) = crate::meetings::meeting_on(&tx, "SWG", meeting_date, None, now).await?;
         crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
             AuditRecord::of_draft(
                 Action::OpenSwgDiscussion,
@@ -563,7 +562,6 @@ impl Engine {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Draft {
             draft_id: draft_id.to_owned(),
             after,
@@ -586,7 +584,7 @@ impl Engine {
             .await?;
         let agreed = snap.row.current_version;
         let now = self.now();
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let next = moved(&snap.row, Action::RecordSocAgreement, now)?;
         let to_state = next.state.clone();
         compare_and_set(
@@ -623,7 +621,7 @@ impl Engine {
             .one(tx.conn())
             .await?
             .map(|v| v.content_hash);
-        tx.audit(
+        tx.commit_audited(
             actor,
             AuditRecord::of_draft(
                 Action::RecordSocAgreement,
@@ -641,7 +639,6 @@ impl Engine {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Agreed {
             draft_id: draft_id.to_owned(),
             decision_id,

@@ -94,7 +94,7 @@ impl Engine {
             created_at: now,
             updated_at: now,
         };
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         draft::Entity::insert(draft::ActiveModel::from(row.clone()))
             .exec_without_returning(tx.conn())
             .await?;
@@ -112,7 +112,7 @@ impl Engine {
             .exec_without_returning(tx.conn())
             .await?;
         insert_version(&tx, actor, &id, 1, &new.content, None, now).await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
             AuditRecord {
                 action: Action::CreateDraft.as_str().into(),
@@ -133,7 +133,6 @@ impl Engine {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Draft {
             draft_id: id,
             after: DraftAfter::new(Snapshot {
@@ -248,7 +247,7 @@ impl Engine {
         }
         let now = self.now();
         let next = current + 1;
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let after = compare_and_set(
             &tx,
             &snap,
@@ -289,7 +288,7 @@ impl Engine {
             .await?;
         }
         let state = snap.state()?;
-        tx.audit(
+        tx.commit_audited(
             actor,
             AuditRecord::of_draft(
                 Action::Revise,
@@ -307,7 +306,6 @@ impl Engine {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Draft {
             draft_id: draft_id.to_owned(),
             after,
@@ -390,7 +388,7 @@ impl Engine {
             created_at: now,
             updated_at: now,
         };
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         // Locks the draft row and re-checks that nothing changed: comments
         // are still open on this version. A comment is no new revision, so
         // comments made at once all count.
@@ -406,7 +404,7 @@ impl Engine {
         comment::Entity::insert(comment::ActiveModel::from(row.clone()))
             .exec_without_returning(tx.conn())
             .await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
             AuditRecord::of_comment(
                 Action::Comment,
@@ -425,7 +423,6 @@ impl Engine {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Comment {
             comment_id: id,
             after: CommentAfter {
@@ -454,12 +451,7 @@ impl Engine {
                 "only the author may change a comment".into(),
             ));
         }
-        if found.status != CommentStatus::Open.as_str() {
-            return Err(WorkflowError::InvalidTransition(format!(
-                "the comment is {} and can no longer be changed",
-                found.status
-            )));
-        }
+        still_open(&found, "comment")?;
         let body = body
             .map(|b| accord_domain::non_blank("body", &b, MAX_BODY_CHARS))
             .transpose()?;
@@ -476,40 +468,25 @@ impl Engine {
                 ..found.clone()
             },
         };
-        let mut tx = self.store().begin_write().await?;
-        let update = comment::Entity::update_many()
-            .filter(comment::Column::Id.eq(comment_id))
-            .filter(comment::Column::Status.eq(CommentStatus::Open.as_str()))
-            .filter(comment::Column::UpdatedAt.eq(found.updated_at));
-        expect_one(
-            tx.conn(),
-            changed(update, &found, &after),
+        let record = AuditRecord::of_comment(
+            action,
+            comment_id,
+            &found.draft_id,
+            Some(json!({ "status": found.status, "body": found.body })),
+            match &body {
+                Some(text) => json!({ "status": found.status, "body": text }),
+                None => json!({ "status": CommentStatus::Withdrawn }),
+            },
+        );
+        self.rewrite_open_comment(
+            actor,
+            snap,
+            &found,
+            after,
+            record,
             "the comment changed meanwhile; reload and try again",
         )
-        .await?;
-        tx.audit(
-            actor,
-            AuditRecord::of_comment(
-                action,
-                comment_id,
-                &found.draft_id,
-                Some(json!({ "status": found.status, "body": found.body })),
-                match &body {
-                    Some(text) => json!({ "status": found.status, "body": text }),
-                    None => json!({ "status": CommentStatus::Withdrawn }),
-                },
-            ),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(Outcome::Comment {
-            comment_id: comment_id.to_owned(),
-            after: CommentAfter {
-                comment: Box::new(after),
-                draft: DraftAfter::new(snap),
-            },
-        })
+        .await
     }
 
     pub(crate) async fn resolve(
@@ -526,12 +503,7 @@ impl Engine {
                 "comment {comment_id} is not a proposal; only proposals are resolved"
             )));
         }
-        if found.status != CommentStatus::Open.as_str() {
-            return Err(WorkflowError::InvalidTransition(format!(
-                "the proposal is already {}",
-                found.status
-            )));
-        }
+        still_open(&found, "proposal")?;
         let reply = reply
             .map(|r| accord_domain::non_blank("reply", &r, MAX_BODY_CHARS))
             .transpose()?;
@@ -545,31 +517,45 @@ impl Engine {
             updated_at: now,
             ..found.clone()
         };
-        let mut tx = self.store().begin_write().await?;
-        let update = comment::Entity::update_many()
-            .filter(comment::Column::Id.eq(comment_id))
-            .filter(comment::Column::Status.eq(CommentStatus::Open.as_str()));
-        expect_one(
-            tx.conn(),
-            changed(update, &found, &after),
-            "the proposal was resolved or withdrawn meanwhile; reload it",
-        )
-        .await?;
-        tx.audit(
+        let record = AuditRecord::of_comment(
+            Action::ResolveProposal,
+            comment_id,
+            &found.draft_id,
+            Some(json!({ "status": found.status })),
+            json!({ "status": status, "reply": reply }),
+        );
+        self.rewrite_open_comment(
             actor,
-            AuditRecord::of_comment(
-                Action::ResolveProposal,
-                comment_id,
-                &found.draft_id,
-                Some(json!({ "status": found.status })),
-                json!({ "status": status, "reply": reply }),
-            ),
-            now,
+            snap,
+            &found,
+            after,
+            record,
+            "the proposal was edited, resolved or withdrawn meanwhile; reload it",
         )
-        .await?;
-        tx.commit().await?;
+        .await
+    }
+
+    /// Writes `after` over the open comment `found` with its audit
+    /// `record`, unless the comment changed since it was read (`conflict`),
+    /// and answers the comment and its draft.
+    async fn rewrite_open_comment(
+        &self,
+        actor: &Actor,
+        snap: Snapshot,
+        found: &comment::Model,
+        after: comment::Model,
+        record: AuditRecord,
+        conflict: &str,
+    ) -> Result<Outcome> {
+        let tx = self.store().begin_write().await?;
+        let update = comment::Entity::update_many()
+            .filter(comment::Column::Id.eq(&found.id))
+            .filter(comment::Column::Status.eq(CommentStatus::Open.as_str()))
+            .filter(comment::Column::UpdatedAt.eq(found.updated_at));
+        expect_one(tx.conn(), changed(update, found, &after), conflict).await?;
+        tx.commit_audited(actor, record, after.updated_at).await?;
         Ok(Outcome::Comment {
-            comment_id: comment_id.to_owned(),
+            comment_id: found.id.clone(),
             after: CommentAfter {
                 comment: Box::new(after),
                 draft: DraftAfter::new(snap),
@@ -601,7 +587,7 @@ impl Engine {
             )));
         }
         let now = self.now();
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         // Signatures do not compare revisions: two Secretaries General may
         // sign at the same instant, and both must count.
         expect_one(
@@ -656,7 +642,7 @@ impl Engine {
             )
             .await?;
         }
-        tx.audit(
+        tx.commit_audited(
             actor,
             AuditRecord::of_draft(
                 Action::Sign,
@@ -674,7 +660,6 @@ impl Engine {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Signed {
             draft_id: draft_id.to_owned(),
         })
@@ -690,7 +675,7 @@ impl Engine {
         let facts = check_draft(actor, Action::Withdraw, &snap)?;
         let reason = accord_domain::non_blank("reason", reason, MAX_REASON_CHARS)?;
         let now = self.now();
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let next = moved(&snap.row, Action::Withdraw, now)?;
         let to_state = next.state.clone();
         let after = compare_and_set(
@@ -702,7 +687,7 @@ impl Engine {
             },
         )
         .await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
             AuditRecord::of_draft(
                 Action::Withdraw,
@@ -715,7 +700,6 @@ impl Engine {
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Draft {
             draft_id: draft_id.to_owned(),
             after,
@@ -806,4 +790,16 @@ fn parse_kind(kind: &str) -> Result<String> {
             "kind {kind:?} must be 1-64 upper-case letters, digits or underscores, e.g. ACTION_PLAN"
         )))
     }
+}
+
+/// Refuses to change a comment (`what`: "comment", "proposal") that is no
+/// longer open.
+fn still_open(found: &comment::Model, what: &str) -> Result<()> {
+    if found.status == CommentStatus::Open.as_str() {
+        return Ok(());
+    }
+    Err(WorkflowError::InvalidTransition(format!(
+        "the {what} is {} and can no longer be changed",
+        found.status
+    )))
 }

@@ -516,14 +516,13 @@ impl Engine {
         .await?;
         tx.audit(
             actor,
-            AuditRecord {
-                action: Action::CreateNote.as_str().into(),
-                entity_type: "note",
-                entity_id: id.clone(),
-                to_state: None,
-                after: Some(note_json(new, checked)),
-                ..AuditRecord::default()
-            },
+            AuditRecord::of(
+                Action::CreateNote,
+                "note",
+                &id,
+                None,
+                note_json(new, checked),
+            ),
             now,
         )
         .await?;
@@ -545,7 +544,7 @@ impl Engine {
         let checked = self.check_note(&new).await?;
         let now = self.now();
         let (draft_id, version) = first_draft(&new.enclosures);
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         expect_one(
             tx.conn(),
             note_draft::Entity::update_many()
@@ -594,13 +593,13 @@ impl Engine {
             NOTE_CHANGED,
         )
         .await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
-            AuditRecord {
-                action: Action::EditNote.as_str().into(),
-                entity_type: "note",
-                entity_id: note_id.to_owned(),
-                before: Some(json!({
+            AuditRecord::of(
+                Action::EditNote,
+                "note",
+                note_id,
+                Some(json!({
                     "revision": row.revision,
                     "series": row.series,
                     "purpose": row.purpose,
@@ -609,13 +608,11 @@ impl Engine {
                     "addressees": row.addressees,
                     "enclosures": row.enclosures,
                 })),
-                after: Some(note_json(&new, &checked)),
-                ..AuditRecord::default()
-            },
+                note_json(&new, &checked),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Note {
             note_id: note_id.to_owned(),
         })
@@ -651,7 +648,7 @@ impl Engine {
         // Reference data, read before the write lock to keep it short.
         let formulae = formulae(self.store().db()).await?;
         let composed = compose_issue(self.store().db(), issue_of, &formulae, now).await?;
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let removed = note_draft::Entity::delete_many()
             .filter(note_draft::Column::Id.eq(note_id))
             .filter(note_draft::Column::Revision.eq(revision))
@@ -661,24 +658,22 @@ impl Engine {
             return Err(WorkflowError::Conflict(NOTE_CHANGED.into()));
         }
         let (number, _) = issue(&tx, actor, composed, &formulae, now).await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
-            AuditRecord {
-                action: Action::IssueNote.as_str().into(),
-                entity_type: "note",
-                entity_id: note_id.to_owned(),
-                before: Some(json!({ "status": NoteStatus::Draft, "revision": revision })),
-                after: Some(json!({
+            AuditRecord::of(
+                Action::IssueNote,
+                "note",
+                note_id,
+                Some(json!({ "status": NoteStatus::Draft, "revision": revision })),
+                json!({
                     "status": NoteStatus::Issued,
                     "number": number.to_string(),
                     "date": crate::clock::astana_date(now),
-                })),
-                ..AuditRecord::default()
-            },
+                }),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Note {
             note_id: note_id.to_owned(),
         })
@@ -705,7 +700,7 @@ impl Engine {
             ));
         }
         let now = self.now();
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let current = note_counter::Entity::find_by_id((series.to_string(), year))
             .one(tx.conn())
             .await?
@@ -727,20 +722,18 @@ impl Engine {
         )
         .exec_without_returning(tx.conn())
         .await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
-            AuditRecord {
-                action: Action::ContinueNoteSeries.as_str().into(),
-                entity_type: "note_series",
-                entity_id: format!("{series}/{year}"),
-                before: Some(json!({ "lastSequence": current })),
-                after: Some(json!({ "lastSequence": last })),
-                ..AuditRecord::default()
-            },
+            AuditRecord::of(
+                Action::ContinueNoteSeries,
+                "note_series",
+                format!("{series}/{year}"),
+                Some(json!({ "lastSequence": current })),
+                json!({ "lastSequence": last }),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::SeriesContinued)
     }
 

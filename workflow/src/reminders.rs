@@ -212,7 +212,7 @@ pub async fn draft_for_next_month(
     })
     .exec_without_returning(tx.conn())
     .await?;
-    tx.audit(
+    tx.commit_audited(
         &actor,
         AuditRecord {
             action: ACTION.into(),
@@ -230,7 +230,6 @@ pub async fn draft_for_next_month(
         now,
     )
     .await?;
-    tx.commit().await?;
     Ok(Run::Drafted {
         period,
         note_id,

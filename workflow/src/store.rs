@@ -421,6 +421,18 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Appends the change's (last) audit record and commits both: the one
+    /// step with which a change ends.
+    pub async fn commit_audited(
+        mut self,
+        actor: &Actor,
+        record: AuditRecord,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.audit(actor, record, at).await?;
+        self.commit().await
+    }
+
     /// Commits the change and its audit records. A change without an audit
     /// record is a bug, and refused.
     pub async fn commit(self) -> Result<()> {

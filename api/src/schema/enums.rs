@@ -150,48 +150,14 @@ pub enum DraftAction {
 }
 
 impl DraftAction {
-    /// The GraphQL name of a workflow action offered on drafts.
+    /// The GraphQL value of a workflow action offered on drafts: the one
+    /// of the same name, if it is one of them.
     pub fn of(action: accord_workflow::Action) -> Option<DraftAction> {
-        use accord_workflow::Action as A;
-        Some(match action {
-            A::Revise => DraftAction::Revise,
-            A::Circulate => DraftAction::Circulate,
-            A::OpenSwgDiscussion => DraftAction::OpenSwgDiscussion,
-            A::RecordSocAgreement => DraftAction::RecordSocAgreement,
-            A::Sign => DraftAction::Sign,
-            A::Withdraw => DraftAction::Withdraw,
-            A::Comment => DraftAction::Comment,
-            A::ResolveProposal => DraftAction::ResolveProposal,
-            A::CreateDraft
-            | A::EditComment
-            | A::WithdrawComment
-            | A::ContinueNoteSeries
-            | A::CreateNote
-            | A::EditNote
-            | A::IssueNote
-            | A::ScheduleMeeting
-            | A::EditMeeting
-            | A::AddAgendaItem
-            | A::MoveAgendaItem
-            | A::RemoveAgendaItem
-            | A::RecordDecision
-            | A::EditDecision
-            | A::UploadFile
-            | A::CreatePlan
-            | A::EditPlan
-            | A::AddEvent
-            | A::EditEvent
-            | A::MoveEvent
-            | A::RebaseEvent
-            | A::SetEventStatus
-            | A::AdoptSubmissionRule
-            | A::RecordSubmission
-            | A::DraftReminder
-            | A::CreateCalendarFeed
-            | A::RevokeCalendarFeed => {
-                return None;
-            }
-        })
+        use async_graphql::resolver_utils::EnumType;
+        DraftAction::items()
+            .iter()
+            .find(|item| item.name == action.as_str())
+            .map(|item| item.value)
     }
 }
 
@@ -227,4 +193,27 @@ pub enum RenderFormat {
     Html,
     /// Plain text, in the layout of the Secretariat's notes.
     Text,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DraftAction;
+    use async_graphql::resolver_utils::EnumType;
+
+    #[test]
+    fn every_draft_action_is_the_workflow_action_of_its_name() {
+        for item in DraftAction::items() {
+            let action = accord_workflow::Action::ALL
+                .iter()
+                .find(|a| a.as_str() == item.name)
+                .copied();
+            let action = action.unwrap_or_else(|| panic!("no workflow action {}", item.name));
+            assert_eq!(DraftAction::of(action), Some(item.value));
+        }
+        let offered = accord_workflow::Action::ALL
+            .iter()
+            .filter(|a| DraftAction::of(**a).is_some())
+            .count();
+        assert_eq!(offered, DraftAction::items().len());
+    }
 }

@@ -61,7 +61,7 @@ impl Engine {
             check_texts("title", title, MAX_TITLE_CHARS)?;
         }
         let now = self.now();
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let row = find_meeting(tx.conn(), meeting_id).await?;
         let draft_id = match &subject {
             AgendaSubject::Draft(id) => {
@@ -103,28 +103,29 @@ impl Engine {
         let mut order: Vec<String> = agenda.iter().map(item_id_of).collect::<Result<_>>()?;
         order.insert(position as usize - 1, item_id.clone());
         reorder(&tx, meeting_id, &order).await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
             AuditRecord {
-                action: Action::AddAgendaItem.as_str().into(),
-                entity_type: "meeting",
-                entity_id: row.id.clone(),
                 draft_id: draft_id.clone(),
-                after: Some(json!({
-                    "item": item_id,
-                    "position": position,
-                    "draft": draft_id,
-                    "title": match &subject {
-                        AgendaSubject::Titled(title) => Some(title),
-                        AgendaSubject::Draft(_) => None,
-                    },
-                })),
-                ..AuditRecord::default()
+                ..AuditRecord::of(
+                    Action::AddAgendaItem,
+                    "meeting",
+                    &row.id,
+                    None,
+                    json!({
+                        "item": item_id,
+                        "position": position,
+                        "draft": draft_id,
+                        "title": match &subject {
+                            AgendaSubject::Titled(title) => Some(title),
+                            AgendaSubject::Draft(_) => None,
+                        },
+                    }),
+                )
             },
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Meeting { meeting_id: row.id })
     }
 
@@ -147,7 +148,7 @@ impl Engine {
             return Err(not_found());
         }
         let now = self.now();
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let item = meeting_agenda::Entity::find()
             .filter(meeting_agenda::Column::Id.eq(item_id))
             .one(tx.conn())
@@ -171,21 +172,21 @@ impl Engine {
                 .await?;
         }
         reorder(&tx, &item.meeting_id, &order).await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
             AuditRecord {
-                action: action.as_str().into(),
-                entity_type: "meeting",
-                entity_id: item.meeting_id.clone(),
                 draft_id: item.draft_id.clone(),
-                before: Some(json!({ "item": item_id, "position": item.position })),
-                after: Some(json!({ "item": item_id, "position": position })),
-                ..AuditRecord::default()
+                ..AuditRecord::of(
+                    action,
+                    "meeting",
+                    &item.meeting_id,
+                    Some(json!({ "item": item_id, "position": item.position })),
+                    json!({ "item": item_id, "position": position }),
+                )
             },
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Meeting {
             meeting_id: item.meeting_id,
         })

@@ -176,7 +176,7 @@ impl Engine {
             }
         }
         let now = self.now();
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let meeting = find_meeting(tx.conn(), &new.meeting_id).await?;
         for id in &drafts {
             if !is_id(id)
@@ -201,26 +201,25 @@ impl Engine {
             now,
         )
         .await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
-            AuditRecord {
-                action: Action::RecordDecision.as_str().into(),
-                entity_type: "decision",
-                entity_id: decision_id.clone(),
-                after: Some(json!({
+            AuditRecord::of(
+                Action::RecordDecision,
+                "decision",
+                &decision_id,
+                None,
+                json!({
                     "number": number.to_string(),
                     "meeting": meeting.id,
                     "date": meeting.date,
                     "title": new.title,
                     "text": new.text,
                     "approves": approvals_json(&new.approves),
-                })),
-                ..AuditRecord::default()
-            },
+                }),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Decision { decision_id })
     }
 
@@ -239,7 +238,7 @@ impl Engine {
             check_texts("text", text, MAX_DECISION_TEXT_CHARS)?;
         }
         let now = self.now();
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let row = find_by_id::<decision::Entity, _>(tx.conn(), decision_id, "decision").await?;
         if row.revision != revision {
             return Err(WorkflowError::Conflict(format!(
@@ -266,24 +265,22 @@ impl Engine {
                 .map(|t| from_json::<Texts>(t, what))
                 .transpose()
         };
-        tx.audit(
+        tx.commit_audited(
             actor,
-            AuditRecord {
-                action: Action::EditDecision.as_str().into(),
-                entity_type: "decision",
-                entity_id: row.id.clone(),
-                before: Some(json!({
+            AuditRecord::of(
+                Action::EditDecision,
+                "decision",
+                &row.id,
+                Some(json!({
                     "revision": row.revision,
                     "title": stored(&row.title, "decision title")?,
                     "text": stored(&row.text, "decision text")?,
                 })),
-                after: Some(json!({ "revision": revision + 1, "title": title, "text": text })),
-                ..AuditRecord::default()
-            },
+                json!({ "revision": revision + 1, "title": title, "text": text }),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Decision {
             decision_id: row.id,
         })

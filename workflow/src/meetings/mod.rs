@@ -143,7 +143,7 @@ impl Engine {
         }
         known_body(self.store().db(), &new.body).await?;
         let now = self.now();
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let session = new.session.map(|s| s.session() as i32);
         let (row, created) = meeting_on(&tx, &new.body, new.date, session, now).await?;
         if !created {
@@ -163,25 +163,24 @@ impl Engine {
             "the meeting vanished",
         )
         .await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
-            AuditRecord {
-                action: Action::ScheduleMeeting.as_str().into(),
-                entity_type: "meeting",
-                entity_id: row.id.clone(),
-                after: Some(json!({
+            AuditRecord::of(
+                Action::ScheduleMeeting,
+                "meeting",
+                &row.id,
+                None,
+                json!({
                     "body": new.body,
                     "date": new.date,
                     "session": session_text(&row)?,
                     "venue": venue,
                     "title": new.title,
-                })),
-                ..AuditRecord::default()
-            },
+                }),
+            ),
             now,
         )
         .await?;
-        tx.commit().await?;
         Ok(Outcome::Meeting { meeting_id: row.id })
     }
 
@@ -204,7 +203,7 @@ impl Engine {
             ));
         }
         let now = self.now();
-        let mut tx = self.store().begin_write().await?;
+        let tx = self.store().begin_write().await?;
         let row = find_meeting(tx.conn(), meeting_id).await?;
         let mut update = meeting::Entity::update_many().filter(meeting::Column::Id.eq(meeting_id));
         if let Some(venue) = &new_venue {
@@ -214,29 +213,21 @@ impl Engine {
             update = update.col_expr(meeting::Column::Title, Expr::value(to_json(title)?));
         }
         expect_one(tx.conn(), update, "the meeting vanished").await?;
-        tx.audit(
+        tx.commit_audited(
             actor,
-            AuditRecord {
-                action: Action::EditMeeting.as_str().into(),
-                entity_type: "meeting",
-                entity_id: row.id.clone(),
-                before: Some(json!({
+            AuditRecord::of(Action::EditMeeting, "meeting", &row.id, Some(json!({
                     "venue": row.venue,
                     "title": row.title.as_deref().map(|t| from_json::<Texts>(t, "meeting title")).transpose()?,
-                })),
-                after: Some(json!({
+                })), json!({
                     "venue": new_venue.as_deref().unwrap_or(&row.venue),
                     "title": match &new_title {
                         Some(title) => Some(title.clone()),
                         None => row.title.as_deref().map(|t| from_json::<Texts>(t, "meeting title")).transpose()?,
                     },
                 })),
-                ..AuditRecord::default()
-            },
             now,
         )
-        .await?;
-        tx.commit().await?;
+.await?;
         Ok(Outcome::Meeting { meeting_id: row.id })
     }
 }
