@@ -86,6 +86,20 @@ string_enum! {
     }
 }
 
+string_enum! {
+    /// A member state's stance on a circulated version.
+    pub enum Stance ("stance") {
+        /// The state does not object to the text.
+        NoObjection => "NO_OBJECTION",
+        /// Agreed ad referendum: pending confirmation by the state's capital.
+        AdReferendum => "AD_REFERENDUM",
+        /// Joins the text with a reservation, stated in words.
+        Reservation => "RESERVATION",
+        /// Objects to the text; the SOC cannot agree it while this stands.
+        Objection => "OBJECTION",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,9 @@ pub use deadlines::{
     RuleAnchor, SubmissionRule, due_date, is_required, rule_in_force, status,
 };
 pub use diff::{ChangeKind, ItemChange, diff};
-pub use draft::{CommentKind, CommentStatus, DraftState, ProposalOperation, ProposalResolution};
+pub use draft::{
+    CommentKind, CommentStatus, DraftState, ProposalOperation, ProposalResolution, Stance,
+};
 pub use error::{DomainError, Result};
 pub use note::{
     Addressees, DEFAULT_PLACE, Enclosed, Enclosure, EnclosureLine, Formula, FormulaKind, Formulae,

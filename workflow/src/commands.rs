@@ -29,6 +29,7 @@ use crate::plans::{
     EventDetails, EventMove, EventRebase, EventStatusChange, NewEvent, NewPlan, NewRule,
     NewSubmission, PlanChange, ReminderRequest,
 };
+use crate::stances::NewStance;
 
 /// Everything that changes Accord's data. Each variant is one mutation.
 #[derive(Debug, Clone)]
@@ -113,6 +114,33 @@ pub enum Command {
         draft_id: String,
         /// Why.
         reason: String,
+    },
+    /// Record the stance of one's member state on the version under
+    /// consideration.
+    RecordStance(NewStance),
+    /// Record that a member state withdrew its objection at a meeting.
+    RecordObjectionWithdrawn {
+        /// The draft.
+        draft_id: String,
+        /// The version objected to.
+        version: i32,
+        /// The member state, e.g. `KAZ`.
+        member_state: String,
+        /// e.g. "withdrawn at the SOC meeting of 27 June".
+        remark: Option<String>,
+    },
+    /// Circulate a version's compilation of proposals by issuing the unsent
+    /// note `note_id` (at `revision`), addressed to all member states and
+    /// enclosing that version.
+    CirculateCompilation {
+        /// The draft.
+        draft_id: String,
+        /// The version whose proposals are compiled.
+        version: i32,
+        /// The covering note, written with `CreateNote`.
+        note_id: String,
+        /// The note's revision, as last read.
+        revision: i32,
     },
     /// Continue a note series from an earlier registry: the next note of
     /// `series` in `year` gets number `last_sequence + 1`.
@@ -231,6 +259,9 @@ impl Command {
             Command::RecordSocAgreement { .. } => Action::RecordSocAgreement,
             Command::SignDraft { .. } => Action::Sign,
             Command::WithdrawDraft { .. } => Action::Withdraw,
+            Command::RecordStance(_) => Action::RecordStance,
+            Command::RecordObjectionWithdrawn { .. } => Action::RecordObjectionWithdrawn,
+            Command::CirculateCompilation { .. } => Action::CirculateCompilation,
             Command::ContinueNoteSeries { .. } => Action::ContinueNoteSeries,
             Command::CreateNote(_) => Action::CreateNote,
             Command::EditNote { .. } => Action::EditNote,
@@ -335,6 +366,25 @@ impl Engine {
                 resolution,
                 reply,
             } => self.resolve(actor, &comment_id, resolution, reply).await,
+            Command::RecordStance(new) => self.record_stance(actor, new).await,
+            Command::RecordObjectionWithdrawn {
+                draft_id,
+                version,
+                member_state,
+                remark,
+            } => {
+                self.record_objection_withdrawn(actor, &draft_id, version, &member_state, remark)
+                    .await
+            }
+            Command::CirculateCompilation {
+                draft_id,
+                version,
+                note_id,
+                revision,
+            } => {
+                self.circulate_compilation(actor, &draft_id, version, &note_id, revision)
+                    .await
+            }
             Command::OpenSwgDiscussion {
                 draft_id,
                 meeting_date,
@@ -528,6 +578,71 @@ impl Engine {
         })
     }
 
+    /// Circulates the compilation of proposals on `version` by issuing the
+    /// unsent note `note_id` at `revision`, which must go to all member
+    /// states and enclose that version; from then on every member state
+    /// reads every state's proposals on it.
+    async fn circulate_compilation(
+        &self,
+        actor: &Actor,
+        draft_id: &str,
+        version: i32,
+        note_id: &str,
+        revision: i32,
+    ) -> Result<Outcome> {
+        let snap = self.snapshot(draft_id).await?;
+        check_draft(actor, Action::CirculateCompilation, &snap)?;
+        crate::stances::check_compilation(self.store().db(), &snap, version).await?;
+        let prepared = self.prepare_issue(actor, note_id, revision).await?;
+        if prepared.addressees != accord_domain::Addressees::AllMemberStates {
+            return Err(WorkflowError::bad_input(
+                "a compilation goes to all member states; address the note to them",
+            ));
+        }
+        let encloses = prepared.enclosures.iter().any(|e| {
+            matches!(
+                e.enclosed(),
+                accord_domain::Enclosed::DraftVersion { draft_id: d, version: v }
+                    if d == draft_id && *v == version
+            )
+        });
+        if !encloses {
+            return Err(WorkflowError::bad_input(format!(
+                "the note must enclose version {version} of the draft, whose proposals it compiles"
+            )));
+        }
+        let now = prepared.now;
+        let mut tx = self.store().begin_write().await?;
+        crate::stances::touch(&tx, &snap, now).await?;
+        // Again under the draft's lock: two circulations of one compilation
+        // cannot both pass.
+        crate::stances::check_compilation(tx.conn(), &snap, version).await?;
+        let (issued, note) = crate::notes::issue_prepared(&tx, actor, prepared).await?;
+        crate::stances::record_compilation(&tx, draft_id, version, note_id, now).await?;
+        tx.audit(actor, issued, now).await?;
+        tx.commit_audited(
+            actor,
+            AuditRecord {
+                draft_id: Some(draft_id.to_owned()),
+                ..AuditRecord::of(
+                    Action::CirculateCompilation,
+                    "draft",
+                    draft_id,
+                    None,
+                    json!({ "version": version, "note": note.row.number }),
+                )
+            },
+            now,
+        )
+        .await?;
+        Ok(Outcome::Circulated {
+            draft_id: draft_id.to_owned(),
+            note_id: note_id.to_owned(),
+            after: crate::stances::touched(snap, now),
+            note,
+        })
+    }
+
     /// Opens SWG discussion of the draft and puts it on the agenda of the
     /// SWG meeting on `meeting_date`, recorded if need be.
     async fn open_swg(
@@ -596,6 +711,20 @@ impl Engine {
             },
         )
         .await?;
+        // Read after the compare-and-set, under the draft's lock: a stance
+        // recorded meanwhile is seen here, or makes one of the two CONFLICT.
+        let objecting = crate::stances::standing_objections(tx.conn(), draft_id, agreed).await?;
+        if !objecting.is_empty() {
+            return Err(WorkflowError::InvalidTransition(format!(
+                "{} {} to version {agreed}; the SOC cannot agree it unless the Secretariat records each objection as withdrawn at the meeting",
+                objecting.join(", "),
+                if objecting.len() == 1 {
+                    "objects"
+                } else {
+                    "object"
+                },
+            )));
+        }
         let (meeting, _) = crate::meetings::meeting_on(
             &tx,
             "SOC",

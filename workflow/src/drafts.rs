@@ -729,8 +729,16 @@ impl Engine {
                 other => other,
             })?;
         let facts = snap.facts(actor)?;
+        let compiled = facts.relation == permissions::Relation::MemberState
+            && crate::compilations::in_circulated_compilation(
+                self.store().db(),
+                &found.kind,
+                &found.draft_id,
+                found.version,
+            )
+            .await?;
         if !permissions::can_see(&facts)
-            || !permissions::can_see_comment(facts.relation, actor, &found.org_code)
+            || !permissions::can_see_comment(facts.relation, actor, &found.org_code, compiled)
         {
             return Err(not_found());
         }

@@ -27,11 +27,15 @@
 //! - [`reminders`]: the reminder note, drafted on request, or by the
 //!   monthly job once per period.
 //! - [`calendar`]: read-only calendar feed tokens and what a feed shows.
+//! - [`stances`]: member states' stances on the version under
+//!   consideration; circulating a version's compilation of proposals
+//!   (below it, [`compilations`]: which compilations have circulated, a
+//!   fact the visibility of proposals depends on).
 //! - [`written`]: what a change left behind, for its answer.
 //!
 //! The modules are layered one way: the kernel ([`engine`]) imports no
 //! feature; the features ([`drafts`], [`notes`] with [`registry`],
-//! [`meetings`], [`plans`], [`calendar`]) import the kernel and the shared
+//! [`meetings`], [`plans`], [`calendar`], [`stances`]) import the kernel and the shared
 //! modules beneath them, never one another; [`commands`] and [`reminders`]
 //! compose features on top, and nothing below imports them.
 //!
@@ -43,6 +47,7 @@ pub mod blobs;
 pub mod calendar;
 pub mod clock;
 pub mod commands;
+pub mod compilations;
 mod db;
 pub mod drafts;
 pub mod engine;
@@ -61,6 +66,7 @@ pub mod read;
 pub mod registry;
 pub mod reminders;
 mod snapshot;
+pub mod stances;
 pub mod store;
 #[cfg(test)]
 mod testing;

@@ -158,6 +158,59 @@ pub(crate) async fn compose_issue<C: ConnectionTrait>(
     })
 }
 
+/// An unsent note made ready to issue ([`Engine::prepare_issue`]).
+pub(crate) struct PreparedIssue {
+    note_id: String,
+    revision: i32,
+    /// To whom it goes.
+    pub(crate) addressees: Addressees,
+    /// What it encloses.
+    pub(crate) enclosures: Vec<Enclosure>,
+    composed: Composed,
+    formulae: Formulae,
+    /// The instant it is issued at.
+    pub(crate) now: DateTime<Utc>,
+}
+
+/// Issues a prepared note in `tx`, if it is still unsent at the revision
+/// it was prepared at (else `CONFLICT`); the audit record of its issue and
+/// the note as issued. The caller commits.
+pub(crate) async fn issue_prepared(
+    tx: &WriteTx,
+    actor: &Actor,
+    prepared: PreparedIssue,
+) -> Result<(AuditRecord, NoteAfter)> {
+    let PreparedIssue {
+        note_id,
+        revision,
+        composed,
+        formulae,
+        now,
+        ..
+    } = prepared;
+    let removed = note_draft::Entity::delete_many()
+        .filter(note_draft::Column::Id.eq(note_id.as_str()))
+        .filter(note_draft::Column::Revision.eq(revision))
+        .exec(tx.conn())
+        .await?;
+    if removed.rows_affected != 1 {
+        return Err(WorkflowError::Conflict(NOTE_CHANGED.into()));
+    }
+    let (number, note) = issue(tx, actor, composed, &formulae, now).await?;
+    let record = AuditRecord::of(
+        Action::IssueNote,
+        "note",
+        note_id,
+        Some(json!({ "status": NoteStatus::Draft, "revision": revision })),
+        json!({
+            "status": NoteStatus::Issued,
+            "number": number.to_string(),
+            "date": crate::clock::astana_date(now),
+        }),
+    );
+    Ok((record, note))
+}
+
 /// Numbers and stores the note `composed` (at `now`, the instant it was
 /// composed for) in the write transaction `tx`, with its references, and
 /// returns its number and the note as stored. The caller writes the audit
@@ -626,6 +679,25 @@ impl Engine {
         note_id: &str,
         revision: i32,
     ) -> Result<Outcome> {
+        let prepared = self.prepare_issue(actor, note_id, revision).await?;
+        let now = prepared.now;
+        let tx = self.store().begin_write().await?;
+        let (record, _) = issue_prepared(&tx, actor, prepared).await?;
+        tx.commit_audited(actor, record, now).await?;
+        Ok(Outcome::Note {
+            note_id: note_id.to_owned(),
+        })
+    }
+
+    /// Everything issuing the unsent note `note_id` at `revision` needs,
+    /// read and composed before the write lock to keep it short: the
+    /// note's whole text, but for its number.
+    pub(crate) async fn prepare_issue(
+        &self,
+        actor: &Actor,
+        note_id: &str,
+        revision: i32,
+    ) -> Result<PreparedIssue> {
         let row = self.unsent(actor, note_id, Action::IssueNote).await?;
         if row.revision != revision {
             return Err(stale(row.revision, revision));
@@ -644,38 +716,19 @@ impl Engine {
             enclosures: from_json(&row.enclosures, "enclosures")?,
             comments_due_on: row.comments_due_on,
         };
+        let addressees = issue_of.addressees.clone();
+        let enclosures = issue_of.enclosures.clone();
         let now = self.now();
-        // Reference data, read before the write lock to keep it short.
         let formulae = formulae(self.store().db()).await?;
         let composed = compose_issue(self.store().db(), issue_of, &formulae, now).await?;
-        let tx = self.store().begin_write().await?;
-        let removed = note_draft::Entity::delete_many()
-            .filter(note_draft::Column::Id.eq(note_id))
-            .filter(note_draft::Column::Revision.eq(revision))
-            .exec(tx.conn())
-            .await?;
-        if removed.rows_affected != 1 {
-            return Err(WorkflowError::Conflict(NOTE_CHANGED.into()));
-        }
-        let (number, _) = issue(&tx, actor, composed, &formulae, now).await?;
-        tx.commit_audited(
-            actor,
-            AuditRecord::of(
-                Action::IssueNote,
-                "note",
-                note_id,
-                Some(json!({ "status": NoteStatus::Draft, "revision": revision })),
-                json!({
-                    "status": NoteStatus::Issued,
-                    "number": number.to_string(),
-                    "date": crate::clock::astana_date(now),
-                }),
-            ),
-            now,
-        )
-        .await?;
-        Ok(Outcome::Note {
+        Ok(PreparedIssue {
             note_id: note_id.to_owned(),
+            revision,
+            addressees,
+            enclosures,
+            composed,
+            formulae,
+            now,
         })
     }
 

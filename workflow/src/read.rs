@@ -245,6 +245,11 @@ impl Reader {
         self.snapshot.is_some()
     }
 
+    /// The store, for its organisation directory.
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// What the reader's statements run on: the pool, or the request's read
     /// transaction, begun by the first statement that asks for it.
     pub(crate) async fn conn(&self) -> Result<DatabaseExecutor<'_>> {
@@ -507,12 +512,26 @@ impl Reader {
             .into_partial_model::<CommentRow>()
             .all(&self.conn().await?)
             .await?;
+        // Only a member state's view depends on the compilations circulated.
+        let compiled = if relations.values().any(|r| *r == Relation::MemberState) {
+            crate::compilations::circulated_compilations(
+                &self.conn().await?,
+                drafts.iter().map(|(id, _)| id.clone()),
+            )
+            .await?
+        } else {
+            HashMap::new()
+        };
         let mut views = Vec::with_capacity(rows.len());
         for row in rows {
             let Some(relation) = relations.get(row.draft_id.as_str()) else {
                 continue;
             };
-            if permissions::can_see_comment(*relation, &self.actor, &row.org_code) {
+            let in_compilation = row.kind == CommentKind::Proposal.as_str()
+                && compiled
+                    .get(&row.draft_id)
+                    .is_some_and(|c| c.iter().any(|c| c.version == row.version));
+            if permissions::can_see_comment(*relation, &self.actor, &row.org_code, in_compilation) {
                 views.push(comment_view(row)?);
             }
         }
@@ -532,7 +551,14 @@ impl Reader {
         let not_found = || WorkflowError::comment_not_found(after.id());
         let draft = self.draft_after(&after.draft).map_err(|_| not_found())?;
         let comment = &after.comment;
-        if !permissions::can_see_comment(draft.facts.relation, &self.actor, &comment.org_code) {
+        // The comment was just changed by the viewer, who speaks for its
+        // organisation (or is the Secretariat): a compilation is no matter.
+        if !permissions::can_see_comment(
+            draft.facts.relation,
+            &self.actor,
+            &comment.org_code,
+            false,
+        ) {
             return Err(not_found());
         }
         let row = CommentRow::from((*after.comment).clone());
@@ -551,7 +577,16 @@ impl Reader {
             .await?
             .ok_or_else(not_found)?;
         let draft = self.draft(&row.draft_id).await.map_err(|_| not_found())?;
-        if !permissions::can_see_comment(draft.facts.relation, &self.actor, &row.org_code) {
+        let compiled = draft.facts.relation == Relation::MemberState
+            && crate::compilations::in_circulated_compilation(
+                &self.conn().await?,
+                &row.kind,
+                &row.draft_id,
+                row.version,
+            )
+            .await?;
+        if !permissions::can_see_comment(draft.facts.relation, &self.actor, &row.org_code, compiled)
+        {
             return Err(not_found());
         }
         Ok((comment_view(row)?, draft))
@@ -722,7 +757,7 @@ impl Reader {
         Ok(accord_domain::diff(&before, &after))
     }
 
-    fn check_version(&self, draft: &DraftView, version: i32) -> Result<()> {
+    pub(crate) fn check_version(&self, draft: &DraftView, version: i32) -> Result<()> {
         if (1..=draft.current_version).contains(&version) {
             Ok(())
         } else {

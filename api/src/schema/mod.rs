@@ -13,6 +13,7 @@ pub mod plans;
 mod query;
 pub mod registry;
 mod scalars;
+pub mod stances;
 mod types;
 
 use std::sync::Arc;
@@ -48,6 +49,7 @@ pub struct RootMutation(
     files::FilesMutation,
     plans::PlansMutation,
     calendar::CalendarMutation,
+    stances::StancesMutation,
 );
 
 /// Accord's schema type.

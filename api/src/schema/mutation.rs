@@ -32,6 +32,9 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("recordSocAgreement", Action::RecordSocAgreement),
     ("signDraft", Action::Sign),
     ("withdrawDraft", Action::Withdraw),
+    ("recordStance", Action::RecordStance),
+    ("recordObjectionWithdrawn", Action::RecordObjectionWithdrawn),
+    ("circulateCompilation", Action::CirculateCompilation),
     ("continueNoteSeries", Action::ContinueNoteSeries),
     ("createNote", Action::CreateNote),
     ("editNote", Action::EditNote),
@@ -284,7 +287,7 @@ async fn draft(ctx: &Context<'_>, id: &str) -> Result<Draft> {
 }
 
 /// The draft as the change left it, as the viewer sees it: not read back.
-fn draft_after(ctx: &Context<'_>, after: &DraftAfter) -> Result<Draft> {
+pub(super) fn draft_after(ctx: &Context<'_>, after: &DraftAfter) -> Result<Draft> {
     Ok(Draft::new(reader(ctx)?.draft_after(after).gql()?))
 }
 

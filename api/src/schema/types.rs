@@ -368,6 +368,26 @@ impl Draft {
             .collect())
     }
 
+    /// The member states' stances on `version` (default: the latest this
+    /// viewer sees, the one under consideration): for the Secretariat and
+    /// party counterparts one line per member state, those that have not
+    /// answered too; for a member state its own line; for others none.
+    async fn stances(
+        &self,
+        ctx: &Context<'_>,
+        version: Option<i32>,
+    ) -> Result<Vec<super::stances::StanceLine>> {
+        super::stances::stances(ctx, &self.0, version).await
+    }
+
+    /// The compilations of proposals circulated so far, by version.
+    async fn circulated_compilations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::stances::CirculatedCompilation>> {
+        super::stances::circulated_compilations(ctx, &self.0).await
+    }
+
     /// The item-by-item difference between two versions.
     async fn diff(&self, ctx: &Context<'_>, from: i32, to: i32) -> Result<Vec<ItemChange>> {
         Ok(reader(ctx)?

@@ -27,5 +27,6 @@ mod permissions;
 mod plans;
 mod registry;
 mod reminders;
+mod stances;
 mod tokens;
 mod visibility;

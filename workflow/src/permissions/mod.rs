@@ -55,6 +55,13 @@ pub enum Action {
     EditComment,
     /// Take back one's own unresolved comment.
     WithdrawComment,
+    /// Record one's member state's stance on the version under
+    /// consideration (no objection, ad referendum, reservation, objection).
+    RecordStance,
+    /// Record that a member state withdrew its objection at a meeting.
+    RecordObjectionWithdrawn,
+    /// Circulate a version's compilation of proposals by note verbale.
+    CirculateCompilation,
     /// Continue a note series from an earlier (paper) registry.
     ContinueNoteSeries,
     /// Write a new note verbale (not yet issued).
@@ -352,11 +359,18 @@ pub fn can_see(facts: &DraftFacts) -> bool {
 
 /// Whether a viewer may read a comment made by organisation `author_org`:
 /// the Secretariat and party counterparts read all comments; a member state
-/// reads only its own; observers and other counterparts read none.
-pub fn can_see_comment(relation: Relation, actor: &Actor, author_org: &str) -> bool {
+/// reads its own, and every state's proposals on a version whose
+/// compilation the Secretariat has circulated (`in_circulated_compilation`);
+/// observers and other counterparts read none.
+pub fn can_see_comment(
+    relation: Relation,
+    actor: &Actor,
+    author_org: &str,
+    in_circulated_compilation: bool,
+) -> bool {
     match relation {
         Relation::HomeSecretariat | Relation::PartyCounterpart => true,
-        Relation::MemberState => actor.org().as_str() == author_org,
+        Relation::MemberState => in_circulated_compilation || actor.org().as_str() == author_org,
         Relation::OtherCounterpart | Relation::Observer => false,
     }
 }
@@ -569,6 +583,24 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
         Action::ResolveProposal => {
             require(home, "only the Secretariat resolves proposals")?;
             in_states(state, action, "have proposals resolved")
+        }
+        Action::RecordStance => {
+            require(
+                facts.relation == Relation::MemberState && is_delegate(actor),
+                "only a member state's delegate records its state's stance",
+            )?;
+            in_states(state, action, "answered with a stance")
+        }
+        Action::RecordObjectionWithdrawn => {
+            require(
+                home,
+                "only the Secretariat records an objection withdrawn at a meeting",
+            )?;
+            in_states(state, action, "have objections withdrawn")
+        }
+        Action::CirculateCompilation => {
+            require(home, "only the Secretariat circulates compilations")?;
+            in_states(state, action, "have its compilation circulated")
         }
     }
 }

@@ -112,6 +112,21 @@ pub const TABLE: &[Rule] = &[
         states: from_states(Action::WithdrawComment),
     },
     Rule {
+        action: Action::RecordStance,
+        who: &[(Role::Delegate, Relation::MemberState)],
+        states: from_states(Action::RecordStance),
+    },
+    Rule {
+        action: Action::RecordObjectionWithdrawn,
+        who: SECRETARIAT,
+        states: from_states(Action::RecordObjectionWithdrawn),
+    },
+    Rule {
+        action: Action::CirculateCompilation,
+        who: SECRETARIAT,
+        states: from_states(Action::CirculateCompilation),
+    },
+    Rule {
         action: Action::ContinueNoteSeries,
         who: SECRETARIAT,
         states: &[],

@@ -82,6 +82,21 @@ pub const TRANSITIONS: &[Transition] = &[
         from: OPEN,
         to: None,
     },
+    Transition {
+        action: Action::RecordStance,
+        from: OPEN,
+        to: None,
+    },
+    Transition {
+        action: Action::RecordObjectionWithdrawn,
+        from: OPEN,
+        to: None,
+    },
+    Transition {
+        action: Action::CirculateCompilation,
+        from: OPEN,
+        to: None,
+    },
 ];
 
 /// The row of [`TRANSITIONS`] for `action`, if it acts on a draft.
