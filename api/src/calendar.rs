@@ -264,6 +264,7 @@ mod tests {
                     first_received_on: None,
                 },
             ],
+            dropped: Vec::new(),
             submissions: Vec::new(),
             changes: Vec::new(),
             revision: 3,

@@ -122,12 +122,42 @@ pub struct EventRecord {
     pub organisers: Vec<String>,
     /// The documents required, by kind (none for a cancelled event).
     pub documents: Vec<RequiredDocument>,
+    /// The documents that were required until the event was cancelled
+    /// (none for an event that was not): due on the days before.
+    pub dropped: Vec<RequiredDocument>,
     /// Every submission, by kind and revision.
     pub submissions: Vec<SubmissionRecord>,
     /// Changes of dates and status, oldest first.
     pub changes: Vec<EventChange>,
     /// Compared by edits.
     pub revision: i32,
+}
+
+impl EventRecord {
+    /// The event's status at the end of `day` (Astana): the last change of
+    /// status recorded on or before it, else `PLANNED`.
+    pub fn status_on(&self, day: NaiveDate) -> EventStatus {
+        self.changes
+            .iter()
+            .filter(|c| crate::clock::astana_date(c.at) <= day)
+            .filter_map(|c| c.kind.parse::<EventStatus>().ok())
+            .last()
+            .unwrap_or(EventStatus::Planned)
+    }
+
+    /// The documents required of the event as of `day`: those of a
+    /// cancelled event count until the day it was cancelled.
+    pub fn documents_on(&self, day: NaiveDate) -> Vec<&RequiredDocument> {
+        let status = self.status_on(day);
+        let mut all: Vec<&RequiredDocument> = self
+            .documents
+            .iter()
+            .chain(&self.dropped)
+            .filter(|d| accord_domain::is_required(status, d.kind))
+            .collect();
+        all.sort_by_key(|d| d.kind);
+        all
+    }
 }
 
 /// What the events listing is filtered by.
@@ -324,13 +354,15 @@ impl Reader {
             .map(|row| {
                 let status = parse_status(&row.status)?;
                 let submitted = submissions.remove(&row.id).unwrap_or_default();
-                let mut documents = Vec::new();
+                let (mut documents, mut dropped) = (Vec::new(), Vec::new());
                 for d in dues.remove(&row.id).unwrap_or_default() {
                     let kind = parse_kind(&d.kind)?;
-                    if !accord_domain::is_required(status, kind) {
-                        continue;
-                    }
-                    documents.push(RequiredDocument {
+                    let list = if accord_domain::is_required(status, kind) {
+                        &mut documents
+                    } else {
+                        &mut dropped
+                    };
+                    list.push(RequiredDocument {
                         kind,
                         due_on: d.due_on,
                         rule_id: d.rule_id,
@@ -342,12 +374,14 @@ impl Reader {
                     });
                 }
                 documents.sort_by_key(|d| d.kind);
+                dropped.sort_by_key(|d| d.kind);
                 Ok(EventRecord {
                     title: from_json(&row.title, "event title")?,
                     organisers: organisers.remove(&row.id).unwrap_or_default(),
                     changes: changes.remove(&row.id).unwrap_or_default(),
                     submissions: submitted,
                     documents,
+                    dropped,
                     id: row.id,
                     plan_id: row.plan_id,
                     position: row.position,
@@ -429,4 +463,85 @@ pub(crate) fn parse_status(stored: &str) -> Result<EventStatus> {
     stored
         .parse()
         .map_err(|e: accord_domain::DomainError| WorkflowError::Corrupt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn change(kind: &str, at: DateTime<Utc>) -> EventChange {
+        EventChange {
+            kind: kind.into(),
+            from: (day(2024, 9, 10), day(2024, 9, 11)),
+            to: (day(2024, 9, 10), day(2024, 9, 11)),
+            reason: None,
+            at,
+        }
+    }
+
+    fn document(kind: DocumentKind) -> RequiredDocument {
+        RequiredDocument {
+            kind,
+            due_on: day(2024, 7, 12),
+            rule_id: "r".into(),
+            first_received_on: None,
+        }
+    }
+
+    /// Postponed on 1 June, cancelled at 20:00 UTC on 30 June, which is
+    /// already 1 July in Astana.
+    fn cancelled() -> EventRecord {
+        EventRecord {
+            id: "e".into(),
+            plan_id: "p".into(),
+            position: 1,
+            title: Texts::from_pairs([(accord_domain::Lang::En, "Seminar".into())]).unwrap(),
+            start: day(2024, 9, 10),
+            end: day(2024, 9, 11),
+            venue: None,
+            notes: None,
+            cbm_area: None,
+            status: EventStatus::Cancelled,
+            organisers: vec!["KAZ".into()],
+            documents: vec![],
+            dropped: vec![
+                document(DocumentKind::TentativeProgramme),
+                document(DocumentKind::ConceptPaper),
+            ],
+            submissions: vec![],
+            changes: vec![
+                change("MOVED", Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap()),
+                change("POSTPONED", Utc.with_ymd_and_hms(2024, 6, 1, 9, 0, 0).unwrap()),
+                change("CANCELLED", Utc.with_ymd_and_hms(2024, 6, 30, 20, 0, 0).unwrap()),
+            ],
+            revision: 4,
+        }
+    }
+
+    #[test]
+    fn the_status_on_a_day_is_the_last_change_of_status_by_its_end_in_astana() {
+        let event = cancelled();
+        assert_eq!(event.status_on(day(2024, 5, 15)), EventStatus::Planned);
+        assert_eq!(event.status_on(day(2024, 6, 1)), EventStatus::Postponed);
+        assert_eq!(event.status_on(day(2024, 6, 30)), EventStatus::Postponed);
+        assert_eq!(event.status_on(day(2024, 7, 1)), EventStatus::Cancelled);
+    }
+
+    #[test]
+    fn a_cancelled_events_documents_count_until_its_cancellation() {
+        let event = cancelled();
+        let kinds = |d: NaiveDate| -> Vec<DocumentKind> {
+            event.documents_on(d).iter().map(|doc| doc.kind).collect()
+        };
+        assert_eq!(
+            kinds(day(2024, 6, 30)),
+            [DocumentKind::ConceptPaper, DocumentKind::TentativeProgramme]
+        );
+        assert!(kinds(day(2024, 7, 1)).is_empty());
+    }
 }

@@ -220,14 +220,19 @@ impl Event {
         self.0.cbm_area.as_deref()
     }
 
-    /// Status.
-    async fn status(&self) -> EventStatus {
-        self.0.status.into()
+    /// Status: now, or at the end of `asOf` (Asia/Almaty), from the
+    /// changes of status recorded by then.
+    async fn status(&self, as_of: Option<Date>) -> EventStatus {
+        match as_of {
+            None => self.0.status.into(),
+            Some(day) => self.0.status_on(day.0).into(),
+        }
     }
 
-    /// The documents required (none once cancelled), with their status on
-    /// `asOf` (default today in Asia/Almaty, UTC+05:00) and a due-soon
-    /// window of `dueSoonDays` (default 14).
+    /// The documents required as of `asOf` (default today in Asia/Almaty,
+    /// UTC+05:00; none once the event is cancelled, but those of a
+    /// cancelled event on the days before), with their status on that day
+    /// and a due-soon window of `dueSoonDays` (default 14).
     async fn documents(
         &self,
         as_of: Option<Date>,
@@ -236,8 +241,8 @@ impl Event {
         let (day, window) = day_and_window(as_of, due_soon_days)?;
         Ok(self
             .0
-            .documents
-            .iter()
+            .documents_on(day)
+            .into_iter()
             .map(|d| RequiredDocument {
                 kind: d.kind.into(),
                 due_on: Date(d.due_on),

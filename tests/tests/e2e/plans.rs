@@ -20,6 +20,7 @@ on_both_backends!(permissions => plan_permissions_follow_the_table_sqlite, plan_
 on_both_backends!(bad_input => malformed_plan_input_is_refused_and_changes_nothing_sqlite, malformed_plan_input_is_refused_and_changes_nothing_postgres);
 on_both_backends!(concurrent_submissions => concurrent_submissions_get_distinct_revisions_sqlite, concurrent_submissions_get_distinct_revisions_postgres);
 on_both_backends!(attached_upload => an_organisers_upload_is_attached_and_every_state_downloads_it_sqlite, an_organisers_upload_is_attached_and_every_state_downloads_it_postgres);
+on_both_backends!(cancelled_as_of => a_cancelled_event_counts_as_of_the_days_before_its_cancellation_sqlite, a_cancelled_event_counts_as_of_the_days_before_its_cancellation_postgres);
 on_both_backends!(reminder => the_february_2024_reminder_lists_the_events_and_missing_documents_sqlite, the_february_2024_reminder_lists_the_events_and_missing_documents_postgres);
 
 const EVENT_FIELDS: &str = "id position organisers startDate endDate venue notes status
@@ -737,4 +738,76 @@ async fn attached_upload(backend: Backend) {
         .unwrap();
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.bytes().await.unwrap().as_ref(), PDF);
+}
+
+async fn cancelled_as_of(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let year = crate::helpers::year() + 1;
+    let plan = create_plan(&app, year).await;
+    let event = add_event(
+        &app,
+        &plan,
+        "Seminar on cancelled plans",
+        &["KAZ"],
+        &format!("{year}-09-10"),
+        &format!("{year}-09-11"),
+    )
+    .await;
+    let id = event["id"].as_str().unwrap().to_owned();
+    let cancelled = mutate(
+        &app,
+        &app.secretariat(),
+        "setEventStatus",
+        "SetEventStatusInput",
+        json!({ "eventId": id, "status": "CANCELLED", "reason": "The organisers withdrew it." }),
+    )
+    .await;
+    ok(&cancelled, "setEventStatus");
+    // Astana is UTC+05:00.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(5)).date_naive();
+    let yesterday = (today - chrono::Duration::days(1)).to_string();
+    let today = today.to_string();
+    let body = app
+        .gql(
+            &app.secretariat(),
+            "query($e: ID!, $y: Date!, $t: Date!, $year: Int!) {
+                event(id: $e) {
+                    status before: status(asOf: $y) now: status(asOf: $t)
+                    documentsBefore: documents(asOf: $y) { kind status }
+                    documentsNow: documents { kind }
+                }
+                dueBefore: dueDocuments(filter: { event: $e, status: [NOT_YET_DUE, DUE_SOON, OVERDUE] }, asOf: $y) { document { kind } }
+                dueNow: dueDocuments(filter: { event: $e, status: [NOT_YET_DUE, DUE_SOON, OVERDUE] }, asOf: $t) { document { kind } }
+                complianceBefore: planCompliance(year: $year, asOf: $y) { total { pending missing } }
+                complianceNow: planCompliance(year: $year, asOf: $t) { total { pending missing } }
+            }",
+            json!({ "e": id, "y": yesterday, "t": today, "year": year }),
+        )
+        .await;
+    let data = ok(&body, "as of").clone();
+    let event = &data["event"];
+    assert_eq!(event["status"], "CANCELLED", "{data}");
+    assert_eq!(event["now"], "CANCELLED", "{data}");
+    assert_eq!(event["before"], "PLANNED", "{data}");
+    let kinds = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                d.get("document").unwrap_or(d)["kind"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let required = ["CONCEPT_PAPER", "TENTATIVE_PROGRAMME", "POST_EVENT_REPORT"];
+    assert_eq!(kinds(&event["documentsBefore"]), required, "{data}");
+    assert!(kinds(&event["documentsNow"]).is_empty(), "{data}");
+    assert_eq!(kinds(&data["dueBefore"]), required, "{data}");
+    assert!(kinds(&data["dueNow"]).is_empty(), "{data}");
+    assert_eq!(data["complianceBefore"]["total"]["pending"], 3, "{data}");
+    assert_eq!(data["complianceNow"]["total"]["pending"], 0, "{data}");
 }

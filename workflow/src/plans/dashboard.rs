@@ -114,7 +114,7 @@ impl Reader {
             {
                 continue;
             }
-            for document in &event.documents {
+            for document in event.documents_on(day) {
                 let status = document.status(day, due_soon_days);
                 let in_range = filter.from.is_none_or(|f| document.due_on >= f)
                     && filter.to.is_none_or(|t| document.due_on <= t);
@@ -153,7 +153,7 @@ impl Reader {
             by_state: BTreeMap::new(),
         };
         for event in &events {
-            for document in &event.documents {
+            for document in event.documents_on(day) {
                 let status = document.status(day, due_soon_days);
                 compliance.total.add(status);
                 compliance

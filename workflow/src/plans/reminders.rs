@@ -305,6 +305,7 @@ mod tests {
                 document(DocumentKind::ConceptPaper, day(2024, 5, 10)),
                 document(DocumentKind::TentativeProgramme, day(2024, 5, 25)),
             ],
+            dropped: vec![],
             submissions: vec![],
             changes: vec![],
             revision: 1,
