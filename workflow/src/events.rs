@@ -139,9 +139,9 @@ impl EventRecord {
     pub fn status_on(&self, day: NaiveDate) -> EventStatus {
         self.changes
             .iter()
+            .rev()
             .filter(|c| crate::clock::astana_date(c.at) <= day)
-            .filter_map(|c| c.kind.parse::<EventStatus>().ok())
-            .last()
+            .find_map(|c| c.kind.parse::<EventStatus>().ok())
             .unwrap_or(EventStatus::Planned)
     }
 
