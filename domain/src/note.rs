@@ -397,6 +397,31 @@ pub fn format_cited_date(lang: Lang, date: NaiveDate) -> String {
     in_kazakh_case(lang, date, &MONTHS_KK_CITED)
 }
 
+/// The month events are scheduled for, as a note writes it in `lang`
+/// after "for" (EN), "на" (RU) or before "жоспарланған" (KK): `February
+/// 2024`, `февраль 2024 года`, `2024 жылғы ақпанға`.
+pub fn format_month_for(lang: Lang, year: i32, month0: usize) -> String {
+    let month0 = month0.min(11);
+    match lang {
+        Lang::En => format!("{} {year}", MONTHS_EN[month0]),
+        Lang::Ru => format!("{} {year} года", MONTHS_RU_NOMINATIVE[month0]),
+        Lang::Kk => format!("{year} жылғы {}", MONTHS_KK_TO[month0]),
+        Lang::Zh => format!("{year}年{}月", month0 + 1),
+    }
+}
+
+/// `n` with the Russian noun form its number takes: `one` (1, 21, …), `few`
+/// (2–4, 22–24, …) or `many` (0, 5–20, 25–30, …): `60 дней`, `21 день`.
+pub fn russian_count(n: u32, one: &str, few: &str, many: &str) -> String {
+    let word = match (n % 10, n % 100) {
+        (_, 11..=14) => many,
+        (1, _) => one,
+        (2..=4, _) => few,
+        _ => many,
+    };
+    format!("{n} {word}")
+}
+
 /// [`format_date`], but in Kazakh with the month in the case `months`
 /// gives (the month carries the case ending: `2024 жылғы 25 маусымда`).
 fn in_kazakh_case(lang: Lang, date: NaiveDate, months: &[&str; 12]) -> String {
@@ -438,6 +463,20 @@ const MONTHS_RU: [&str; 12] = [
     "октября",
     "ноября",
     "декабря",
+];
+const MONTHS_RU_NOMINATIVE: [&str; 12] = [
+    "январь",
+    "февраль",
+    "март",
+    "апрель",
+    "май",
+    "июнь",
+    "июль",
+    "август",
+    "сентябрь",
+    "октябрь",
+    "ноябрь",
+    "декабрь",
 ];
 const MONTHS_KK: [&str; 12] = [
     "қаңтар",

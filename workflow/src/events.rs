@@ -516,8 +516,14 @@ mod tests {
             submissions: vec![],
             changes: vec![
                 change("MOVED", Utc.with_ymd_and_hms(2024, 5, 1, 9, 0, 0).unwrap()),
-                change("POSTPONED", Utc.with_ymd_and_hms(2024, 6, 1, 9, 0, 0).unwrap()),
-                change("CANCELLED", Utc.with_ymd_and_hms(2024, 6, 30, 20, 0, 0).unwrap()),
+                change(
+                    "POSTPONED",
+                    Utc.with_ymd_and_hms(2024, 6, 1, 9, 0, 0).unwrap(),
+                ),
+                change(
+                    "CANCELLED",
+                    Utc.with_ymd_and_hms(2024, 6, 30, 20, 0, 0).unwrap(),
+                ),
             ],
             revision: 4,
         }

@@ -1455,6 +1455,42 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(signed.state, "SIGNED");
+
+        // The reminder Accord drafts for February 2024 says what SOC/19
+        // said, word for word, in its three languages: the plan recalled
+        // (the demo's plan lists 13 of the 27 items SOC/19 counts), the
+        // Guidelines cited, and the request "in accordance with the above
+        // document"; between them, what is missing.
+        let drafted = Engine::new(store.clone())
+            .execute(
+                &person("cica-officer-1").unwrap(),
+                Command::DraftReminder(accord_workflow::plans::ReminderRequest {
+                    from: day(2024, 2, 1).unwrap(),
+                    to: day(2024, 2, 29).unwrap(),
+                    series: NoteSeries::soc(),
+                }),
+            )
+            .await
+            .unwrap();
+        let Outcome::Note { note_id } = drafted else {
+            panic!("{drafted:?}")
+        };
+        let february = reader.note(&note_id).await.unwrap();
+        for (lang, soc_19) in [
+            (Lang::En, SOC_19_BODY_EN),
+            (Lang::Ru, SOC_19_BODY_RU),
+            (Lang::Kk, SOC_19_BODY_KK),
+        ] {
+            let body = february.body.as_ref().unwrap().get(lang).unwrap();
+            let drafted: Vec<&str> = body.split("\n\n").collect();
+            let seed: Vec<&str> = soc_19.split("\n\n").collect();
+            assert_eq!(
+                drafted[0],
+                seed[0].replace("27", &EVENTS_2024.len().to_string())
+            );
+            assert_eq!(drafted[1], seed[1], "{lang:?}");
+            assert_eq!(drafted.last(), seed.last(), "{lang:?}");
+        }
     }
 
     async fn versions_of(store: &Store, draft_id: &str) -> Vec<String> {

@@ -760,6 +760,12 @@ pub struct AdoptSubmissionRuleInput {
     pub adopted_on: Date,
     /// The adopting document's title.
     pub title: Option<Vec<LocalizedTextInput>>,
+    /// How a note cites the adopting document in each language, with
+    /// `{date}` where the adoption date goes, e.g. "the General guidelines
+    /// for conducting events … adopted by the SOC on {date}" (in Russian
+    /// and Kazakh in the case "согласно …" and "… сәйкес" govern). The
+    /// reminder notes recall the rules in these words.
+    pub citation: Option<Vec<LocalizedTextInput>>,
 }
 
 /// A document received for an event.
@@ -963,6 +969,7 @@ impl PlansMutation {
             decision_id: input.decision_id.map(|id| id.to_string()),
             adopted_on: input.adopted_on.0,
             title: input.title.map(texts).transpose()?,
+            citation: input.citation.map(texts).transpose()?,
         });
         match run(ctx, command).await? {
             Outcome::Rule { rule_id } => {

@@ -15,6 +15,9 @@ pub struct Model {
     pub adopted_on: Date,
     /// The adopting document's title per language, as JSON `Texts`.
     pub title: Option<String>,
+    /// How a note cites the adopting document, per language, as JSON
+    /// `Texts` with `{date}` for the adoption date.
+    pub citation: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -28,6 +28,8 @@ pub struct RuleRecord {
     pub adopted_on: NaiveDate,
     /// The adopting document's title.
     pub title: Option<Texts>,
+    /// How a note cites the adopting document, with `{date}`.
+    pub citation: Option<Texts>,
 }
 
 impl Reader {
@@ -118,7 +120,7 @@ pub(super) async fn set_due_dates(
     Ok(serde_json::Value::Object(out))
 }
 
-async fn all_rules<C: ConnectionTrait>(conn: &C) -> Result<Vec<RuleRecord>> {
+pub(super) async fn all_rules<C: ConnectionTrait>(conn: &C) -> Result<Vec<RuleRecord>> {
     submission_rule::Entity::find()
         .order_by_asc(submission_rule::Column::Kind)
         .order_by_asc(submission_rule::Column::InForceFrom)
@@ -148,6 +150,11 @@ fn rule_record(row: submission_rule::Model) -> Result<RuleRecord> {
             .title
             .as_deref()
             .map(|t| from_json(t, "rule title"))
+            .transpose()?,
+        citation: row
+            .citation
+            .as_deref()
+            .map(|t| from_json(t, "rule citation"))
             .transpose()?,
     })
 }

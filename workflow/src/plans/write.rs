@@ -123,6 +123,10 @@ pub struct NewRule {
     pub adopted_on: NaiveDate,
     /// The adopting document's title, if any.
     pub title: Option<Texts>,
+    /// How a note cites the adopting document, per language, with `{date}`
+    /// for the adoption date (e.g. "the General guidelines … adopted by the
+    /// SOC on {date}"); the reminders recall the rule in these words.
+    pub citation: Option<Texts>,
 }
 
 /// A document received for an event.
@@ -511,6 +515,14 @@ impl Engine {
         if let Some(title) = &new.title {
             check_texts("title", title)?;
         }
+        if let Some(citation) = &new.citation {
+            check_texts("citation", citation)?;
+            if let Some((lang, _)) = citation.iter().find(|(_, text)| !text.contains("{date}")) {
+                return Err(WorkflowError::bad_input(format!(
+                    "the {lang} citation must say where the adoption date goes, with {{date}}"
+                )));
+            }
+        }
         if new.adopted_on > new.rule.in_force_from {
             return Err(WorkflowError::bad_input(
                 "a rule cannot be in force before it was adopted",
@@ -542,6 +554,7 @@ impl Engine {
             decision_id: Set(new.decision_id.clone()),
             adopted_on: Set(new.adopted_on),
             title: Set(new.title.as_ref().map(to_json).transpose()?),
+            citation: Set(new.citation.as_ref().map(to_json).transpose()?),
         })
         .exec_without_returning(tx.conn())
         .await?;
