@@ -291,6 +291,17 @@ pub(super) fn draft_after(ctx: &Context<'_>, after: &DraftAfter) -> Result<Draft
     Ok(Draft::new(reader(ctx)?.draft_after(after).gql()?))
 }
 
+/// The answer of a command that changes a draft: the draft as the change
+/// left it, as the viewer sees it.
+pub(super) fn draft_payload(ctx: &Context<'_>, outcome: Outcome) -> Result<DraftPayload> {
+    match outcome {
+        Outcome::Draft { after, .. } => Ok(DraftPayload {
+            draft: draft_after(ctx, &after)?,
+        }),
+        other => Err(unexpected(&other)),
+    }
+}
+
 /// The comment as the change left it, as the viewer sees it: not read back.
 fn comment_after(ctx: &Context<'_>, after: &CommentAfter) -> Result<Comment> {
     let (view, draft) = reader(ctx)?.comment_after(after).gql()?;
@@ -317,12 +328,7 @@ impl Mutation {
             signatories,
             content: content(input.items)?,
         });
-        match run(ctx, command).await? {
-            Outcome::Draft { after, .. } => Ok(DraftPayload {
-                draft: draft_after(ctx, &after)?,
-            }),
-            other => Err(unexpected(&other)),
-        }
+        draft_payload(ctx, run(ctx, command).await?)
     }
 
     /// Add a version made on `baseVersion` (Secretariat).
@@ -343,12 +349,7 @@ impl Mutation {
                 .map(|id| id.to_string())
                 .collect(),
         };
-        match run(ctx, command).await? {
-            Outcome::Draft { after, .. } => Ok(DraftPayload {
-                draft: draft_after(ctx, &after)?,
-            }),
-            other => Err(unexpected(&other)),
-        }
+        draft_payload(ctx, run(ctx, command).await?)
     }
 
     /// Circulate the current version to member states by a new note verbale (Secretariat).
@@ -478,12 +479,7 @@ impl Mutation {
             draft_id: input.draft_id.to_string(),
             meeting_date: input.meeting_date.0,
         };
-        match run(ctx, command).await? {
-            Outcome::Draft { after, .. } => Ok(DraftPayload {
-                draft: draft_after(ctx, &after)?,
-            }),
-            other => Err(unexpected(&other)),
-        }
+        draft_payload(ctx, run(ctx, command).await?)
     }
 
     /// Record the SOC's agreement by decision; the current version is frozen (Secretariat).
@@ -554,12 +550,7 @@ impl Mutation {
             draft_id: input.draft_id.to_string(),
             reason: input.reason,
         };
-        match run(ctx, command).await? {
-            Outcome::Draft { after, .. } => Ok(DraftPayload {
-                draft: draft_after(ctx, &after)?,
-            }),
-            other => Err(unexpected(&other)),
-        }
+        draft_payload(ctx, run(ctx, command).await?)
     }
 
     /// Continue a note series from an earlier (paper) registry, so that

@@ -9,7 +9,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 
 use super::common::{load, reader, run, unexpected};
 use super::loaders::NoteById;
-use super::mutation::{CirculateDraftPayload, DraftPayload, draft_after};
+use super::mutation::{CirculateDraftPayload, DraftPayload, draft_after, draft_payload};
 use super::registry::Note;
 use super::scalars::DateTime;
 use crate::error::GqlResult;
@@ -193,12 +193,7 @@ impl StancesMutation {
             stance: input.stance.into(),
             text: input.text,
         });
-        match run(ctx, command).await? {
-            Outcome::Draft { after, .. } => Ok(DraftPayload {
-                draft: draft_after(ctx, &after)?,
-            }),
-            other => Err(unexpected(&other)),
-        }
+        draft_payload(ctx, run(ctx, command).await?)
     }
 
     /// Record that a member state withdrew its objection at a meeting
@@ -214,12 +209,7 @@ impl StancesMutation {
             member_state: input.member_state,
             remark: input.remark,
         };
-        match run(ctx, command).await? {
-            Outcome::Draft { after, .. } => Ok(DraftPayload {
-                draft: draft_after(ctx, &after)?,
-            }),
-            other => Err(unexpected(&other)),
-        }
+        draft_payload(ctx, run(ctx, command).await?)
     }
 
     /// Circulate a version's compilation of proposals by issuing its
