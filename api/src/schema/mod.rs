@@ -49,7 +49,6 @@ pub struct RootMutation(
     files::FilesMutation,
     plans::PlansMutation,
     calendar::CalendarMutation,
-    stances::StancesMutation,
 );
 
 /// Accord's schema type.

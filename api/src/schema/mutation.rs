@@ -14,6 +14,7 @@ use super::enums::{ProposalOperation, ProposalResolution};
 use super::meetings::{Decision, decision_by_id};
 use super::registry::Note;
 use super::scalars::Date;
+use super::stances::{CirculateCompilationInput, RecordObjectionWithdrawnInput, RecordStanceInput};
 use super::types::{Comment, Draft, Signature};
 use crate::error::{GqlResult, internal};
 
@@ -287,13 +288,13 @@ async fn draft(ctx: &Context<'_>, id: &str) -> Result<Draft> {
 }
 
 /// The draft as the change left it, as the viewer sees it: not read back.
-pub(super) fn draft_after(ctx: &Context<'_>, after: &DraftAfter) -> Result<Draft> {
+fn draft_after(ctx: &Context<'_>, after: &DraftAfter) -> Result<Draft> {
     Ok(Draft::new(reader(ctx)?.draft_after(after).gql()?))
 }
 
 /// The answer of a command that changes a draft: the draft as the change
 /// left it, as the viewer sees it.
-pub(super) fn draft_payload(ctx: &Context<'_>, outcome: Outcome) -> Result<DraftPayload> {
+fn draft_payload(ctx: &Context<'_>, outcome: Outcome) -> Result<DraftPayload> {
     match outcome {
         Outcome::Draft { after, .. } => Ok(DraftPayload {
             draft: draft_after(ctx, &after)?,
@@ -578,5 +579,61 @@ impl Mutation {
             series: series.to_string(),
             year: input.year,
         })
+    }
+
+    /// Record your member state's stance on the version under
+    /// consideration (member-state delegates); it replaces the state's
+    /// earlier stance on that version. A new version asks again.
+    async fn record_stance(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordStanceInput,
+    ) -> Result<DraftPayload> {
+        let command = Command::RecordStance(accord_workflow::stances::NewStance {
+            draft_id: input.draft_id.to_string(),
+            version: input.version,
+            stance: input.stance.into(),
+            text: input.text,
+        });
+        draft_payload(ctx, run(ctx, command).await?)
+    }
+
+    /// Record that a member state withdrew its objection at a meeting
+    /// (Secretariat), so that the SOC may agree the version.
+    async fn record_objection_withdrawn(
+        &self,
+        ctx: &Context<'_>,
+        input: RecordObjectionWithdrawnInput,
+    ) -> Result<DraftPayload> {
+        let command = Command::RecordObjectionWithdrawn {
+            draft_id: input.draft_id.to_string(),
+            version: input.version,
+            member_state: input.member_state,
+            remark: input.remark,
+        };
+        draft_payload(ctx, run(ctx, command).await?)
+    }
+
+    /// Circulate a version's compilation of proposals by issuing its
+    /// covering note (Secretariat). From then on every member state reads
+    /// every state's proposals on that version and their dispositions.
+    async fn circulate_compilation(
+        &self,
+        ctx: &Context<'_>,
+        input: CirculateCompilationInput,
+    ) -> Result<CirculateDraftPayload> {
+        let command = Command::CirculateCompilation {
+            draft_id: input.draft_id.to_string(),
+            version: input.version,
+            note_id: input.note_id.to_string(),
+            revision: input.revision,
+        };
+        match run(ctx, command).await? {
+            Outcome::Circulated { after, note, .. } => Ok(CirculateDraftPayload {
+                draft: draft_after(ctx, &after)?,
+                note: Note::new(reader(ctx)?.note_after(&note).gql()?),
+            }),
+            other => Err(unexpected(&other)),
+        }
     }
 }

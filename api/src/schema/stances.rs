@@ -3,13 +3,11 @@
 
 use accord_workflow::compilations::CirculatedCompilation as CirculatedRecord;
 use accord_workflow::read::DraftView;
-use accord_workflow::stances::{NewStance, StanceView};
-use accord_workflow::{Command, Outcome};
+use accord_workflow::stances::StanceView;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
-use super::common::{load, reader, run, unexpected};
+use super::common::{load, reader};
 use super::loaders::NoteById;
-use super::mutation::{CirculateDraftPayload, DraftPayload, draft_after, draft_payload};
 use super::registry::Note;
 use super::scalars::DateTime;
 use crate::error::GqlResult;
@@ -171,67 +169,4 @@ pub struct CirculateCompilationInput {
     pub note_id: ID,
     /// The note's revision, as last read.
     pub revision: i32,
-}
-
-/// Stances and compilations.
-#[derive(Debug, Default)]
-pub struct StancesMutation;
-
-#[Object]
-impl StancesMutation {
-    /// Record your member state's stance on the version under
-    /// consideration (member-state delegates); it replaces the state's
-    /// earlier stance on that version. A new version asks again.
-    async fn record_stance(
-        &self,
-        ctx: &Context<'_>,
-        input: RecordStanceInput,
-    ) -> Result<DraftPayload> {
-        let command = Command::RecordStance(NewStance {
-            draft_id: input.draft_id.to_string(),
-            version: input.version,
-            stance: input.stance.into(),
-            text: input.text,
-        });
-        draft_payload(ctx, run(ctx, command).await?)
-    }
-
-    /// Record that a member state withdrew its objection at a meeting
-    /// (Secretariat), so that the SOC may agree the version.
-    async fn record_objection_withdrawn(
-        &self,
-        ctx: &Context<'_>,
-        input: RecordObjectionWithdrawnInput,
-    ) -> Result<DraftPayload> {
-        let command = Command::RecordObjectionWithdrawn {
-            draft_id: input.draft_id.to_string(),
-            version: input.version,
-            member_state: input.member_state,
-            remark: input.remark,
-        };
-        draft_payload(ctx, run(ctx, command).await?)
-    }
-
-    /// Circulate a version's compilation of proposals by issuing its
-    /// covering note (Secretariat). From then on every member state reads
-    /// every state's proposals on that version and their dispositions.
-    async fn circulate_compilation(
-        &self,
-        ctx: &Context<'_>,
-        input: CirculateCompilationInput,
-    ) -> Result<CirculateDraftPayload> {
-        let command = Command::CirculateCompilation {
-            draft_id: input.draft_id.to_string(),
-            version: input.version,
-            note_id: input.note_id.to_string(),
-            revision: input.revision,
-        };
-        match run(ctx, command).await? {
-            Outcome::Circulated { after, note, .. } => Ok(CirculateDraftPayload {
-                draft: draft_after(ctx, &after)?,
-                note: Note::new(reader(ctx)?.note_after(&note).gql()?),
-            }),
-            other => Err(unexpected(&other)),
-        }
-    }
 }
