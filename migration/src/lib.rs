@@ -23,6 +23,7 @@ mod m20261129_000010_reminders_and_feeds;
 mod m20261130_000011_idempotency_keys;
 mod m20261201_000012_circulation_notes;
 mod m20261201_000013_organization_names;
+mod m20261201_000015_signatory_blocks;
 
 /// The key of the PostgreSQL advisory lock that migrations hold ("ACCORD"
 /// in ASCII): whoever else migrates the same database waits for it.
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_idempotency_keys::Migration),
             Box::new(m20261201_000012_circulation_notes::Migration),
             Box::new(m20261201_000013_organization_names::Migration),
+            Box::new(m20261201_000015_signatory_blocks::Migration),
         ]
     }
 }
