@@ -7,7 +7,8 @@
 //!
 //! The same visibility as GraphQL (the reads go through the viewer's
 //! `Reader`): what the viewer may not see is 404 like what does not exist.
-//! `lang` is required; a missing or unknown one is 400, and so is a
+//! `lang` (EN, RU or KK: the fonts have no Chinese) is required; a
+//! missing, unknown or Chinese one is 400, and so is a
 //! document lacking a text in that language (the message names it). A
 //! draft whose text is not agreed has no signature copy (409,
 //! `INVALID_TRANSITION`). The PDF is drawn by `accord_print` from the same
@@ -115,10 +116,18 @@ async fn print(
         );
     };
     let lang = match query.lang.as_deref().map(str::parse::<Lang>) {
+        // The compiled-in fonts have no Chinese glyphs: a ZH PDF would
+        // print empty boxes. `render(lang: ZH, …)` still gives HTML.
+        Some(Ok(Lang::Zh)) => {
+            return Refused::bad_request(
+                "PDF is printed in EN, RU and KK only (its fonts have no Chinese glyphs); render(lang: ZH, format: HTML) gives a Chinese text",
+            )
+            .respond(media);
+        }
         Some(Ok(lang)) => lang,
         Some(Err(refused)) => return Refused::bad_request(refused.to_string()).respond(media),
         None => {
-            return Refused::bad_request("say which language to print in: ?lang=EN, RU, KK or ZH")
+            return Refused::bad_request("say which language to print in: ?lang=EN, RU or KK")
                 .respond(media);
         }
     };

@@ -310,6 +310,10 @@ async fn print_routes_answer_like_graphql_for_what_the_viewer_cannot_see(backend
             format!("/print/drafts/{id}/signature-copy.pdf?lang=FR"),
             "unknown language \\\"FR\\\"",
         ),
+        (
+            format!("/print/drafts/{id}/signature-copy.pdf?lang=ZH"),
+            "no Chinese glyphs",
+        ),
     ] {
         let (status, _, body) = get(&app, &path, Some(&secretariat)).await;
         let body = String::from_utf8_lossy(&body);
