@@ -11,6 +11,7 @@ pub mod error;
 pub mod headers;
 mod http;
 mod multipart;
+mod print;
 pub mod redact;
 mod request_log;
 pub mod schema;

@@ -10,12 +10,14 @@ mod macros;
 mod content;
 mod dates;
 mod deadlines;
+mod decision;
 mod diff;
 mod draft;
 mod error;
 mod note;
 mod numbers;
 mod org;
+mod signature_copy;
 mod text;
 
 pub use content::{Anchor, Content, ContentHash, Item, MAX_ITEMS, MAX_TEXT_CHARS};
@@ -24,6 +26,7 @@ pub use deadlines::{
     DEFAULT_DUE_SOON_DAYS, DocumentKind, DocumentStatus, EventDates, EventStatus, MAX_OFFSET_DAYS,
     RuleAnchor, SubmissionRule, due_date, is_required, rule_in_force, status,
 };
+pub use decision::{DecisionFacts, DecisionText, compose_decision, render_decision};
 pub use diff::{ChangeKind, ItemChange, diff};
 pub use draft::{
     CommentKind, CommentStatus, DraftState, ProposalOperation, ProposalResolution, Stance,
@@ -38,6 +41,10 @@ pub use note::{
 };
 pub use numbers::{DecisionNumber, NoteNumber, NoteSeries, SessionNumber, parse_roman, to_roman};
 pub use org::{OrgCode, OrgKind, Role};
+pub use signature_copy::{
+    CopyFacts, CopyItem, SignatoryBlock, SignatoryColumn, SignatoryFacts, SignatureCopy, Signed,
+    compose_signature_copy, render_signature_copy,
+};
 pub use text::{
     Lang, Lines, LocalizedText, Texts, check_characters, non_blank, one_line, printable,
 };

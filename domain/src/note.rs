@@ -558,7 +558,7 @@ fn join_with(and: &str, items: &[String]) -> String {
 
 /// The well-known place name in `lang` (only Astana is known; anything
 /// else is written as given).
-fn place_in(lang: Lang, place: &str) -> String {
+pub(crate) fn place_in(lang: Lang, place: &str) -> String {
     match (lang, place) {
         (Lang::Ru | Lang::Kk, "Astana") => "Астана".into(),
         (Lang::Zh, "Astana") => "阿斯塔纳".into(),
@@ -861,7 +861,7 @@ pub fn compose(formulae: &Formulae, note: &NoteFacts, lang: Lang) -> Result<Note
 }
 
 /// Splits a body into paragraphs at blank lines; single line breaks stay.
-fn paragraphs_of(body: &str) -> Vec<String> {
+pub(crate) fn paragraphs_of(body: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current: Vec<&str> = Vec::new();
     for line in body.lines() {
@@ -881,7 +881,8 @@ fn paragraphs_of(body: &str) -> Vec<String> {
 }
 
 string_enum! {
-    /// The formats a note can be rendered in.
+    /// The formats a note, a decision or a signature copy can be rendered
+    /// in as text (the PDF is drawn by `accord-print`).
     pub enum RenderFormat ("render format") {
         /// A complete HTML document that prints on A4 from a browser.
         Html => "HTML",
@@ -983,7 +984,7 @@ fn render_html(t: &NoteText) -> String {
     out
 }
 
-fn lines_html(lines: &[String]) -> String {
+pub(crate) fn lines_html(lines: &[String]) -> String {
     lines
         .iter()
         .map(|l| escape(l))
@@ -991,13 +992,13 @@ fn lines_html(lines: &[String]) -> String {
         .join("<br>\n")
 }
 
-fn lines_html_str(text: &str) -> String {
+pub(crate) fn lines_html_str(text: &str) -> String {
     text.lines().map(escape).collect::<Vec<_>>().join("<br>\n")
 }
 
 /// Escapes text for HTML element content and attribute values; a control
 /// character other than LF becomes U+FFFD ([`crate::printable`]).
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in crate::printable(text).chars() {
         match c {

@@ -24,6 +24,7 @@ mod m20261130_000011_idempotency_keys;
 mod m20261201_000012_circulation_notes;
 mod m20261201_000013_organization_names;
 mod m20261201_000014_stances_and_compilations;
+mod m20261201_000015_signatory_blocks;
 mod m20261201_000016_rule_citations;
 
 /// The key of the PostgreSQL advisory lock that migrations hold ("ACCORD"
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_circulation_notes::Migration),
             Box::new(m20261201_000013_organization_names::Migration),
             Box::new(m20261201_000014_stances_and_compilations::Migration),
+            Box::new(m20261201_000015_signatory_blocks::Migration),
             Box::new(m20261201_000016_rule_citations::Migration),
         ]
     }

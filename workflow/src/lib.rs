@@ -62,6 +62,7 @@ pub mod notes;
 pub mod paging;
 pub mod permissions;
 pub mod plans;
+pub mod printed;
 pub mod read;
 pub mod registry;
 pub mod reminders;

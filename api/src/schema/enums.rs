@@ -185,7 +185,7 @@ pub enum NoteStatus {
     Issued,
 }
 
-/// A format a note verbale can be rendered in.
+/// A format a note verbale, a decision or a signature copy can be rendered in.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "accord_domain::RenderFormat")]
 pub enum RenderFormat {

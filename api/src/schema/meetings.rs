@@ -15,7 +15,7 @@ use accord_workflow::{Command, Outcome};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
 use super::common::{LocalizedTextInput, PageInfo, Record, load, reader, run, texts, unexpected};
-use super::enums::{DraftState, Lang};
+use super::enums::{DraftState, Lang, RenderFormat};
 use super::loaders::{AgendaOf, DecisionById, DecisionsAt, MeetingById};
 use super::scalars::Date;
 use super::types::{Draft, LocalizedText, localized, text_in};
@@ -343,6 +343,25 @@ impl Decision {
             .as_ref()
             .map(localized)
             .unwrap_or_default())
+    }
+
+    /// The decision in `lang` (the body and its number as a heading, the
+    /// place and date, the title, the text), as an HTML document that
+    /// prints on A4 in the style of the notes, or as plain text. A decision
+    /// lacking its title or text in `lang` is `BAD_USER_INPUT`, naming what
+    /// is missing: a printed decision never mixes languages.
+    async fn render(&self, ctx: &Context<'_>, lang: Lang, format: RenderFormat) -> Result<String> {
+        let record = self.record.get(ctx).await?;
+        reader(ctx)?
+            .render_decision(&record, lang.into(), format.into())
+            .await
+            .gql()
+    }
+
+    /// Where the decision's print-ready PDF in `lang` is served (`GET`
+    /// with the same bearer token): `/print/decisions/<id>.pdf?lang=<lang>`.
+    async fn pdf_path(&self, lang: Lang) -> String {
+        crate::print::decision_path(&self.id, lang.into())
     }
 
     /// The revision `editDecision` compares against.

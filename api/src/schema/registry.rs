@@ -279,6 +279,12 @@ impl Note {
             .await
             .gql()
     }
+
+    /// Where the note's print-ready PDF in `lang` is served (`GET` with the
+    /// same bearer token): `/print/notes/<id>.pdf?lang=<lang>`.
+    async fn pdf_path(&self, lang: Lang) -> String {
+        crate::print::note_path(&self.0.id, lang.into())
+    }
 }
 
 /// A page of notes verbales, newest first.

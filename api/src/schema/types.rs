@@ -19,7 +19,7 @@ use async_graphql::{Context, ID, Object, Result, SimpleObject};
 use super::common::{load, reader};
 use super::enums::{
     ChangeKind, CommentKind, CommentStatus, DraftAction, DraftState, Lang, OrganizationKind,
-    ProposalOperation, Role,
+    ProposalOperation, RenderFormat, Role,
 };
 use super::loaders::{CommentsOf, DecisionOf, HistoryOf, ItemsOf, MeetingsOf, NotesOf, VersionsOf};
 use super::meetings::{Decision, Meeting};
@@ -338,6 +338,36 @@ impl Draft {
     /// Signatures so far.
     async fn signatures(&self) -> Vec<Signature> {
         self.0.signatures.iter().cloned().map(Signature).collect()
+    }
+
+    /// The signature copy in `lang`: the agreed text as the Secretaries
+    /// General sign it, in the layout of PAR/713's copy — one column per
+    /// signing organisation ("APPROVED" / "УТВЕРЖДАЮ" / "БЕКІТЕМІН", the
+    /// line to sign on, the signatory's name, their title and organisation
+    /// as that organisation writes them, and the date once signed), then
+    /// the title and the agreed version's items, and at the foot the
+    /// deciding SOC decision, the version and its content hash. As an HTML
+    /// document that prints on A4, or as plain text. Only for a draft whose
+    /// text is agreed (`SOC_AGREED` or `SIGNED`), else
+    /// `INVALID_TRANSITION`; a text missing in `lang` is `BAD_USER_INPUT`
+    /// naming it.
+    async fn signature_copy(
+        &self,
+        ctx: &Context<'_>,
+        lang: Lang,
+        format: RenderFormat,
+    ) -> Result<String> {
+        reader(ctx)?
+            .render_signature_copy(&self.0, lang.into(), format.into())
+            .await
+            .gql()
+    }
+
+    /// Where the signature copy's print-ready PDF in `lang` is served (`GET`
+    /// with the same bearer token):
+    /// `/print/drafts/<id>/signature-copy.pdf?lang=<lang>`.
+    async fn signature_copy_pdf_path(&self, lang: Lang) -> String {
+        crate::print::signature_copy_path(&self.0.id, lang.into())
     }
 
     /// What happened to it, from the audit log.

@@ -25,6 +25,7 @@ mod meetings;
 mod oracle;
 mod permissions;
 mod plans;
+mod print;
 mod registry;
 mod reminders;
 mod stances;

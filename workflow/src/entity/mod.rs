@@ -33,6 +33,7 @@ pub mod plan_event;
 pub mod plan_event_change;
 pub mod plan_event_organiser;
 pub mod scheduled_reminder;
+pub mod signatory_block;
 pub mod signature;
 pub mod submission;
 pub mod submission_rule;
