@@ -57,32 +57,21 @@ pub(crate) fn signature_copy_path(id: &str, lang: Lang) -> String {
     format!("/print/drafts/{id}/signature-copy.pdf?lang={lang}")
 }
 
-/// `GET /print/notes/<id>.pdf`.
+/// `GET /print/notes/<id>.pdf` and `GET /print/decisions/<id>.pdf`.
 #[handler]
-pub(crate) async fn note(
+pub(crate) async fn note_or_decision(
     req: &Request,
-    Path(name): Path<String>,
+    Path((kind, name)): Path<(String, String)>,
     Query(query): Query<PrintQuery>,
     state: Data<&Arc<AppState>>,
 ) -> Response {
-    let id = name
-        .strip_suffix(".pdf")
-        .map(|id| Printed::Note(id.to_owned()));
-    print(req, id, query, &state).await
-}
-
-/// `GET /print/decisions/<id>.pdf`.
-#[handler]
-pub(crate) async fn decision(
-    req: &Request,
-    Path(name): Path<String>,
-    Query(query): Query<PrintQuery>,
-    state: Data<&Arc<AppState>>,
-) -> Response {
-    let id = name
-        .strip_suffix(".pdf")
-        .map(|id| Printed::Decision(id.to_owned()));
-    print(req, id, query, &state).await
+    let id = name.strip_suffix(".pdf").map(str::to_owned);
+    let printed = match kind.as_str() {
+        "notes" => id.map(Printed::Note),
+        "decisions" => id.map(Printed::Decision),
+        _ => None,
+    };
+    print(req, printed, query, &state).await
 }
 
 /// `GET /print/drafts/<id>/signature-copy.pdf`.

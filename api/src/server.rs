@@ -72,8 +72,7 @@ pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
         .at("/graphql", get(graphql_get).post(graphql_post))
         .at("/files/:sha256", get(download))
         .at("/calendar/:name", get(crate::calendar::feed))
-        .at("/print/notes/:name", get(crate::print::note))
-        .at("/print/decisions/:name", get(crate::print::decision))
+        .at("/print/:kind/:name", get(crate::print::note_or_decision))
         .at(
             "/print/drafts/:id/signature-copy.pdf",
             get(crate::print::signature_copy),

@@ -197,13 +197,7 @@ impl Engine {
                 "version {base_version} is no longer current; version {current} is"
             )));
         }
-        let current_hash = version::Entity::find_by_id((draft_id.to_owned(), current))
-            .one(self.store().db())
-            .await?
-            .map(|v| v.content_hash)
-            .ok_or_else(|| {
-                WorkflowError::Corrupt(format!("draft {draft_id} lacks version {current}"))
-            })?;
+        let current_hash = self.content_hash(draft_id, current).await?;
         if current_hash == content.hash().as_str() {
             return Err(WorkflowError::bad_input(format!(
                 "the new text is identical to version {current}"
@@ -574,13 +568,7 @@ impl Engine {
         let agreed = snap.row.agreed_version.ok_or_else(|| {
             WorkflowError::Corrupt(format!("agreed draft {draft_id} has no agreed version"))
         })?;
-        let agreed_hash = version::Entity::find_by_id((draft_id.to_owned(), agreed))
-            .one(self.store().db())
-            .await?
-            .map(|v| v.content_hash)
-            .ok_or_else(|| {
-                WorkflowError::Corrupt(format!("draft {draft_id} lacks version {agreed}"))
-            })?;
+        let agreed_hash = self.content_hash(draft_id, agreed).await?;
         if agreed_hash != content_hash.as_str() {
             return Err(WorkflowError::Conflict(format!(
                 "the agreed text's content hash is {agreed_hash}, not {content_hash}; reload the agreed version before signing"
@@ -704,6 +692,17 @@ impl Engine {
             draft_id: draft_id.to_owned(),
             after,
         })
+    }
+
+    /// The content hash of version `number` of `draft_id`, which exists.
+    async fn content_hash(&self, draft_id: &str, number: i32) -> Result<String> {
+        version::Entity::find_by_id((draft_id.to_owned(), number))
+            .one(self.store().db())
+            .await?
+            .map(|v| v.content_hash)
+            .ok_or_else(|| {
+                WorkflowError::Corrupt(format!("draft {draft_id} lacks version {number}"))
+            })
     }
 
     /// Reads a comment and its draft; a comment the actor may not see is

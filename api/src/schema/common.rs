@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use accord_domain::Texts;
+use accord_domain::{NoteNumber, Texts};
 use accord_workflow::{Command, Engine, Outcome, Reader};
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, InputObject, Result, SimpleObject};
@@ -94,6 +94,16 @@ pub struct LocalizedTextInput {
 /// refused).
 pub(crate) fn texts(list: Vec<LocalizedTextInput>) -> Result<Texts> {
     Texts::from_pairs(list.into_iter().map(|t| (t.lang.into(), t.text))).gql()
+}
+
+/// The note numbers an input cites (`PAR/713`), each checked; none when
+/// it cites none.
+pub(crate) fn note_numbers(list: Option<Vec<String>>) -> Result<Vec<NoteNumber>> {
+    list.unwrap_or_default()
+        .iter()
+        .map(|n| NoteNumber::parse(n))
+        .collect::<Result<Vec<_>, _>>()
+        .gql()
 }
 
 /// Runs `command` as the request's viewer.

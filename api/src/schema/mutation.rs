@@ -9,7 +9,7 @@ use accord_workflow::written::{CommentAfter, DraftAfter};
 use accord_workflow::{Action, Command, NewComment, NewDraft, Outcome, Proposal};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
-use super::common::{LocalizedTextInput, reader, run, texts, unexpected};
+use super::common::{LocalizedTextInput, note_numbers, reader, run, texts, unexpected};
 use super::enums::{ProposalOperation, ProposalResolution};
 use super::meetings::{Decision, decision_by_id};
 use super::registry::Note;
@@ -363,13 +363,7 @@ impl Mutation {
             draft_id: input.draft_id.to_string(),
             series: NoteSeries::parse(&input.series).gql()?,
             subject: input.subject.map(texts).transpose()?,
-            references: input
-                .references
-                .unwrap_or_default()
-                .iter()
-                .map(|n| NoteNumber::parse(n))
-                .collect::<Result<Vec<_>, _>>()
-                .gql()?,
+            references: note_numbers(input.references)?,
             comments_due_on: input.comments_due_on.map(|d| d.0),
         };
         match run(ctx, command).await? {

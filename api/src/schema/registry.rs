@@ -10,7 +10,9 @@ use accord_workflow::registry::{NoteFilter as Filter, NoteRecord};
 use accord_workflow::{Command, NewNote, Outcome};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
-use super::common::{LocalizedTextInput, PageInfo, load, reader, run, texts, unexpected};
+use super::common::{
+    LocalizedTextInput, PageInfo, load, note_numbers, reader, run, texts, unexpected,
+};
 use super::enums::{Lang, NotePurpose, NoteStatus, RenderFormat};
 use super::loaders::{CitingNotes, FrozenTexts, NoteById};
 use super::scalars::{Date, DateTime};
@@ -508,13 +510,7 @@ fn new_note(input: CreateNoteInput) -> Result<NewNote> {
         addressees,
         subject: texts(input.subject)?,
         body,
-        references: input
-            .references
-            .unwrap_or_default()
-            .iter()
-            .map(|n| NoteNumber::parse(n))
-            .collect::<Result<Vec<_>, _>>()
-            .gql()?,
+        references: note_numbers(input.references)?,
         enclosures: input
             .enclosures
             .unwrap_or_default()
