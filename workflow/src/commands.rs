@@ -613,7 +613,7 @@ impl Engine {
         }
         let now = prepared.now;
         let mut tx = self.store().begin_write().await?;
-        crate::stances::touch(&tx, &snap, now).await?;
+        let after = crate::engine::touch(&tx, &snap, now).await?;
         // Again under the draft's lock: two circulations of one compilation
         // cannot both pass.
         crate::stances::check_compilation(tx.conn(), &snap, version).await?;
@@ -638,7 +638,7 @@ impl Engine {
         Ok(Outcome::Circulated {
             draft_id: draft_id.to_owned(),
             note_id: note_id.to_owned(),
-            after: crate::stances::touched(snap, now),
+            after,
             note,
         })
     }

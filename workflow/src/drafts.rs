@@ -21,7 +21,9 @@ use serde_json::json;
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::db::{is_id, to_json};
-use crate::engine::{CHANGED, Engine, Outcome, check, check_draft, compare_and_set, moved, target};
+use crate::engine::{
+    CHANGED, Engine, Outcome, check, check_draft, compare_and_set, moved, target, touch,
+};
 use crate::entity::{comment, draft, draft_signatory, item, organization, signature, version};
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, Action};
@@ -386,15 +388,7 @@ impl Engine {
         // Locks the draft row and re-checks that nothing changed: comments
         // are still open on this version. A comment is no new revision, so
         // comments made at once all count.
-        let draft = compare_and_set(
-            &tx,
-            &snap,
-            draft::Model {
-                updated_at: now,
-                ..snap.row.clone()
-            },
-        )
-        .await?;
+        let draft = touch(&tx, &snap, now).await?;
         comment::Entity::insert(comment::ActiveModel::from(row.clone()))
             .exec_without_returning(tx.conn())
             .await?;

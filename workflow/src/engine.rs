@@ -231,6 +231,25 @@ pub(crate) async fn compare_and_set(
     }))
 }
 
+/// Locks the draft's row for a change that leaves its state and revision
+/// as they are (a comment, a stance, a compilation): only `updated_at`
+/// moves, and a concurrent transition makes one of the two `CONFLICT`.
+pub(crate) async fn touch(
+    tx: &WriteTx,
+    snap: &Snapshot,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<DraftAfter> {
+    compare_and_set(
+        tx,
+        snap,
+        draft::Model {
+            updated_at: now,
+            ..snap.row.clone()
+        },
+    )
+    .await
+}
+
 /// Issues the next number of `series` in `year`, inside the write lock, so
 /// numbers are unique and gap-free: a rolled-back transaction rolls the
 /// counter back too.

@@ -25,8 +25,8 @@ use serde_json::{Value, json};
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::compilations::{CirculatedCompilation, circulated_compilations, circulated_versions};
-use crate::engine::{Engine, Outcome, check_draft, compare_and_set};
-use crate::entity::{compilation_circulation, draft, draft_stance};
+use crate::engine::{Engine, Outcome, check_draft, touch};
+use crate::entity::{compilation_circulation, draft_stance};
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{Action, Relation};
 use crate::read::{DraftView, Reader};
@@ -115,33 +115,6 @@ fn stance_record(
     }
 }
 
-/// Locks the draft's row for a change that leaves its state as it is
-/// (stances, compilations): a concurrent transition makes one of the two
-/// `CONFLICT`.
-pub(crate) async fn touch(tx: &WriteTx, snap: &Snapshot, now: DateTime<Utc>) -> Result<()> {
-    compare_and_set(
-        tx,
-        snap,
-        draft::Model {
-            updated_at: now,
-            ..snap.row.clone()
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-/// The draft `snap` as [`touch`] left it at `now`.
-pub(crate) fn touched(snap: Snapshot, now: DateTime<Utc>) -> crate::written::DraftAfter {
-    crate::written::DraftAfter::new(Snapshot {
-        row: draft::Model {
-            updated_at: now,
-            ..snap.row
-        },
-        ..snap
-    })
-}
-
 impl Engine {
     /// Records the stance of the delegate's own state on the version under
     /// consideration, replacing the state's earlier stance on it.
@@ -162,7 +135,7 @@ impl Engine {
         let org = actor.org().to_string();
         let now = self.now();
         let tx = self.store().begin_write().await?;
-        touch(&tx, &snap, now).await?;
+        let after = touch(&tx, &snap, now).await?;
         let before =
             draft_stance::Entity::find_by_id((new.draft_id.clone(), new.version, org.clone()))
                 .one(tx.conn())
@@ -209,7 +182,10 @@ impl Engine {
             stance_json(&row),
         );
         tx.commit_audited(actor, record, now).await?;
-        self.draft_outcome(snap, now)
+        Ok(Outcome::Draft {
+            draft_id: snap.row.id.clone(),
+            after,
+        })
     }
 
     /// Records that `member_state` withdrew its objection to `version` at
@@ -229,7 +205,7 @@ impl Engine {
             .transpose()?;
         let now = self.now();
         let tx = self.store().begin_write().await?;
-        touch(&tx, &snap, now).await?;
+        let draft_after = touch(&tx, &snap, now).await?;
         let key = (draft_id.to_owned(), version, member_state.to_owned());
         let found = draft_stance::Entity::find_by_id(key)
             .one(tx.conn())
@@ -269,14 +245,10 @@ impl Engine {
             stance_json(&after),
         );
         tx.commit_audited(actor, record, now).await?;
-        self.draft_outcome(snap, now)
-    }
-
-    /// The outcome of a change that touched the draft `snap` at `now`.
-    fn draft_outcome(&self, snap: Snapshot, now: DateTime<Utc>) -> Result<Outcome> {
-        let draft_id = snap.row.id.clone();
-        let after = touched(snap, now);
-        Ok(Outcome::Draft { draft_id, after })
+        Ok(Outcome::Draft {
+            draft_id: snap.row.id.clone(),
+            after: draft_after,
+        })
     }
 }
 
