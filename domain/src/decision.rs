@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
-use crate::note::{escape, format_date, lines_html_str, paragraphs_of, place_in};
+use crate::note::{escape, format_date, inline_html, lines_html_str, paragraphs_of, place_in};
 use crate::{DomainError, Lang, RenderFormat, Result, Texts};
 
 /// Everything a decision's printed text is built from.
@@ -136,7 +136,7 @@ pub fn render_decision(text: &DecisionText, format: RenderFormat) -> String {
 fn decision_text(t: &DecisionText) -> String {
     let mut blocks = vec![t.body.clone(), t.number_line.clone(), t.place_date.clone()];
     blocks.extend(t.title.iter().cloned());
-    blocks.extend(t.paragraphs.iter().cloned());
+    blocks.extend(t.paragraphs.iter().map(|p| crate::plain(p).into_owned()));
     let mut out = blocks.join("\n\n");
     out.push('\n');
     out
@@ -192,7 +192,7 @@ fn decision_html(t: &DecisionText) -> String {
     }
     out.push_str("</header>\n<section class=\"text\">\n");
     for paragraph in &t.paragraphs {
-        let _ = writeln!(out, "<p>{}</p>", lines_html_str(paragraph));
+        let _ = writeln!(out, "<p>{}</p>", inline_html(paragraph));
     }
     out.push_str("</section>\n</article>\n</body>\n</html>\n");
     out

@@ -14,6 +14,7 @@ mod decision;
 mod diff;
 mod draft;
 mod error;
+mod inline;
 mod note;
 mod numbers;
 mod org;
@@ -32,12 +33,13 @@ pub use draft::{
     CommentKind, CommentStatus, DraftState, ProposalOperation, ProposalResolution, Stance,
 };
 pub use error::{DomainError, Result};
+pub use inline::{Run, plain, runs};
 pub use note::{
-    Addressees, DEFAULT_PLACE, Enclosed, Enclosure, EnclosureLine, Formula, FormulaKind, Formulae,
-    MAX_ADDRESSEES, MAX_ENCLOSURES, MAX_PAGES, MeetingLine, NoteFacts, NotePurpose, NoteStatus,
-    NoteText, RenderFormat, compose, fill, format_cited_date, format_date, format_date_by,
-    format_date_on, format_month_for, number_line, parse_place, render, russian_count,
-    search_pattern, search_text,
+    AddresseeName, Addressees, DEFAULT_PLACE, Enclosed, Enclosure, EnclosureLine, Formula,
+    FormulaKind, Formulae, MAX_ADDRESSEES, MAX_ENCLOSURES, MAX_PAGES, MeetingLine, NoteFacts,
+    NotePurpose, NoteStatus, NoteText, RenderFormat, compose, fill, format_cited_date, format_date,
+    format_date_by, format_date_on, format_month_for, number_line, parse_place, render,
+    russian_count, search_pattern, search_text,
 };
 pub use numbers::{DecisionNumber, NoteNumber, NoteSeries, SessionNumber, parse_roman, to_roman};
 pub use org::{OrgCode, OrgKind, Role};

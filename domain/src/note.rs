@@ -252,7 +252,7 @@ pub fn search_text(subject: Option<&Texts>, body: Option<&Texts>) -> String {
             if !out.is_empty() {
                 out.push('\n');
             }
-            out.push_str(&text.to_lowercase());
+            out.push_str(&crate::plain(text).to_lowercase());
         }
     }
     out
@@ -576,6 +576,37 @@ pub struct EnclosureLine {
     pub pages: u32,
 }
 
+/// How a note names one addressee.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddresseeName {
+    /// The name, in English at least: the addressee block at the foot.
+    pub name: Texts,
+    /// The name as the opening and closing address it, where a language
+    /// inflects it ("свидетельствует свое уважение Казахстану",
+    /// "Қазақстанға … ілтипатын білдіреді"): the dative in Russian and
+    /// Kazakh.
+    pub dative: Option<Texts>,
+}
+
+impl AddresseeName {
+    /// The name in `lang`, else in English, else in any language.
+    fn in_lang(&self, lang: Lang) -> &str {
+        self.name
+            .get(lang)
+            .or_else(|| self.name.get(Lang::En))
+            .or_else(|| self.name.iter().next().map(|(_, name)| name))
+            .unwrap_or_default()
+    }
+
+    /// The name as addressed in `lang`: its dative there, else the name.
+    fn addressed(&self, lang: Lang) -> &str {
+        self.dative
+            .as_ref()
+            .and_then(|d| d.get(lang))
+            .unwrap_or_else(|| self.in_lang(lang))
+    }
+}
+
 /// Everything a note's text is built from, resolved: numbers, dates and
 /// names rather than ids.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -590,8 +621,9 @@ pub struct NoteFacts {
     pub place: String,
     /// Why it is sent.
     pub purpose: NotePurpose,
-    /// `None` for all member states, else the addressees' names.
-    pub addressee_names: Option<Vec<String>>,
+    /// `None` for all member states, else how the note names each
+    /// addressee.
+    pub addressee_names: Option<Vec<AddresseeName>>,
     /// The subject (for a circulation, what is forwarded, as the opening
     /// names it: "the updated draft Action Plan …").
     pub subject: Option<Texts>,
@@ -746,10 +778,23 @@ pub fn compose(formulae: &Formulae, note: &NoteFacts, lang: Lang) -> Result<Note
                 .map(str::to_owned)
                 .collect(),
         ),
-        Some(names) => (
-            join_list(lang, names),
-            names.iter().map(|n| n.to_uppercase()).collect(),
-        ),
+        Some(names) => {
+            let addressed: Vec<String> =
+                names.iter().map(|n| n.addressed(lang).to_owned()).collect();
+            // Kazakh joins inflected names with "және" ("мен" joins the
+            // bare nouns of a list of notes).
+            let listed = match lang {
+                Lang::Kk => join_with(" және ", &addressed),
+                _ => join_list(lang, &addressed),
+            };
+            (
+                listed,
+                names
+                    .iter()
+                    .map(|n| n.in_lang(lang).to_uppercase())
+                    .collect(),
+            )
+        }
     };
     let references = if note.references.is_empty() {
         String::new()
@@ -904,7 +949,7 @@ fn render_text(t: &NoteText) -> String {
     let mut blocks: Vec<String> = t.letterhead.iter().map(|lines| lines.join("\n")).collect();
     blocks.push(t.number_line.clone());
     blocks.push(t.opening.clone());
-    blocks.extend(t.paragraphs.iter().cloned());
+    blocks.extend(t.paragraphs.iter().map(|p| crate::plain(p).into_owned()));
     blocks.extend(t.enclosures.iter().map(|lines| lines.join("\n")));
     blocks.extend(t.announcements.iter().cloned());
     blocks.push(t.closing.clone());
@@ -960,7 +1005,7 @@ fn render_html(t: &NoteText) -> String {
         lines_html_str(&t.opening)
     );
     for paragraph in &t.paragraphs {
-        let _ = writeln!(out, "<p>{}</p>", lines_html_str(paragraph));
+        let _ = writeln!(out, "<p>{}</p>", inline_html(paragraph));
     }
     for lines in &t.enclosures {
         let _ = writeln!(out, "<p class=\"enclosure\">{}</p>", lines_html(lines));
@@ -994,6 +1039,21 @@ pub(crate) fn lines_html(lines: &[String]) -> String {
 
 pub(crate) fn lines_html_str(text: &str) -> String {
     text.lines().map(escape).collect::<Vec<_>>().join("<br>\n")
+}
+
+/// A paragraph of a body as HTML: its runs in italics set as `<em>`
+/// ([`crate::runs`]), its line breaks as `<br>`.
+pub(crate) fn inline_html(paragraph: &str) -> String {
+    let mut out = String::with_capacity(paragraph.len() + 16);
+    for run in crate::runs(paragraph) {
+        let text = lines_html_str(&run.text);
+        if run.emphasis {
+            let _ = write!(out, "<em>{text}</em>");
+        } else {
+            out.push_str(&text);
+        }
+    }
+    out
 }
 
 /// Escapes text for HTML element content and attribute values; a control
@@ -1348,13 +1408,89 @@ mod tests {
     fn a_note_to_named_organisations_names_them() {
         let mut note = facts();
         note.references.clear();
-        note.addressee_names = Some(vec!["Kazakhstan".into(), "Russia".into()]);
+        let named = |en: &str, ru: &str, dative: &str| AddresseeName {
+            name: Texts::from_pairs([(Lang::En, en.to_owned()), (Lang::Ru, ru.to_owned())])
+                .unwrap(),
+            dative: Some(Texts::from_pairs([(Lang::Ru, dative.to_owned())]).unwrap()),
+        };
+        note.addressee_names = Some(vec![
+            named("Kazakhstan", "Казахстан", "Казахстану"),
+            named("Russia", "Россия", "России"),
+        ]);
         let text = compose(&formulae(), &note, Lang::En).unwrap();
         assert!(
             text.opening
                 .contains("compliments to Kazakhstan and Russia and has")
         );
         assert_eq!(text.addressee_block, ["KAZAKHSTAN", "RUSSIA"]);
+
+        // In Russian the opening addresses them in the dative, the block
+        // at the foot names them.
+        let mut rows = formulae_rows();
+        rows.extend([
+            Formula {
+                lang: Lang::Ru,
+                kind: K::NumberLine,
+                purpose: None,
+                text: "№ {number}".into(),
+            },
+            Formula {
+                lang: Lang::Ru,
+                kind: K::Sender,
+                purpose: None,
+                text: "Секретариат СВМДА".into(),
+            },
+            Formula {
+                lang: Lang::Ru,
+                kind: K::Opening,
+                purpose: None,
+                text: "{sender} свидетельствует свое уважение {addressees}{references} и имеет честь сообщить нижеследующее.".into(),
+            },
+            Formula {
+                lang: Lang::Ru,
+                kind: K::Closing,
+                purpose: None,
+                text: "Секретариат пользуется случаем, чтобы возобновить {addressees} уверения в своем высоком уважении.".into(),
+            },
+            Formula {
+                lang: Lang::Ru,
+                kind: K::PlaceDate,
+                purpose: None,
+                text: "город {place}, {date}".into(),
+            },
+        ]);
+        let russian = Formulae::new(rows);
+        note.enclosures.clear();
+        note.body = Some(
+            Texts::from_pairs([
+                (Lang::En, "First.".to_owned()),
+                (Lang::Ru, "Первое.".to_owned()),
+            ])
+            .unwrap(),
+        );
+        let text = compose(&russian, &note, Lang::Ru).unwrap();
+        assert_eq!(
+            text.opening,
+            "Секретариат СВМДА свидетельствует свое уважение Казахстану и России и имеет честь сообщить нижеследующее."
+        );
+        assert!(
+            text.closing
+                .contains("возобновить Казахстану и России уверения")
+        );
+        assert_eq!(text.addressee_block, ["КАЗАХСТАН", "РОССИЯ"]);
+        // A name without a dative, or without a Russian name, is written
+        // as known.
+        note.addressee_names = Some(vec![AddresseeName {
+            name: Texts::from_pairs([(Lang::En, "Japan".to_owned())]).unwrap(),
+            dative: None,
+        }]);
+        let text = compose(&russian, &note, Lang::Ru).unwrap();
+        assert!(
+            text.opening.contains("уважение Japan и имеет"),
+            "{}",
+            text.opening
+        );
+        assert_eq!(text.addressee_block, ["JAPAN"]);
     }
 
     #[test]
@@ -1395,6 +1531,32 @@ mod tests {
         assert!(html.contains("@media print"));
         assert!(html.contains("Second &lt;b&gt;&amp;&lt;/b&gt;."));
         assert!(!html.contains("<b>&</b>"));
+    }
+
+    #[test]
+    fn a_cited_title_is_italic_in_html_and_plain_in_text() {
+        let mut text = compose(&formulae(), &facts(), Lang::En).unwrap();
+        text.paragraphs =
+            vec!["according to the *General guidelines <2021>* adopted by the SOC, 5 * 3".into()];
+        let html = render(&text, RenderFormat::Html);
+        assert!(
+            html.contains(
+                "<p>according to the <em>General guidelines &lt;2021&gt;</em> adopted by the SOC, 5 * 3</p>"
+            ),
+            "{html}"
+        );
+        let plain = render(&text, RenderFormat::Text);
+        assert!(
+            plain.contains("according to the General guidelines <2021> adopted by the SOC, 5 * 3"),
+            "{plain}"
+        );
+        assert_eq!(
+            search_text(
+                None,
+                Some(&Texts::from_pairs([(Lang::En, "the *General* rule".into())]).unwrap())
+            ),
+            "the general rule"
+        );
     }
 
     #[test]

@@ -26,6 +26,8 @@ mod m20261201_000013_organization_names;
 mod m20261201_000014_stances_and_compilations;
 mod m20261201_000015_signatory_blocks;
 mod m20261201_000016_rule_citations;
+mod m20261201_000017_cited_titles;
+mod m20261201_000018_dative_names;
 
 /// The key of the PostgreSQL advisory lock that migrations hold ("ACCORD"
 /// in ASCII): whoever else migrates the same database waits for it.
@@ -83,6 +85,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000014_stances_and_compilations::Migration),
             Box::new(m20261201_000015_signatory_blocks::Migration),
             Box::new(m20261201_000016_rule_citations::Migration),
+            Box::new(m20261201_000017_cited_titles::Migration),
+            Box::new(m20261201_000018_dative_names::Migration),
         ]
     }
 }

@@ -62,6 +62,13 @@ pub(crate) struct Para {
     size: f32,
     align: Align,
     indent: f32,
+    /// Whether `*…*` in the text marks italics (`accord_domain::runs`):
+    /// the body of a note or a decision.
+    marked: bool,
+    /// Whether its lines but the last of each line of the source fill the
+    /// measure, as the HTML's `text-align: justify` (no hyphenation there
+    /// either).
+    justify: bool,
 }
 
 impl Para {
@@ -72,6 +79,8 @@ impl Para {
             size: BODY_SIZE,
             align,
             indent: 0.0,
+            marked: false,
+            justify: false,
         }
     }
 
@@ -85,11 +94,22 @@ impl Para {
         Para::new(text, Face::Regular, Align::Left)
     }
 
-    /// Plain, the first line indented: a body paragraph.
+    /// Plain and justified, the first line indented: the opening,
+    /// announcements and closing of a note.
     pub(crate) fn indented(text: String) -> Para {
         Para {
             indent: INDENT,
+            justify: true,
             ..Para::text(text)
+        }
+    }
+
+    /// A paragraph of a body: indented and justified, its cited titles
+    /// (`*…*`) in italics.
+    pub(crate) fn body(text: String) -> Para {
+        Para {
+            marked: true,
+            ..Para::indented(text)
         }
     }
 
@@ -192,54 +212,175 @@ impl Measure {
         advance * size / units
     }
 
+    fn word_width(&self, size: f32, word: &[Piece]) -> f32 {
+        word.iter().map(|p| self.width(p.face, size, &p.text)).sum()
+    }
+
     /// Breaks `para` into lines no wider than `width` (the first `indent`
     /// narrower); a word wider than a line is broken between characters.
-    fn lines(&self, para: &Para, width: f32) -> Vec<(f32, String)> {
-        let mut out = Vec::new();
-        for source in para.text.lines() {
-            let mut line = String::new();
+    /// Each line comes as the pieces to draw and where each starts.
+    fn lines(&self, para: &Para, width: f32) -> Vec<Vec<Span>> {
+        let space = self.width(para.face, para.size, " ");
+        let mut out: Vec<Vec<Span>> = Vec::new();
+        for source in words(para) {
+            let mut line: Vec<Vec<Piece>> = Vec::new();
+            let mut used = 0.0;
+            let mut lines: Vec<(f32, Vec<Vec<Piece>>)> = Vec::new();
             let mut start = if out.is_empty() { para.indent } else { 0.0 };
-            for word in source.split(' ').filter(|w| !w.is_empty()) {
-                let candidate = if line.is_empty() {
-                    word.to_owned()
-                } else {
-                    format!("{line} {word}")
-                };
-                if self.width(para.face, para.size, &candidate) <= width - start {
-                    line = candidate;
+            for word in source {
+                let w = self.word_width(para.size, &word);
+                let gap = if line.is_empty() { 0.0 } else { space };
+                if used + gap + w <= width - start {
+                    used += gap + w;
+                    line.push(word);
                     continue;
                 }
                 if !line.is_empty() {
-                    out.push((start, std::mem::take(&mut line)));
+                    lines.push((start, std::mem::take(&mut line)));
+                    used = 0.0;
                     start = 0.0;
                 }
-                // The word alone, broken if it is wider than a line.
-                for c in word.chars() {
-                    let mut longer = line.clone();
-                    longer.push(c);
-                    if !line.is_empty() && self.width(para.face, para.size, &longer) > width - start
-                    {
-                        out.push((start, std::mem::take(&mut line)));
-                        start = 0.0;
-                        longer = c.to_string();
-                    }
-                    line = longer;
+                if w <= width - start {
+                    used = w;
+                    line.push(word);
+                    continue;
                 }
-            }
-            out.push((start, line));
-        }
-        out.into_iter()
-            .map(|(start, text)| {
-                let x = match para.align {
-                    Align::Left => start,
-                    Align::Center => {
-                        ((width - self.width(para.face, para.size, &text)) / 2.0).max(0.0)
+                // The word alone, broken between characters.
+                let mut chunk: Vec<Piece> = Vec::new();
+                for piece in word {
+                    for c in piece.text.chars() {
+                        let cw = self.width(piece.face, para.size, c.encode_utf8(&mut [0; 4]));
+                        if !chunk.is_empty() && used + cw > width - start {
+                            lines.push((start, vec![std::mem::take(&mut chunk)]));
+                            used = 0.0;
+                            start = 0.0;
+                        }
+                        push_char(&mut chunk, piece.face, c);
+                        used += cw;
                     }
-                };
-                (x, text)
-            })
-            .collect()
+                }
+                line.push(chunk);
+            }
+            lines.push((start, line));
+            let count = lines.len();
+            for (n, (start, line)) in lines.into_iter().enumerate() {
+                out.push(self.place(para, width, space, start, line, n + 1 < count));
+            }
+        }
+        out
     }
+
+    /// Where each piece of a line goes: after `start` (the indent), centred,
+    /// or with the spaces widened to fill `width` when `fill`.
+    fn place(
+        &self,
+        para: &Para,
+        width: f32,
+        space: f32,
+        start: f32,
+        line: Vec<Vec<Piece>>,
+        fill: bool,
+    ) -> Vec<Span> {
+        let widths: Vec<f32> = line.iter().map(|w| self.word_width(para.size, w)).collect();
+        let gaps = line.len().saturating_sub(1) as f32;
+        let natural = widths.iter().sum::<f32>() + space * gaps;
+        let (mut x, gap) = match para.align {
+            Align::Center => (((width - natural) / 2.0).max(0.0), space),
+            Align::Left if para.justify && fill && gaps > 0.0 => {
+                (start, space + (width - start - natural).max(0.0) / gaps)
+            }
+            Align::Left => (start, space),
+        };
+        let last = line.len().saturating_sub(1);
+        let mut spans = Vec::new();
+        for (n, (word, w)) in line.into_iter().zip(widths).enumerate() {
+            let mut at = x;
+            let pieces = word.len();
+            for (p, mut piece) in word.into_iter().enumerate() {
+                let advance = self.width(piece.face, para.size, &piece.text);
+                // A space after each word but the last, so that the text
+                // copied out of the PDF has its spaces.
+                if p + 1 == pieces && n < last {
+                    piece.text.push(' ');
+                }
+                spans.push(Span {
+                    x: at,
+                    face: piece.face,
+                    text: piece.text,
+                });
+                at += advance;
+            }
+            x += w + gap;
+        }
+        spans
+    }
+}
+
+/// A piece of a word in one face.
+#[derive(Debug, Clone, PartialEq)]
+struct Piece {
+    face: Face,
+    text: String,
+}
+
+/// A piece of a line, placed: `x` from the left of the measure.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Span {
+    x: f32,
+    face: Face,
+    text: String,
+}
+
+fn push_char(word: &mut Vec<Piece>, face: Face, c: char) {
+    match word.last_mut() {
+        Some(last) if last.face == face => last.text.push(c),
+        _ => word.push(Piece {
+            face,
+            text: c.to_string(),
+        }),
+    }
+}
+
+/// The words of `para`, line by line of its source, each word its pieces
+/// in their faces (a marked run is italic in a regular paragraph).
+fn words(para: &Para) -> Vec<Vec<Vec<Piece>>> {
+    let runs = if para.marked {
+        accord_domain::runs(&para.text)
+    } else {
+        vec![accord_domain::Run {
+            text: para.text.clone(),
+            emphasis: false,
+        }]
+    };
+    let mut lines: Vec<Vec<Vec<Piece>>> = vec![Vec::new()];
+    let mut word: Vec<Piece> = Vec::new();
+    for run in runs {
+        let face = match (run.emphasis, para.face) {
+            (true, Face::Regular) => Face::Italic,
+            (_, face) => face,
+        };
+        for c in run.text.chars() {
+            match c {
+                ' ' | '\n' => {
+                    if !word.is_empty()
+                        && let Some(line) = lines.last_mut()
+                    {
+                        line.push(std::mem::take(&mut word));
+                    }
+                    if c == '\n' {
+                        lines.push(Vec::new());
+                    }
+                }
+                c => push_char(&mut word, face, c),
+            }
+        }
+    }
+    if !word.is_empty()
+        && let Some(line) = lines.last_mut()
+    {
+        line.push(word);
+    }
+    lines
 }
 
 /// Lays `blocks` out on pages: the operations of each page.
@@ -252,13 +393,13 @@ pub(crate) fn pages(measure: &Measure, blocks: &[Block]) -> Vec<Vec<Op>> {
         match block {
             Block::Para(para) => {
                 let height = para.line_height();
-                for (x, text) in measure.lines(para, width) {
+                for line in measure.lines(para, width) {
                     if y + height > bottom {
                         pages.push(Vec::new());
                         y = TOP;
                     }
                     if let Some(page) = pages.last_mut() {
-                        page.push(text_op(para, LEFT + x, y, text));
+                        page.extend(line.into_iter().map(|span| text_op(para, LEFT, y, span)));
                     }
                     y += height;
                 }
@@ -275,8 +416,11 @@ pub(crate) fn pages(measure: &Measure, blocks: &[Block]) -> Vec<Vec<Op>> {
                     for cell in cells {
                         match cell {
                             Cell::Para(para) => {
-                                for (x, text) in measure.lines(para, column_width) {
-                                    ops.push(text_op(para, left + x, depth, text));
+                                for line in measure.lines(para, column_width) {
+                                    ops.extend(
+                                        line.into_iter()
+                                            .map(|span| text_op(para, left, depth, span)),
+                                    );
                                     depth += para.line_height();
                                 }
                                 depth += para.size * 0.4;
@@ -308,15 +452,16 @@ pub(crate) fn pages(measure: &Measure, blocks: &[Block]) -> Vec<Vec<Op>> {
     pages
 }
 
-/// A line of `para` whose line box starts at `top`.
-fn text_op(para: &Para, x: f32, top: f32, text: String) -> Op {
+/// A piece of a line of `para` whose line box starts at `top`, in a
+/// column starting at `left`.
+fn text_op(para: &Para, left: f32, top: f32, span: Span) -> Op {
     Op::Text {
-        x,
+        x: left + span.x,
         // The baseline, with the leading shared above and below.
         y: top + para.size * (LEADING - 1.0) / 2.0 + para.size * 0.8,
-        face: para.face,
+        face: span.face,
         size: para.size,
-        text,
+        text: span.text,
     }
 }
 
@@ -423,6 +568,18 @@ pub(crate) fn pdf(title: &str, lang: Lang, blocks: &[Block]) -> Result<Vec<u8>, 
 mod tests {
     use super::*;
 
+    /// Where a line ends: its last piece's start plus its width (without
+    /// the space a piece carries for copying).
+    fn right_edge(measure: &Measure, para: &Para, line: &[Span]) -> f32 {
+        line.last()
+            .map(|s| s.x + measure.width(s.face, para.size, s.text.trim_end()))
+            .unwrap_or(0.0)
+    }
+
+    fn line_text(line: &[Span]) -> String {
+        line.iter().map(|s| s.text.as_str()).collect()
+    }
+
     #[test]
     fn a_paragraph_wider_than_the_page_breaks_between_words_and_a_long_word_between_letters() {
         let measure = Measure::new().unwrap();
@@ -430,13 +587,74 @@ mod tests {
         let width = PAGE_WIDTH - LEFT - RIGHT;
         let lines = measure.lines(&para, width);
         assert!(lines.len() > 3);
-        assert_eq!(lines[0].0, INDENT);
-        for (x, line) in &lines {
-            assert!(x + measure.width(para.face, para.size, line) <= width + 0.01);
+        assert_eq!(lines[0][0].x, INDENT);
+        for line in &lines {
+            assert!(right_edge(&measure, &para, line) <= width + 0.01);
             assert!(!line.is_empty());
         }
-        let words: usize = lines.iter().map(|(_, l)| l.matches("слово").count()).sum();
+        let words: usize = lines
+            .iter()
+            .map(|l| line_text(l).matches("слово").count())
+            .sum();
         assert_eq!(words, 40);
+    }
+
+    #[test]
+    fn a_body_paragraph_is_justified_but_for_its_last_line() {
+        let measure = Measure::new().unwrap();
+        let para =
+            Para::body("The Secretariat kindly reminds the Member States of the rules. ".repeat(6));
+        let width = PAGE_WIDTH - LEFT - RIGHT;
+        let lines = measure.lines(&para, width);
+        assert!(lines.len() >= 3);
+        let (last, full) = lines.split_last().unwrap();
+        for line in full {
+            assert!((right_edge(&measure, &para, line) - width).abs() < 0.01);
+        }
+        assert!(right_edge(&measure, &para, last) < width - 10.0);
+        // A flush-left paragraph stays ragged.
+        let ragged = measure.lines(&Para::text(para.text.clone()), width);
+        assert!(right_edge(&measure, &para, &ragged[0]) < width - 0.5);
+        // Every word is there, in order, with its space.
+        let text: String = lines
+            .iter()
+            .map(|l| line_text(l))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(
+            text.split_whitespace().collect::<Vec<_>>(),
+            para.text.split_whitespace().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_cited_title_is_set_in_italics_and_its_marks_are_not_printed() {
+        let measure = Measure::new().unwrap();
+        let para = Para::body("according to the *General guidelines*, adopted".into());
+        let lines = measure.lines(&para, PAGE_WIDTH);
+        let spans = &lines[0];
+        let faces: Vec<(Face, &str)> = spans.iter().map(|s| (s.face, s.text.as_str())).collect();
+        assert_eq!(
+            faces,
+            [
+                (Face::Regular, "according "),
+                (Face::Regular, "to "),
+                (Face::Regular, "the "),
+                (Face::Italic, "General "),
+                (Face::Italic, "guidelines"),
+                (Face::Regular, ", "),
+                (Face::Regular, "adopted"),
+            ]
+        );
+        // The comma follows the italic word without a gap.
+        let italic = &spans[4];
+        assert!(
+            (spans[5].x - (italic.x + measure.width(Face::Italic, para.size, "guidelines"))).abs()
+                < 0.01
+        );
+        // Outside a body, an asterisk is an asterisk.
+        let plain = measure.lines(&Para::text("*not a title*".into()), PAGE_WIDTH);
+        assert_eq!(line_text(&plain[0]), "*not a title*");
     }
 
     #[test]

@@ -40,12 +40,12 @@ pub fn note_pdf(t: &NoteText) -> Result<Vec<u8>, PrintError> {
         .map(|lines| Block::Para(Para::heading(lines.join("\n"))))
         .collect();
     blocks.push(Block::Para(Para::heading(t.number_line.clone())));
-    blocks.push(Block::Para(Para::text(t.opening.clone())));
+    blocks.push(Block::Para(Para::indented(t.opening.clone())));
     blocks.extend(
         t.paragraphs
             .iter()
             .cloned()
-            .map(Para::indented)
+            .map(Para::body)
             .map(Block::Para),
     );
     blocks.extend(
@@ -79,7 +79,7 @@ pub fn decision_pdf(t: &DecisionText) -> Result<Vec<u8>, PrintError> {
         t.paragraphs
             .iter()
             .cloned()
-            .map(Para::indented)
+            .map(Para::body)
             .map(Block::Para),
     );
     layout::pdf(&t.number_line, t.lang, &blocks)

@@ -38,9 +38,32 @@ pub struct OrgView {
     pub name: String,
     /// The name per language, where known (member states: EN, RU, KK).
     pub names: Option<Texts>,
+    /// The name as a note's opening addresses it, where a language inflects
+    /// it (member states: RU, KK, in the dative).
+    pub dative: Option<Texts>,
 }
 
 impl OrgView {
+    /// An organisation as stored.
+    pub(crate) fn of(o: organization::Model) -> Result<OrgView> {
+        let texts = |json: Option<&str>, what: &str| {
+            json.map(serde_json::from_str::<Texts>)
+                .transpose()
+                .map_err(|error| {
+                    WorkflowError::Corrupt(format!("{what} of organisation {}: {error}", o.code))
+                })
+        };
+        let names = texts(o.names.as_deref(), "names")?;
+        let dative = texts(o.dative_names.as_deref(), "dative names")?;
+        Ok(OrgView {
+            code: o.code,
+            kind: o.kind,
+            name: o.name,
+            names,
+            dative,
+        })
+    }
+
     /// The name in `lang`, if known (English always is).
     pub fn name_in(&self, lang: Lang) -> Option<&str> {
         match self.names.as_ref().and_then(|names| names.get(lang)) {
@@ -256,22 +279,7 @@ impl Store {
             .all(conn)
             .await?
             .into_iter()
-            .map(|o| {
-                let names = o
-                    .names
-                    .as_deref()
-                    .map(serde_json::from_str::<Texts>)
-                    .transpose()
-                    .map_err(|error| {
-                        WorkflowError::Corrupt(format!("names of organisation {}: {error}", o.code))
-                    })?;
-                Ok(OrgView {
-                    code: o.code,
-                    kind: o.kind,
-                    name: o.name,
-                    names,
-                })
-            })
+            .map(OrgView::of)
             .collect::<Result<Vec<_>>>()?;
         // Sorted here, not by the database, whose collation may differ.
         orgs.sort_by(|a, b| a.code.cmp(&b.code));

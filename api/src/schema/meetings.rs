@@ -651,7 +651,8 @@ pub struct RecordDecisionInput {
     pub number: Option<String>,
     /// Its title.
     pub title: Vec<LocalizedTextInput>,
-    /// Its text.
+    /// Its text; blank lines separate paragraphs, and a title between
+    /// asterisks (`*…*`) is set in italics (`\*` is an asterisk).
     pub text: Option<Vec<LocalizedTextInput>>,
     /// What it approves, in order.
     pub approves: Option<Vec<ApprovalInput>>,
@@ -666,7 +667,7 @@ pub struct EditDecisionInput {
     pub revision: i32,
     /// The new title.
     pub title: Vec<LocalizedTextInput>,
-    /// The new text; absent removes it.
+    /// The new text, as `text` of `recordDecision`; absent removes it.
     pub text: Option<Vec<LocalizedTextInput>>,
 }
 

@@ -761,10 +761,11 @@ pub struct AdoptSubmissionRuleInput {
     /// The adopting document's title.
     pub title: Option<Vec<LocalizedTextInput>>,
     /// How a note cites the adopting document in each language, with
-    /// `{date}` where the adoption date goes, e.g. "the General guidelines
-    /// for conducting events … adopted by the SOC on {date}" (in Russian
-    /// and Kazakh in the case "согласно …" and "… сәйкес" govern). The
-    /// reminder notes recall the rules in these words.
+    /// `{date}` where the adoption date goes and the title between
+    /// asterisks for italics, e.g. "the *General guidelines for conducting
+    /// events …* adopted by the SOC on {date}" (in Russian and Kazakh in
+    /// the case "согласно …" and "… сәйкес" govern). The reminder notes
+    /// recall the rules in these words.
     pub citation: Option<Vec<LocalizedTextInput>>,
 }
 

@@ -425,7 +425,9 @@ pub struct CreateNoteInput {
     pub addressees: Option<Vec<String>>,
     /// The subject.
     pub subject: Vec<LocalizedTextInput>,
-    /// The paragraphs between the opening and closing formulae; blank lines separate paragraphs.
+    /// The paragraphs between the opening and closing formulae; blank lines
+    /// separate paragraphs, and a title between asterisks (`*…*`) is set in
+    /// italics (`\*` is an asterisk).
     pub body: Vec<LocalizedTextInput>,
     /// Earlier notes this one refers to, by number, e.g. ["PAR/361"].
     pub references: Option<Vec<String>>,

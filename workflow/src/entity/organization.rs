@@ -11,6 +11,9 @@ pub struct Model {
     pub name: String,
     /// The name per language, as JSON `Texts` (member states: EN, RU, KK).
     pub names: Option<String>,
+    /// The name as a note's opening addresses it, per language, as JSON
+    /// `Texts` (member states: RU, KK, in the dative).
+    pub dative_names: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

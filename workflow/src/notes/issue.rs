@@ -7,8 +7,8 @@
 use std::collections::BTreeMap;
 
 use accord_domain::{
-    Addressees, Enclosed, Enclosure, Formula, FormulaKind, Formulae, Lang, MeetingLine, NoteFacts,
-    NoteNumber, NotePurpose, NoteSeries, NoteStatus, NoteText, Texts,
+    AddresseeName, Addressees, Enclosed, Enclosure, Formula, FormulaKind, Formulae, Lang,
+    MeetingLine, NoteFacts, NoteNumber, NotePurpose, NoteSeries, NoteStatus, NoteText, Texts,
 };
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::{
@@ -26,7 +26,7 @@ use crate::entity::{
 };
 use crate::error::{Result, WorkflowError};
 use crate::permissions::Action;
-use crate::store::WriteTx;
+use crate::store::{OrgView, WriteTx};
 use crate::written::NoteAfter;
 
 use super::{CHARS_PER_PAGE, NOTE_CHANGED};
@@ -364,28 +364,48 @@ pub(crate) async fn cited<C: ConnectionTrait>(
         .collect()
 }
 
-/// The names the text gives the addressees: `None` for all member states.
+/// The names the text gives the addressees, in every language known, and
+/// as addressed where a language inflects them: `None` for all member
+/// states.
 pub(crate) async fn addressee_names<C: ConnectionTrait>(
     conn: &C,
     addressees: &Addressees,
-) -> Result<Option<Vec<String>>> {
+) -> Result<Option<Vec<AddresseeName>>> {
     let Addressees::Organizations(codes) = addressees else {
         return Ok(None);
     };
-    let rows = organization::Entity::find()
+    let orgs = organization::Entity::find()
         .filter(organization::Column::Code.is_in(codes.iter().map(ToString::to_string)))
         .all(conn)
-        .await?;
-    Ok(Some(
-        codes
-            .iter()
-            .map(|code| {
-                rows.iter()
-                    .find(|r| r.code == code.as_str())
-                    .map_or_else(|| code.to_string(), |r| r.name.clone())
+        .await?
+        .into_iter()
+        .map(OrgView::of)
+        .collect::<Result<Vec<_>>>()?;
+    codes
+        .iter()
+        .map(|code| {
+            let Some(org) = orgs.iter().find(|o| o.code == code.as_str()) else {
+                return Ok(AddresseeName {
+                    name: Texts::from_pairs([(Lang::En, code.to_string())])?,
+                    dative: None,
+                });
+            };
+            let mut names: Vec<(Lang, String)> = org
+                .names
+                .iter()
+                .flat_map(|names| names.iter())
+                .map(|(lang, name)| (lang, name.to_owned()))
+                .collect();
+            if names.iter().all(|(lang, _)| *lang != Lang::En) {
+                names.push((Lang::En, org.name.clone()));
+            }
+            Ok(AddresseeName {
+                name: Texts::from_pairs(names)?,
+                dative: org.dative.clone(),
             })
-            .collect(),
-    ))
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
 }
 
 /// The enclosures as the text lists them.

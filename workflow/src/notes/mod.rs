@@ -565,19 +565,29 @@ mod tests {
         "/../../shared/seeds/note-SOC-19-cbm-deadlines.txt"
     ));
 
-    /// The seed's non-empty lines, without the Markdown emphasis of the
-    /// conversion.
+    /// The seed's non-empty lines, without its bold and italic marks: the
+    /// text as printed.
     fn seed_lines() -> Vec<String> {
+        marked_seed_lines()
+            .into_iter()
+            .map(|l| l.replace('*', ""))
+            .collect()
+    }
+
+    /// The seed's non-empty lines, without its bold marks (`**`): a body's
+    /// italic titles keep theirs (`*…*`), as the body of a note marks them.
+    fn marked_seed_lines() -> Vec<String> {
         SEED.lines()
-            .map(|l| l.replace('*', "").trim().to_owned())
+            .map(|l| l.replace("**", "").trim().to_owned())
             .filter(|l| !l.is_empty())
             .collect()
     }
 
-    /// The seed's body in one language: the paragraphs between the line
-    /// starting with `opening` and the one starting with `closing`.
+    /// The seed's body in one language, with its italics marked: the
+    /// paragraphs between the line starting with `opening` and the one
+    /// starting with `closing`.
     fn seed_body(opening: &str, closing: &str) -> String {
-        let lines = seed_lines();
+        let lines = marked_seed_lines();
         let start = lines.iter().position(|l| l.starts_with(opening)).unwrap();
         let end = start
             + lines[start..]
@@ -744,6 +754,17 @@ mod tests {
                 .await
                 .unwrap();
             assert!(html.contains(opening) && html.contains(closing), "{lang}");
+            // The cited title in italics, as the seed sets it.
+            let title = match lang {
+                Lang::En => {
+                    "according to the <em>General guidelines for conducting events on implementation of CICA confidence building measures</em> adopted by the SOC"
+                }
+                Lang::Ru => {
+                    "согласно <em>Общим руководящим принципам проведения мероприятий по осуществлению мер доверия СВМДА</em>, принятым КСДЛ"
+                }
+                _ => "қабылдаған <em>Азия Кеңесінің",
+            };
+            assert!(html.contains(title), "{lang}: {html}");
         }
     }
 

@@ -504,6 +504,7 @@ mod tests {
                 ])
                 .unwrap(),
             ),
+            dative: None,
         }
     }
 
@@ -594,9 +595,9 @@ mod tests {
     /// The General Guidelines of 2021 as seeded, cited as SOC/19 cites them.
     fn guidelines() -> Vec<RuleRecord> {
         let citation = Texts::from_pairs([
-            (Lang::En, "the General guidelines for conducting events on implementation of CICA confidence building measures adopted by the SOC on {date}".to_owned()),
-            (Lang::Ru, "Общим руководящим принципам проведения мероприятий по осуществлению мер доверия СВМДА, принятым КСДЛ {date}".to_owned()),
-            (Lang::Kk, "{date} АЛТК қабылдаған Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі іс-шараларды өткізудің жалпы басшылыққа".to_owned()),
+            (Lang::En, "the *General guidelines for conducting events on implementation of CICA confidence building measures* adopted by the SOC on {date}".to_owned()),
+            (Lang::Ru, "*Общим руководящим принципам проведения мероприятий по осуществлению мер доверия СВМДА*, принятым КСДЛ {date}".to_owned()),
+            (Lang::Kk, "{date} АЛТК қабылдаған *Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі іс-шараларды өткізудің жалпы басшылыққа*".to_owned()),
         ])
         .unwrap();
         [
@@ -617,14 +618,14 @@ mod tests {
         .collect()
     }
 
-    /// SOC/19's paragraphs, word for word, in its three languages (the
-    /// seed's italics are markup, not words).
+    /// SOC/19's paragraphs, word for word, in its three languages, with the
+    /// cited title marked for italics as the seed sets it.
     const SOC_19: [(Lang, [&str; 3]); 3] = [
         (
             Lang::En,
             [
                 "The recent SOC meeting, by Decision No. SOC/2023-III/DEC/2 of 12 December 2023, approved the CICA Plan of Implementation of Confidence Building Measures for 2024, which consists of 27 items, including events scheduled for February 2024.",
-                "The Secretariat kindly reminds that, according to the General guidelines for conducting events on implementation of CICA confidence building measures adopted by the SOC on 23 June 2021, the organizing Member States are required to submit to the Secretariat the concept paper for the event 60 days prior and the tentative programme 45 days prior to the event, for sharing with all Member States. Additionally, a post-event report should be provided.",
+                "The Secretariat kindly reminds that, according to the *General guidelines for conducting events on implementation of CICA confidence building measures* adopted by the SOC on 23 June 2021, the organizing Member States are required to submit to the Secretariat the concept paper for the event 60 days prior and the tentative programme 45 days prior to the event, for sharing with all Member States. Additionally, a post-event report should be provided.",
                 "In this regard, the Secretariat requests the Member States, in accordance with the above document, to submit in advance the required materials for the timely preparation and participation of the Member States' representatives in the scheduled events.",
             ],
         ),
@@ -632,7 +633,7 @@ mod tests {
             Lang::Ru,
             [
                 "На недавнем заседании КСДЛ решением №SOC/2023-III/DEC/2 от 12 декабря 2023 года был утвержден План СВМДА по реализации мер доверия на 2024 год, который состоит из 27 пунктов, включая мероприятия, запланированные на февраль 2024 года.",
-                "Секретариат любезно напоминает, что согласно Общим руководящим принципам проведения мероприятий по осуществлению мер доверия СВМДА, принятым КСДЛ 23 июня 2021 года, организующим мероприятия государствам-членам следует направить в Секретариат концепцию мероприятия за 60 дней, а предварительную программу – за 45 дней до мероприятия для рассылки всем государствам-членам. Кроме того, нужно предоставить отчет об итогах мероприятия после его проведения.",
+                "Секретариат любезно напоминает, что согласно *Общим руководящим принципам проведения мероприятий по осуществлению мер доверия СВМДА*, принятым КСДЛ 23 июня 2021 года, организующим мероприятия государствам-членам следует направить в Секретариат концепцию мероприятия за 60 дней, а предварительную программу – за 45 дней до мероприятия для рассылки всем государствам-членам. Кроме того, нужно предоставить отчет об итогах мероприятия после его проведения.",
                 "В этой связи Секретариат просит государства-члены в соответствии с вышеизложенным документом заблаговременно направить необходимые материалы для своевременной подготовки и участия представителей государств-членов на запланированных мероприятиях.",
             ],
         ),
@@ -640,7 +641,7 @@ mod tests {
             Lang::Kk,
             [
                 "АЛТК-нің соңғы отырысында 2023 жылғы 12 желтоқсандағы №SOC/2023-III/DEC/2 шешімімен 2024 жылғы ақпанға жоспарланған іс-шараларды қоса алғанда 27 тармақтан тұратын 2024 жылға арналған Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі жоспар бекітілді.",
-                "Хатшылық 2021 жылғы 23 маусымда АЛТК қабылдаған Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі іс-шараларды өткізудің жалпы басшылыққа сәйкес іс-шараларды ұйымдастыратын мүше мемлекеттер іс-шараның тұжырымдамасын іс-шараны өткізгенге дейін 60 күн бұрын, ал алдын ала бағдарламасын – 45 күн бұрын барлық мүше мемлекеттерге тарату үшін Хатшылыққа жіберу керектігі туралы еске салады. Сонымен қатар, іс-шара өткізілгеннен кейін оның нәтижелері туралы есеп беру қажет.",
+                "Хатшылық 2021 жылғы 23 маусымда АЛТК қабылдаған *Азия Кеңесінің сенім шараларын жүзеге асыру жөніндегі іс-шараларды өткізудің жалпы басшылыққа* сәйкес іс-шараларды ұйымдастыратын мүше мемлекеттер іс-шараның тұжырымдамасын іс-шараны өткізгенге дейін 60 күн бұрын, ал алдын ала бағдарламасын – 45 күн бұрын барлық мүше мемлекеттерге тарату үшін Хатшылыққа жіберу керектігі туралы еске салады. Сонымен қатар, іс-шара өткізілгеннен кейін оның нәтижелері туралы есеп беру қажет.",
                 "Осыған байланысты Хатшылық мүше мемлекеттерден жоғарыда аталған құжатқа сәйкес мүше мемлекеттер өкілдерінің жоспарланған іс-шараларға уақтылы дайындалуы және қатысуы үшін қажетті материалдарды алдын ала жолдауды сұрайды.",
             ],
         ),
