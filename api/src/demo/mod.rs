@@ -1493,6 +1493,123 @@ mod tests {
         }
     }
 
+    /// PAR/713 as sent (`shared/seeds`), with its enclosure: the Action
+    /// Plan's signature copy in English and in Russian.
+    const PAR_713_FILE: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/seeds/note-PAR-713-cica-sco-action-plan.txt"
+    ));
+
+    /// The blocks of the seed's signature copy in one language, from the
+    /// line `first` to the line before `end` (or the end), as words: the
+    /// bold, the line breaks and the dashes before the agreed points are
+    /// the conversion's layout, not words; the signature lines and the
+    /// header row of the events' table ("No. Events", which the copy sets
+    /// as the numbers of its list) are left out.
+    fn seed_copy_blocks(first: &str, end: Option<&str>) -> Vec<String> {
+        let lines: Vec<&str> = PAR_713_FILE.lines().collect();
+        let start = lines.iter().position(|l| l.trim() == first).unwrap();
+        let stop = end
+            .and_then(|end| lines.iter().position(|l| l.trim() == end))
+            .unwrap_or(lines.len());
+        lines[start..stop]
+            .join("\n")
+            .split("\n\n")
+            // A table's rows are lines of one block; each is a sentence.
+            .flat_map(|block| {
+                if block.contains('\t') {
+                    block.lines().collect::<Vec<_>>()
+                } else {
+                    vec![block]
+                }
+            })
+            .map(|block| {
+                block
+                    .replace("**", "")
+                    .replace("<b>", "")
+                    .replace("</b>", "")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .map(|b| b.strip_prefix("- ").map(str::to_owned).unwrap_or(b))
+            .filter(|b| {
+                !b.is_empty() && b != "---" && b != "No. Events" && b != "№ п/п Мероприятия"
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn the_action_plan_agreed_and_signed_prints_the_signature_copy_par_713_encloses() {
+        let db = TempDb::new().await;
+        let store = &db.store;
+        let summary = load(store).await.unwrap();
+        let plan = draft_titled(store, &summary, PLAN_TITLE_EN).await;
+
+        // As PAR/713 announces: the SWG on 25 June 2024, the SOC on 27 June;
+        // both Secretaries General sign on 4 July.
+        let demo = Demo::new(store);
+        let officer = person("cica-officer-1").unwrap();
+        demo.at(2024, 6, 25, 0).unwrap();
+        demo.exec(
+            &officer,
+            Command::OpenSwgDiscussion {
+                draft_id: plan.id.clone(),
+                meeting_date: day(2024, 6, 25).unwrap(),
+            },
+            "the SWG",
+        )
+        .await
+        .unwrap();
+        demo.at(2024, 6, 27, 0).unwrap();
+        demo.exec(
+            &officer,
+            Command::RecordSocAgreement {
+                draft_id: plan.id.clone(),
+                meeting_date: day(2024, 6, 27).unwrap(),
+                decision_number: None,
+            },
+            "the SOC",
+        )
+        .await
+        .unwrap();
+        demo.at(2024, 7, 4, 0).unwrap();
+        for sg in ["cica-sg", "sco-sg"] {
+            demo.exec(
+                &person(sg).unwrap(),
+                Command::SignDraft {
+                    draft_id: plan.id.clone(),
+                    content_hash: action_plan(3).unwrap().hash(),
+                },
+                "a signature",
+            )
+            .await
+            .unwrap();
+        }
+
+        let reader = accord_workflow::Reader::new(store.clone(), person("kaz-delegate-1").unwrap());
+        let view = reader.draft(&plan.id).await.unwrap();
+        assert_eq!(view.state, accord_domain::DraftState::Signed);
+        for (lang, first, end) in [
+            (Lang::En, "APPROVED", Some("УТВЕРЖДАЮ")),
+            (Lang::Ru, "УТВЕРЖДАЮ", None),
+        ] {
+            let copy = reader
+                .render_signature_copy(&view, lang, accord_domain::RenderFormat::Text)
+                .await
+                .unwrap();
+            let words = copy.split_whitespace().collect::<Vec<_>>().join(" ");
+            let seed = seed_copy_blocks(first, end);
+            assert!(seed.len() > 20, "{seed:?}");
+            for block in seed {
+                assert!(
+                    words.contains(&block),
+                    "the {lang} signature copy lacks the seed's\n{block}\nin\n{copy}"
+                );
+            }
+        }
+    }
+
     async fn versions_of(store: &Store, draft_id: &str) -> Vec<String> {
         version::Entity::find()
             .filter(version::Column::DraftId.eq(draft_id))
