@@ -54,15 +54,17 @@ new_database() {
     esac
 }
 
-# start_server DATABASE_URL — starts `accord serve` on a free port and waits
-# until /readyz answers; sets SERVER_PID, SERVER_URL (…/graphql), SERVER_LOG.
+# start_server DATABASE_URL [SERVE_ARGS…] — starts `accord serve` on a free
+# port and waits until /readyz answers; sets SERVER_PID, SERVER_URL
+# (…/graphql), SERVER_LOG.
 start_server() {
     local db_url="$1" port bin
+    shift
     bin="$(accord_bin)"
     port="$(free_port)"
     SERVER_LOG="$WORK_DIR/server-$port.log"
     ACCORD_LISTEN="127.0.0.1:$port" ACCORD_DATABASE_URL="$db_url" \
-        "$bin" serve >"$SERVER_LOG" 2>&1 &
+        "$bin" serve "$@" >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     SERVER_URL="http://127.0.0.1:$port/graphql"
     for _ in $(seq 1 300); do

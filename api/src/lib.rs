@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+mod graphiql;
 pub mod headers;
 mod http;
 mod multipart;

@@ -1,5 +1,6 @@
 //! The HTTP server: `POST /graphql`, `GET /graphql` (queries only, or
-//! GraphiQL for a browser), `/healthz` and `/readyz`.
+//! GraphiQL for a browser, with its files under `/graphql/assets/`),
+//! `/healthz` and `/readyz`.
 //!
 //! `POST /graphql` also takes GraphQL multipart requests (file uploads,
 //! `multipart/form-data`), and `GET /files/<sha256>` serves a stored file.
@@ -22,7 +23,6 @@ use accord_workflow::permissions::{self, Refusal};
 use accord_workflow::reminders;
 use accord_workflow::{Action, Actor, Reader, Store, WorkflowError};
 use anyhow::Context as _;
-use async_graphql::http::GraphiQLSource;
 use poem::http::{HeaderMap, HeaderValue, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::middleware::CatchPanic;
@@ -70,6 +70,7 @@ pub fn scheduler(settings: &Settings, store: &Store) -> Option<Scheduler> {
 pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
+        .at("/graphql/assets/:name", get(crate::graphiql::serve_asset))
         .at("/files/:sha256", get(download))
         .at("/calendar/:name", get(crate::calendar::feed))
         .at("/print/:kind/:name", get(crate::print::note_or_decision))
@@ -168,14 +169,6 @@ async fn readyz(state: poem::web::Data<&Arc<AppState>>) -> Response {
 /// How long `/readyz` waits for the database before it says not ready.
 const READY_WITHIN: Duration = Duration::from_secs(2);
 
-/// The GraphiQL page (its policy is [`crate::headers::GRAPHIQL_CSP`]).
-pub(crate) fn graphiql_page() -> String {
-    GraphiQLSource::build()
-        .endpoint("/graphql")
-        .title("Accord GraphiQL")
-        .finish()
-}
-
 /// The parameters of a GraphQL GET request.
 #[derive(Debug, Deserialize)]
 struct GetParams {
@@ -202,12 +195,7 @@ async fn graphql_get(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> R
     };
     let Some(query) = params.query else {
         if state.graphiql && accepts_html(req.headers()) {
-            return poem::web::Html(graphiql_page())
-                .with_header(
-                    header::CONTENT_SECURITY_POLICY,
-                    crate::headers::GRAPHIQL_CSP,
-                )
-                .into_response();
+            return crate::graphiql::page_response();
         }
         return error(
             media,

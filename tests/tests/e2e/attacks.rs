@@ -916,6 +916,36 @@ async fn production(backend: Backend) {
     let page = response.text().await.unwrap();
     assert!(!content_type.starts_with("text/html"), "{content_type}");
     assert!(!page.to_lowercase().contains("graphiql"), "{page}");
+    // Nor its files, which a development server on the same database serves.
+    let page = prod
+        .client
+        .get(format!("{}/graphql", prod.app.base))
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let assets = crate::helpers::graphiql_assets(&page);
+    assert!(!assets.is_empty(), "{page}");
+    for path in assets {
+        let served = |base: String| {
+            let client = prod.client.clone();
+            let path = path.clone();
+            async move {
+                client
+                    .get(format!("{base}{path}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        };
+        assert_eq!(served(prod.app.base.clone()).await, 200, "{path}");
+        assert_eq!(served(prod.base.clone()).await, 404, "{path}");
+    }
     // Nor is introspection over GET.
     let response = prod
         .client

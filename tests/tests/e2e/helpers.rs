@@ -566,6 +566,19 @@ pub fn ok(body: &Value, what: &str) -> Value {
     body["data"].clone()
 }
 
+/// The paths of the files the GraphiQL page loads from Accord
+/// (`src="/…"` and `href="/…"`).
+pub fn graphiql_assets(page: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attribute in [" src=\"/", " href=\"/"] {
+        for (at, _) in page.match_indices(attribute) {
+            let rest = &page[at + attribute.len() - 1..];
+            out.push(rest[..rest.find('"').expect("a closing quote")].to_owned());
+        }
+    }
+    out
+}
+
 /// `errors[0].extensions.code`, if any.
 pub fn error_code(body: &Value) -> Option<String> {
     body.pointer("/errors/0/extensions/code")

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, error_code, spawn_app};
+use crate::helpers::{Backend, TestApp, error_code, graphiql_assets, spawn_app};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -251,6 +251,67 @@ async fn open_endpoints(backend: Backend) {
     );
     let page = response.text().await.unwrap();
     assert!(page.to_lowercase().contains("graphiql"), "{page}");
+    // Its files come from Accord, without a token, with their content type
+    // and for a year (their names change with their content).
+    let assets = graphiql_assets(&page);
+    assert!(
+        assets.iter().any(|a| a.ends_with(".js")) && assets.iter().any(|a| a.ends_with(".css")),
+        "{page}"
+    );
+    for path in &assets {
+        assert!(path.starts_with("/graphql/assets/"), "{path}");
+        let response = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let header = |name: &str| {
+            response.headers()[name]
+                .to_str()
+                .unwrap_or_else(|_| panic!("{path}: {name}"))
+                .to_owned()
+        };
+        let expected = if path.ends_with(".js") {
+            "text/javascript; charset=utf-8"
+        } else {
+            "text/css; charset=utf-8"
+        };
+        assert_eq!(header("content-type"), expected, "{path}");
+        assert_eq!(
+            header("cache-control"),
+            "public, max-age=31536000, immutable",
+            "{path}"
+        );
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        let etag = header("etag");
+        assert!(!response.bytes().await.unwrap().is_empty(), "{path}");
+        // A browser that holds it is told so, without the bytes.
+        let again = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .header("If-None-Match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status().as_u16(), 304, "{path}");
+        assert!(again.bytes().await.unwrap().is_empty(), "{path}");
+    }
+    // Only those names: not another file, not the unhashed name.
+    for path in [
+        "/graphql/assets/graphiql.min.js",
+        "/graphql/assets/..%2FCargo.toml",
+        "/graphql/assets/nothing.0123456789abcdef.js",
+    ] {
+        let response = app
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 404, "{path}");
+    }
     // Without a browser's Accept and without a query: a plain error.
     let response = app
         .client
