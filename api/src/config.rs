@@ -113,6 +113,17 @@ pub struct Settings {
     /// (see `accord_workflow::reminders`).
     #[arg(long, env = "ACCORD_REMINDER_SERIES", default_value = "SOC", value_parser = NoteSeries::parse)]
     pub reminder_series: NoteSeries,
+    /// Serve `GET /metrics` (Prometheus text format) at all.
+    #[arg(long, env = "ACCORD_METRICS", value_parser = clap::builder::BoolishValueParser::new(), default_value = "true")]
+    pub metrics: bool,
+    /// A listener of its own for `GET /metrics`, open to whoever reaches
+    /// it (bind it where only operators do, e.g. `127.0.0.1:9100`).
+    #[arg(long, env = "ACCORD_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
+    /// A bearer token (at least 32 bytes) that reads `GET /metrics` on the
+    /// main listener. Without it, the main listener does not serve them.
+    #[arg(long, env = "ACCORD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -152,6 +163,12 @@ impl std::fmt::Debug for Settings {
             .field("job_interval_secs", &self.job_interval_secs)
             .field("instance_id", &self.instance_id)
             .field("reminder_series", &self.reminder_series)
+            .field("metrics", &self.metrics)
+            .field("metrics_listen", &self.metrics_listen)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| crate::redact::REDACTED),
+            )
             .finish()
     }
 }
@@ -198,6 +215,22 @@ impl Settings {
             job_interval_secs: 0,
             instance_id: None,
             reminder_series: NoteSeries::soc(),
+            metrics: true,
+            metrics_listen: None,
+            metrics_token: None,
+        }
+    }
+
+    /// Who may read `GET /metrics` on the main listener: a bearer of the
+    /// metrics token, or nobody. A token shorter than 32 bytes is refused.
+    pub(crate) fn metrics_access(&self) -> anyhow::Result<crate::metrics::Access> {
+        match &self.metrics_token {
+            _ if !self.metrics => Ok(crate::metrics::Access::Closed),
+            Some(token) if token.len() < MIN_METRICS_TOKEN_BYTES => {
+                bail!("ACCORD_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_BYTES} bytes")
+            }
+            Some(token) => Ok(crate::metrics::Access::Token(token.clone())),
+            None => Ok(crate::metrics::Access::Closed),
         }
     }
 
@@ -246,6 +279,9 @@ impl Settings {
         })
     }
 }
+
+/// The shortest metrics token accepted, in bytes.
+const MIN_METRICS_TOKEN_BYTES: usize = 32;
 
 /// What to do without a configured key, outside production.
 #[derive(Debug, Clone, Copy)]
