@@ -2,11 +2,13 @@
 //! once at start-up so a misconfigured server refuses to start.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use accord_domain::NoteSeries;
 use anyhow::{Context, bail};
 
 use crate::auth::{AuthConfig, MIN_HS256_SECRET_BYTES};
+use crate::jwks::{KeySource, RemoteKeysConfig};
 
 /// Everything `accord serve` (and the other commands) can be told. Its
 /// `Debug` form shows no secret (the JWT secret and a database password are
@@ -30,6 +32,23 @@ pub struct Settings {
     /// PEM public key of an external identity provider (EdDSA, ES256 or RS256).
     #[arg(long, env = "ACCORD_JWT_PUBLIC_KEY")]
     pub jwt_public_key: Option<PathBuf>,
+    /// The URL of an external identity provider's key set (JWKS); keys are
+    /// cached and refreshed when a token names an unknown `kid`.
+    #[arg(long, env = "ACCORD_JWT_JWKS_URL")]
+    pub jwt_jwks_url: Option<String>,
+    /// An OpenID Connect issuer: its key set is found through
+    /// `<issuer>/.well-known/openid-configuration`, and tokens must carry
+    /// it as `iss` (it replaces --jwt-issuer).
+    #[arg(long, env = "ACCORD_JWT_OIDC_ISSUER")]
+    pub jwt_oidc_issuer: Option<String>,
+    /// The shortest time between two refreshes of the identity provider's
+    /// keys asked for by tokens naming unknown keys, in seconds.
+    #[arg(long, env = "ACCORD_JWT_JWKS_MIN_REFRESH_SECS", default_value_t = 60)]
+    pub jwt_jwks_min_refresh_secs: u64,
+    /// The age after which the identity provider's keys are refreshed, in
+    /// seconds (dropping keys it no longer publishes).
+    #[arg(long, env = "ACCORD_JWT_JWKS_MAX_AGE_SECS", default_value_t = 3600)]
+    pub jwt_jwks_max_age_secs: u64,
     /// Required `iss` claim.
     #[arg(long, env = "ACCORD_JWT_ISSUER", default_value = "accord")]
     pub jwt_issuer: String,
@@ -139,6 +158,10 @@ impl std::fmt::Debug for Settings {
                 &self.jwt_secret.as_ref().map(|_| crate::redact::REDACTED),
             )
             .field("jwt_public_key", &self.jwt_public_key)
+            .field("jwt_jwks_url", &self.jwt_jwks_url)
+            .field("jwt_oidc_issuer", &self.jwt_oidc_issuer)
+            .field("jwt_jwks_min_refresh_secs", &self.jwt_jwks_min_refresh_secs)
+            .field("jwt_jwks_max_age_secs", &self.jwt_jwks_max_age_secs)
             .field("jwt_issuer", &self.jwt_issuer)
             .field("jwt_audience", &self.jwt_audience)
             .field("jwt_leeway_secs", &self.jwt_leeway_secs)
@@ -192,6 +215,10 @@ impl Settings {
             database_url: database_url.into(),
             jwt_secret: Some(secret.into()),
             jwt_public_key: None,
+            jwt_jwks_url: None,
+            jwt_oidc_issuer: None,
+            jwt_jwks_min_refresh_secs: 60,
+            jwt_jwks_max_age_secs: 3600,
             jwt_issuer: "accord".into(),
             jwt_audience: "accord".into(),
             jwt_leeway_secs: 30,
@@ -258,13 +285,29 @@ impl Settings {
             ),
             None => None,
         };
-        let hs256_secret = match (&self.jwt_secret, &public_key_pem) {
-            (Some(secret), _) => Some(secret.clone()),
-            (None, Some(_)) => None,
-            (None, None) if self.production => {
-                bail!("production mode needs ACCORD_JWT_SECRET or ACCORD_JWT_PUBLIC_KEY")
+        let remote_keys = match (&self.jwt_jwks_url, &self.jwt_oidc_issuer) {
+            (Some(_), Some(_)) => {
+                bail!("set one of ACCORD_JWT_JWKS_URL and ACCORD_JWT_OIDC_ISSUER, not both")
             }
-            (None, None) => Some(match dev {
+            (Some(url), None) => Some(KeySource::Jwks(url.clone())),
+            (None, Some(issuer)) => Some(KeySource::OpenIdIssuer(issuer.clone())),
+            (None, None) => None,
+        }
+        .map(|source| RemoteKeysConfig {
+            source,
+            min_refresh: Duration::from_secs(self.jwt_jwks_min_refresh_secs),
+            max_age: Duration::from_secs(self.jwt_jwks_max_age_secs),
+        });
+        let external = public_key_pem.is_some() || remote_keys.is_some();
+        let hs256_secret = match (&self.jwt_secret, external) {
+            (Some(secret), _) => Some(secret.clone()),
+            (None, true) => None,
+            (None, false) if self.production => {
+                bail!(
+                    "production mode needs ACCORD_JWT_SECRET, ACCORD_JWT_PUBLIC_KEY, ACCORD_JWT_JWKS_URL or ACCORD_JWT_OIDC_ISSUER"
+                )
+            }
+            (None, false) => Some(match dev {
                 DevSecret::ReadOrCreate => dev_secret(&self.dev_secret_file)?,
                 DevSecret::ReadOnly => existing_dev_secret(&self.dev_secret_file)?,
             }),
@@ -272,7 +315,11 @@ impl Settings {
         Ok(AuthConfig {
             hs256_secret,
             public_key_pem,
-            issuer: self.jwt_issuer.clone(),
+            remote_keys,
+            issuer: self
+                .jwt_oidc_issuer
+                .clone()
+                .unwrap_or_else(|| self.jwt_issuer.clone()),
             audience: self.jwt_audience.clone(),
             leeway_secs: self.jwt_leeway_secs,
             max_lifetime_secs: self.jwt_max_lifetime_secs,
