@@ -3,15 +3,17 @@
 //!
 //! Verification follows RFC 8725 (JWT best current practices):
 //!
-//! - the key decides the algorithm, never the token: a [`Verifier`] allows
-//!   exactly one algorithm (HS256 for a shared secret; EdDSA, ES256 or RS256
-//!   for a public key, according to the kind of key), so `none`, algorithm
-//!   substitution and the HMAC-with-a-public-key confusion are all refused;
+//! - the key decides the algorithm, never the token: a key allows exactly
+//!   one algorithm (HS256 for a shared secret; EdDSA, ES256 or RS256 for a
+//!   public key, according to the kind of key; for an identity provider's
+//!   keys, see [`crate::jwks`]), so `none`, algorithm substitution and the
+//!   HMAC-with-a-public-key confusion are all refused;
 //! - `exp`, `nbf`, `sub`, `iss` and `aud` are required and checked, with a
 //!   small leeway for clock skew;
 //! - tokens asking us to fetch or trust a key (`jku`, `x5u`, `jwk`, `x5c`
 //!   headers) and tokens with critical extensions (`crit`) are refused; `kid`
-//!   is ignored;
+//!   only picks one of an identity provider's keys (its JWKS, fetched from
+//!   the configured URL, never from the token), and is ignored otherwise;
 //! - claim names must be unique, and the claims Accord relies on (`sub`,
 //!   `org`, `roles`) must be well formed.
 //!
@@ -19,6 +21,7 @@
 //! its messages are short and say nothing about keys or internals.
 
 use std::fmt;
+use std::sync::Arc;
 
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -32,6 +35,7 @@ use accord_workflow::{Actor, Store};
 use poem::http::{HeaderMap, header};
 
 use crate::http::Denied;
+use crate::jwks::{RemoteKeys, RemoteKeysConfig};
 
 /// Shortest accepted HS256 secret, in bytes (the size of the HMAC-SHA-256 output).
 pub const MIN_HS256_SECRET_BYTES: usize = 32;
@@ -72,6 +76,9 @@ pub struct AuthConfig {
     /// PEM-encoded public key of an external identity provider (Ed25519,
     /// P-256 or RSA of at least 2048 bits).
     pub public_key_pem: Option<Vec<u8>>,
+    /// An external identity provider's key set (a JWKS URL or an OpenID
+    /// Connect issuer), fetched and refreshed.
+    pub remote_keys: Option<RemoteKeysConfig>,
     /// Required value of the `iss` claim.
     pub issuer: String,
     /// Value that the `aud` claim must be or contain.
@@ -95,6 +102,7 @@ impl fmt::Debug for AuthConfig {
                 "public_key_pem",
                 &self.public_key_pem.as_ref().map(|_| "[set]"),
             )
+            .field("remote_keys", &self.remote_keys)
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .field("leeway_secs", &self.leeway_secs)
@@ -106,9 +114,15 @@ impl fmt::Debug for AuthConfig {
 /// Why a [`Verifier`] could not be built or a token could not be minted.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum AuthSetupError {
-    /// Neither or both of an HS256 secret and a public key were configured.
-    #[error("configure exactly one of an HS256 secret or a public key")]
+    /// Not exactly one of an HS256 secret, a public key and an identity
+    /// provider's keys was configured.
+    #[error(
+        "configure exactly one of an HS256 secret, a public key, a JWKS URL or an OpenID Connect issuer"
+    )]
     KeyChoice,
+    /// The identity provider's keys cannot be fetched from where configured.
+    #[error("identity provider: {0}")]
+    Provider(String),
     /// The HS256 secret is too short to be a high-entropy key.
     #[error("the HS256 secret must be at least 32 bytes")]
     SecretTooShort,
@@ -152,6 +166,10 @@ pub enum AuthError {
     /// The header names an algorithm other than the single allowed one.
     #[error("token algorithm not allowed")]
     AlgorithmNotAllowed,
+    /// The identity provider has no key by the token's `kid` (none after a
+    /// refresh, or none it was allowed to refresh for yet).
+    #[error("token signed by an unknown key")]
+    UnknownKey,
     /// A required registered claim is absent (or not of the required type).
     #[error("token lacks claim {0}")]
     MissingClaim(String),
@@ -196,11 +214,11 @@ pub struct Claims {
     pub iat: Option<i64>,
 }
 
-/// Verifies bearer tokens against one key and one allowed algorithm.
+/// Verifies bearer tokens against one key and one allowed algorithm, or
+/// against an identity provider's keys, each with its one algorithm.
 #[derive(Clone)]
 pub struct Verifier {
-    algorithm: Algorithm,
-    key: DecodingKey,
+    keys: Keys,
     validation: Validation,
     issuer: String,
     audience: String,
@@ -211,7 +229,7 @@ pub struct Verifier {
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
-            .field("algorithm", &self.algorithm)
+            .field("keys", &self.keys)
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .field("leeway_secs", &self.validation.leeway)
@@ -229,6 +247,9 @@ impl Verifier {
     /// RS256. Other curves (such as P-384) are refused: the point must have the
     /// size of a P-256 point and lie on P-256. (The curve OID itself is not
     /// read; a 256-bit point on another curve fails the on-curve check.)
+    ///
+    /// With an identity provider's keys ([`AuthConfig::remote_keys`]),
+    /// nothing is fetched yet: [`Verifier::load_keys`] does, at start-up.
     pub fn new(config: &AuthConfig) -> Result<Self, AuthSetupError> {
         if config.issuer.trim().is_empty() {
             return Err(AuthSetupError::Config("issuer must not be empty"));
@@ -244,16 +265,32 @@ impl Verifier {
                 "the maximum token lifetime must be positive",
             ));
         }
-        let (algorithm, key) = match (&config.hs256_secret, &config.public_key_pem) {
-            (Some(secret), None) => {
+        let keys = match (
+            &config.hs256_secret,
+            &config.public_key_pem,
+            &config.remote_keys,
+        ) {
+            (Some(secret), None, None) => {
                 check_secret(secret)?;
-                (
+                Keys::Fixed(
                     Algorithm::HS256,
                     DecodingKey::from_secret(secret.as_bytes()),
                 )
             }
-            (None, Some(pem)) => public_key(pem)?,
+            (None, Some(pem), None) => {
+                let (algorithm, key) = public_key(pem)?;
+                Keys::Fixed(algorithm, key)
+            }
+            (None, None, Some(remote)) => Keys::Remote(Arc::new(
+                RemoteKeys::new(remote.clone())
+                    .map_err(|error| AuthSetupError::Provider(error.to_string()))?,
+            )),
             _ => return Err(AuthSetupError::KeyChoice),
+        };
+        let algorithm = match &keys {
+            Keys::Fixed(algorithm, _) => *algorithm,
+            // Set per token to its key's algorithm.
+            Keys::Remote(_) => Algorithm::RS256,
         };
 
         let mut validation = Validation::new(algorithm);
@@ -266,8 +303,7 @@ impl Verifier {
         validation.set_audience(&[&config.audience]);
 
         Ok(Self {
-            algorithm,
-            key,
+            keys,
             validation,
             issuer: config.issuer.clone(),
             audience: config.audience.clone(),
@@ -276,31 +312,88 @@ impl Verifier {
         })
     }
 
-    /// The single algorithm this verifier accepts.
-    pub fn algorithm(&self) -> Algorithm {
-        self.algorithm
+    /// The single algorithm this verifier accepts, or `None` when it
+    /// verifies with an identity provider's keys (one algorithm each).
+    pub fn algorithm(&self) -> Option<Algorithm> {
+        match &self.keys {
+            Keys::Fixed(algorithm, _) => Some(*algorithm),
+            Keys::Remote(_) => None,
+        }
+    }
+
+    /// Fetches the identity provider's keys, if this verifier has one
+    /// (at start-up; later they are refreshed as tokens need). Returns how
+    /// many keys it has.
+    pub async fn load_keys(&self) -> Result<Option<usize>, crate::jwks::KeysError> {
+        match &self.keys {
+            Keys::Fixed(..) => Ok(None),
+            Keys::Remote(remote) => remote.load().await.map(Some),
+        }
     }
 
     /// Verifies `token` (the compact JWS, without the `Bearer ` prefix) and
-    /// returns its claims.
+    /// returns its claims. An identity provider's key set is refreshed, if
+    /// it lacks the token's key, as [`crate::jwks`] allows.
+    pub async fn verify_fetching(&self, token: &str) -> Result<Claims, AuthError> {
+        let header = self.header(token)?;
+        match &self.keys {
+            Keys::Fixed(..) => self.verify(token),
+            Keys::Remote(remote) => {
+                let key = remote
+                    .key(header.kid.as_deref())
+                    .await
+                    .map_err(|_| AuthError::UnknownKey)?;
+                self.verify_with(token, &header, key.algorithm, &key.key)
+            }
+        }
+    }
+
+    /// Verifies `token` (the compact JWS, without the `Bearer ` prefix) and
+    /// returns its claims. With an identity provider's keys, only a key
+    /// already fetched is used (see [`Verifier::verify_fetching`]).
     pub fn verify(&self, token: &str) -> Result<Claims, AuthError> {
+        let header = self.header(token)?;
+        match &self.keys {
+            Keys::Fixed(algorithm, key) => self.verify_with(token, &header, *algorithm, key),
+            Keys::Remote(_) => Err(AuthError::UnknownKey),
+        }
+    }
+
+    /// The token's header, checked: a compact JWS of bounded size, without
+    /// parameters that ask for keys from elsewhere.
+    fn header(&self, token: &str) -> Result<Header, AuthError> {
         if token.is_empty() {
             return Err(AuthError::Missing);
         }
         if token.len() > MAX_TOKEN_BYTES || token.split('.').count() != 3 {
             return Err(AuthError::Malformed);
         }
-
         let header = jsonwebtoken::decode_header(token).map_err(map_jwt_error)?;
         check_header(&header)?;
-        if header.alg != self.algorithm {
+        Ok(header)
+    }
+
+    /// Verifies `token` with `key`, which allows `algorithm` only.
+    fn verify_with(
+        &self,
+        token: &str,
+        header: &Header,
+        algorithm: Algorithm,
+        key: &DecodingKey,
+    ) -> Result<Claims, AuthError> {
+        if header.alg != algorithm {
             return Err(AuthError::AlgorithmNotAllowed);
         }
-
         // Signature first, then the registered claims, all by jsonwebtoken;
         // the payload is read as an object whose names must be unique.
-        let data = jsonwebtoken::decode::<UniqueObject>(token, &self.key, &self.validation)
-            .map_err(map_jwt_error)?;
+        let data = if self.validation.algorithms == [algorithm] {
+            jsonwebtoken::decode::<UniqueObject>(token, key, &self.validation)
+        } else {
+            let mut validation = self.validation.clone();
+            validation.algorithms = vec![algorithm];
+            jsonwebtoken::decode::<UniqueObject>(token, key, &validation)
+        }
+        .map_err(map_jwt_error)?;
         let raw: RawClaims = serde_json::from_value(Value::Object(data.claims.0))
             .map_err(|_| AuthError::InvalidClaims("types".to_owned()))?;
         self.check_claims(raw)
@@ -363,6 +456,24 @@ impl Verifier {
             return Err(AuthError::TooLongLived);
         }
         Ok(())
+    }
+}
+
+/// The keys a [`Verifier`] checks signatures with.
+#[derive(Clone)]
+enum Keys {
+    /// One key (a shared secret or a public key) and its one algorithm.
+    Fixed(Algorithm, DecodingKey),
+    /// An identity provider's keys, each with its one algorithm.
+    Remote(Arc<RemoteKeys>),
+}
+
+impl fmt::Debug for Keys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Keys::Fixed(algorithm, _) => f.debug_tuple("Fixed").field(algorithm).finish(),
+            Keys::Remote(remote) => f.debug_tuple("Remote").field(remote).finish(),
+        }
     }
 }
 
@@ -716,7 +827,8 @@ pub(crate) async fn authenticate(
         .to_str()
         .map_err(|_| unauthenticated(AuthError::Malformed))?;
     let claims = verifier
-        .verify(bearer_token(value).map_err(unauthenticated)?)
+        .verify_fetching(bearer_token(value).map_err(unauthenticated)?)
+        .await
         .map_err(unauthenticated)?;
     let refused = |why: String| {
         Denied::Unauthenticated(format!(
@@ -800,6 +912,7 @@ fIN61tpvoZTqEBzFrNOQm7EOsa1Am2sx
         AuthConfig {
             hs256_secret: Some(SECRET.to_owned()),
             public_key_pem: None,
+            remote_keys: None,
             issuer: ISSUER.to_owned(),
             audience: AUDIENCE.to_owned(),
             leeway_secs: 30,
@@ -898,7 +1011,7 @@ fIN61tpvoZTqEBzFrNOQm7EOsa1Am2sx
         assert_eq!(Some(verified.exp), expected["exp"].as_i64());
         assert_eq!(Some(verified.nbf), expected["nbf"].as_i64());
         assert_eq!(verified.iat, expected["iat"].as_i64());
-        assert_eq!(hs_verifier().algorithm(), Algorithm::HS256);
+        assert_eq!(hs_verifier().algorithm(), Some(Algorithm::HS256));
     }
 
     #[test]
@@ -1005,7 +1118,7 @@ fIN61tpvoZTqEBzFrNOQm7EOsa1Am2sx
     #[test]
     fn an_hs256_token_keyed_with_the_rsa_public_key_is_rejected() {
         let verifier = Verifier::new(&pem_config(RSA_PUBLIC_PEM)).unwrap();
-        assert_eq!(verifier.algorithm(), Algorithm::RS256);
+        assert_eq!(verifier.algorithm(), Some(Algorithm::RS256));
         let token = sign(
             &Header::new(Algorithm::HS256),
             &claims(),
@@ -1059,7 +1172,7 @@ fIN61tpvoZTqEBzFrNOQm7EOsa1Am2sx
     #[test]
     fn an_eddsa_token_verifies_with_the_ed25519_public_key() {
         let verifier = Verifier::new(&pem_config(ED25519_PUBLIC_PEM)).unwrap();
-        assert_eq!(verifier.algorithm(), Algorithm::EdDSA);
+        assert_eq!(verifier.algorithm(), Some(Algorithm::EdDSA));
         let key = EncodingKey::from_ed_pem(ED25519_PRIVATE_PEM.as_bytes()).unwrap();
         let token = sign(&Header::new(Algorithm::EdDSA), &claims(), &key);
         assert_eq!(verifier.verify(&token).unwrap().org, "CICA");
@@ -1068,7 +1181,7 @@ fIN61tpvoZTqEBzFrNOQm7EOsa1Am2sx
     #[test]
     fn an_es256_token_verifies_with_the_p256_public_key() {
         let verifier = Verifier::new(&pem_config(P256_PUBLIC_PEM)).unwrap();
-        assert_eq!(verifier.algorithm(), Algorithm::ES256);
+        assert_eq!(verifier.algorithm(), Some(Algorithm::ES256));
         let key = EncodingKey::from_ec_pem(P256_PRIVATE_PEM.as_bytes()).unwrap();
         let token = sign(&Header::new(Algorithm::ES256), &claims(), &key);
         assert_eq!(verifier.verify(&token).unwrap().sub, "person-1");

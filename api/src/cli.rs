@@ -11,9 +11,18 @@ use crate::auth::{TokenRequest, mint_hs256};
 use crate::config::Settings;
 use crate::server::{self, AppState};
 
-/// Accord: multi-body approval of intergovernmental documents.
+/// Accord keeps the drafts of intergovernmental documents on their way to
+/// approval by several bodies (secretariats, member states, working
+/// groups, councils), with the notes verbales, meetings and decisions that
+/// carry them, and serves them as a GraphQL API.
 #[derive(Debug, Parser)]
-#[command(name = "accord", version, about)]
+#[command(
+    name = "accord",
+    version,
+    about = "Accord: drafts of intergovernmental documents, approved by several bodies, served as a GraphQL API.",
+    long_about = None,
+    after_help = "To start:\n  accord serve --demo     a server with demo data, and a token for each role\n  open http://127.0.0.1:8000/graphql and send a token as `Authorization: Bearer <token>`\n\n`accord <command> --help` tells a command's options (each also read from its ACCORD_* variable)."
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -24,7 +33,7 @@ enum Command {
     /// Start the server (GraphiQL at /graphql).
     Serve {
         #[command(flatten)]
-        settings: Settings,
+        settings: Box<Settings>,
         /// Load the demo data (once) and print a token for each role.
         #[arg(long)]
         demo: bool,
@@ -34,7 +43,7 @@ enum Command {
     /// --dev-secret-file; none is made up).
     Token {
         #[command(flatten)]
-        settings: Settings,
+        signing: SigningArgs,
         /// The person's id.
         #[arg(long)]
         sub: String,
@@ -55,7 +64,7 @@ enum Command {
     /// Apply the database migrations.
     Migrate {
         #[command(flatten)]
-        settings: Settings,
+        database: DatabaseArgs,
     },
     /// Print the GraphQL schema (SDL), as committed in schema.graphql.
     Schema,
@@ -72,8 +81,88 @@ enum AuditCommand {
     /// Reads an existing database: creates none and migrates nothing.
     Verify {
         #[command(flatten)]
-        settings: Settings,
+        database: DatabaseArgs,
     },
+}
+
+/// The options of a command that only opens the database.
+#[derive(Debug, clap::Args)]
+struct DatabaseArgs {
+    /// Database URL: `sqlite://accord.db?mode=rwc` (default) or `postgres://…`.
+    #[arg(
+        long,
+        env = "ACCORD_DATABASE_URL",
+        default_value = "sqlite://accord.db?mode=rwc"
+    )]
+    database_url: String,
+}
+
+impl DatabaseArgs {
+    /// The server's settings (from their variables or defaults) with this
+    /// database.
+    fn settings(self) -> anyhow::Result<Settings> {
+        let mut settings = defaults()?;
+        settings.database_url = self.database_url;
+        Ok(settings)
+    }
+}
+
+/// The options of `accord token`: what a server checks its tokens with.
+#[derive(Debug, clap::Args)]
+struct SigningArgs {
+    /// The server's HS256 secret (at least 32 bytes). Without it, the
+    /// secret a development server keeps in --dev-secret-file.
+    #[arg(long, env = "ACCORD_JWT_SECRET", hide_env_values = true)]
+    jwt_secret: Option<String>,
+    /// The `iss` claim.
+    #[arg(long, env = "ACCORD_JWT_ISSUER", default_value = "accord")]
+    jwt_issuer: String,
+    /// The `aud` claim.
+    #[arg(long, env = "ACCORD_JWT_AUDIENCE", default_value = "accord")]
+    jwt_audience: String,
+    /// The longest lifetime the server accepts, in seconds.
+    #[arg(long, env = "ACCORD_JWT_MAX_LIFETIME_SECS", default_value_t = crate::auth::DEFAULT_MAX_LIFETIME_SECS)]
+    jwt_max_lifetime_secs: u64,
+    /// Where a development server keeps its generated HS256 secret.
+    #[arg(
+        long,
+        env = "ACCORD_DEV_SECRET_FILE",
+        default_value = ".accord-dev-secret"
+    )]
+    dev_secret_file: std::path::PathBuf,
+}
+
+impl SigningArgs {
+    /// The server's settings (from their variables or defaults) with
+    /// these.
+    fn settings(self) -> anyhow::Result<Settings> {
+        let mut settings = defaults()?;
+        settings.jwt_secret = self.jwt_secret;
+        settings.jwt_issuer = self.jwt_issuer;
+        settings.jwt_audience = self.jwt_audience;
+        settings.jwt_max_lifetime_secs = self.jwt_max_lifetime_secs;
+        settings.dev_secret_file = self.dev_secret_file;
+        // A token is signed with the secret, whatever key the server
+        // would otherwise verify with.
+        settings.jwt_public_key = None;
+        settings.jwt_jwks_url = None;
+        settings.jwt_oidc_issuer = None;
+        Ok(settings)
+    }
+}
+
+/// The server's settings as their variables (or defaults) give them,
+/// for a command that takes only some of them as options.
+fn defaults() -> anyhow::Result<Settings> {
+    #[derive(Parser)]
+    #[command(name = "accord")]
+    struct Defaults {
+        #[command(flatten)]
+        settings: Settings,
+    }
+    Ok(Defaults::try_parse_from(["accord"])
+        .context("reading the ACCORD_* variables")?
+        .settings)
 }
 
 /// Parses the command line and runs it.
@@ -100,16 +189,16 @@ where
 
 async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { settings, demo } => serve(settings, demo).await,
+        Command::Serve { settings, demo } => serve(*settings, demo).await,
         Command::Token {
-            settings,
+            signing,
             sub,
             name,
             org,
             roles,
             ttl_hours,
         } => {
-            let token = mint(&settings, &sub, &name, &org, roles, ttl_hours)?;
+            let token = mint(&signing.settings()?, &sub, &name, &org, roles, ttl_hours)?;
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
@@ -117,7 +206,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", crate::schema::sdl());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Migrate { settings } => {
+        Command::Migrate { database } => {
+            let settings = database.settings()?;
             server::connect(&settings).await?;
             println!(
                 "migrations applied to {}",
@@ -126,9 +216,9 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
-            command: AuditCommand::Verify { settings },
+            command: AuditCommand::Verify { database },
         } => {
-            let store = open_existing(&settings).await?;
+            let store = open_existing(&database.settings()?).await?;
             let verdict = accord_workflow::audit::verify(store.db())
                 .await
                 .context(
@@ -269,4 +359,121 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<ExitCode> {
         jobs.stop().await;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    fn help(path: &[&str]) -> String {
+        let mut command = Cli::command();
+        let mut at = &mut command;
+        for name in path {
+            at = at.find_subcommand_mut(name).unwrap();
+        }
+        at.render_help().to_string()
+    }
+
+    #[test]
+    fn each_command_shows_only_its_own_options() {
+        let token = help(&["token"]);
+        for own in [
+            "--sub",
+            "--org",
+            "--role",
+            "--jwt-secret",
+            "--dev-secret-file",
+        ] {
+            assert!(token.contains(own), "{own}: {token}");
+        }
+        for other in [
+            "--database-url",
+            "--listen",
+            "--max-depth",
+            "--metrics-token",
+            "--demo",
+        ] {
+            assert!(!token.contains(other), "{other}: {token}");
+        }
+        for path in [&["migrate"][..], &["audit", "verify"]] {
+            let shown = help(path);
+            assert!(shown.contains("--database-url"), "{shown}");
+            for other in [
+                "--jwt-secret",
+                "--listen",
+                "--sub",
+                "--files-dir",
+                "--metrics",
+            ] {
+                assert!(!shown.contains(other), "{path:?} {other}: {shown}");
+            }
+        }
+        let serve = help(&["serve"]);
+        for own in [
+            "--listen",
+            "--database-url",
+            "--demo",
+            "--jwt-jwks-url",
+            "--metrics-listen",
+        ] {
+            assert!(serve.contains(own), "{own}: {serve}");
+        }
+        assert!(!serve.contains("--sub"), "{serve}");
+        let schema = help(&["schema"]);
+        assert!(!schema.contains("--database-url"), "{schema}");
+    }
+
+    #[test]
+    fn the_top_level_help_says_what_accord_is_and_how_to_start() {
+        let top = Cli::command().render_help().to_string();
+        assert!(top.contains("GraphQL API"), "{top}");
+        assert!(top.contains("accord serve --demo"), "{top}");
+        assert!(!top.contains("--database-url"), "{top}");
+    }
+
+    #[test]
+    fn options_belong_to_their_command() {
+        assert!(Cli::try_parse_from(["accord", "--database-url", "x", "migrate"]).is_err());
+        assert!(
+            Cli::try_parse_from(["accord", "migrate", "--database-url", "sqlite::memory:"]).is_ok()
+        );
+        assert!(
+            Cli::try_parse_from(["accord", "migrate", "--listen", "127.0.0.1:1"]).is_err(),
+            "migrate takes no --listen"
+        );
+        assert!(
+            Cli::try_parse_from([
+                "accord",
+                "token",
+                "--sub",
+                "a",
+                "--name",
+                "A",
+                "--org",
+                "CICA",
+                "--role",
+                "secretariat",
+                "--database-url",
+                "x"
+            ])
+            .is_err()
+        );
+        assert!(
+            Cli::try_parse_from([
+                "accord",
+                "token",
+                "--sub",
+                "a",
+                "--name",
+                "A",
+                "--org",
+                "CICA",
+                "--role",
+                "secretariat"
+            ])
+            .is_ok()
+        );
+    }
 }

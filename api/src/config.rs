@@ -2,11 +2,13 @@
 //! once at start-up so a misconfigured server refuses to start.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use accord_domain::NoteSeries;
 use anyhow::{Context, bail};
 
 use crate::auth::{AuthConfig, MIN_HS256_SECRET_BYTES};
+use crate::jwks::{KeySource, RemoteKeysConfig};
 
 /// Everything `accord serve` (and the other commands) can be told. Its
 /// `Debug` form shows no secret (the JWT secret and a database password are
@@ -30,6 +32,23 @@ pub struct Settings {
     /// PEM public key of an external identity provider (EdDSA, ES256 or RS256).
     #[arg(long, env = "ACCORD_JWT_PUBLIC_KEY")]
     pub jwt_public_key: Option<PathBuf>,
+    /// The URL of an external identity provider's key set (JWKS); keys are
+    /// cached and refreshed when a token names an unknown `kid`.
+    #[arg(long, env = "ACCORD_JWT_JWKS_URL")]
+    pub jwt_jwks_url: Option<String>,
+    /// An OpenID Connect issuer: its key set is found through
+    /// `<issuer>/.well-known/openid-configuration`, and tokens must carry
+    /// it as `iss` (it replaces --jwt-issuer).
+    #[arg(long, env = "ACCORD_JWT_OIDC_ISSUER")]
+    pub jwt_oidc_issuer: Option<String>,
+    /// The shortest time between two refreshes of the identity provider's
+    /// keys asked for by tokens naming unknown keys, in seconds.
+    #[arg(long, env = "ACCORD_JWT_JWKS_MIN_REFRESH_SECS", default_value_t = 60)]
+    pub jwt_jwks_min_refresh_secs: u64,
+    /// The age after which the identity provider's keys are refreshed, in
+    /// seconds (dropping keys it no longer publishes).
+    #[arg(long, env = "ACCORD_JWT_JWKS_MAX_AGE_SECS", default_value_t = 3600)]
+    pub jwt_jwks_max_age_secs: u64,
     /// Required `iss` claim.
     #[arg(long, env = "ACCORD_JWT_ISSUER", default_value = "accord")]
     pub jwt_issuer: String,
@@ -113,6 +132,17 @@ pub struct Settings {
     /// (see `accord_workflow::reminders`).
     #[arg(long, env = "ACCORD_REMINDER_SERIES", default_value = "SOC", value_parser = NoteSeries::parse)]
     pub reminder_series: NoteSeries,
+    /// Serve `GET /metrics` (Prometheus text format) at all.
+    #[arg(long, env = "ACCORD_METRICS", value_parser = clap::builder::BoolishValueParser::new(), default_value = "true")]
+    pub metrics: bool,
+    /// A listener of its own for `GET /metrics`, open to whoever reaches
+    /// it (bind it where only operators do, e.g. `127.0.0.1:9100`).
+    #[arg(long, env = "ACCORD_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
+    /// A bearer token (at least 32 bytes) that reads `GET /metrics` on the
+    /// main listener. Without it, the main listener does not serve them.
+    #[arg(long, env = "ACCORD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -128,6 +158,10 @@ impl std::fmt::Debug for Settings {
                 &self.jwt_secret.as_ref().map(|_| crate::redact::REDACTED),
             )
             .field("jwt_public_key", &self.jwt_public_key)
+            .field("jwt_jwks_url", &self.jwt_jwks_url)
+            .field("jwt_oidc_issuer", &self.jwt_oidc_issuer)
+            .field("jwt_jwks_min_refresh_secs", &self.jwt_jwks_min_refresh_secs)
+            .field("jwt_jwks_max_age_secs", &self.jwt_jwks_max_age_secs)
             .field("jwt_issuer", &self.jwt_issuer)
             .field("jwt_audience", &self.jwt_audience)
             .field("jwt_leeway_secs", &self.jwt_leeway_secs)
@@ -152,6 +186,12 @@ impl std::fmt::Debug for Settings {
             .field("job_interval_secs", &self.job_interval_secs)
             .field("instance_id", &self.instance_id)
             .field("reminder_series", &self.reminder_series)
+            .field("metrics", &self.metrics)
+            .field("metrics_listen", &self.metrics_listen)
+            .field(
+                "metrics_token",
+                &self.metrics_token.as_ref().map(|_| crate::redact::REDACTED),
+            )
             .finish()
     }
 }
@@ -175,6 +215,10 @@ impl Settings {
             database_url: database_url.into(),
             jwt_secret: Some(secret.into()),
             jwt_public_key: None,
+            jwt_jwks_url: None,
+            jwt_oidc_issuer: None,
+            jwt_jwks_min_refresh_secs: 60,
+            jwt_jwks_max_age_secs: 3600,
             jwt_issuer: "accord".into(),
             jwt_audience: "accord".into(),
             jwt_leeway_secs: 30,
@@ -198,6 +242,22 @@ impl Settings {
             job_interval_secs: 0,
             instance_id: None,
             reminder_series: NoteSeries::soc(),
+            metrics: true,
+            metrics_listen: None,
+            metrics_token: None,
+        }
+    }
+
+    /// Who may read `GET /metrics` on the main listener: a bearer of the
+    /// metrics token, or nobody. A token shorter than 32 bytes is refused.
+    pub(crate) fn metrics_access(&self) -> anyhow::Result<crate::metrics::Access> {
+        match &self.metrics_token {
+            _ if !self.metrics => Ok(crate::metrics::Access::Closed),
+            Some(token) if token.len() < MIN_METRICS_TOKEN_BYTES => {
+                bail!("ACCORD_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN_BYTES} bytes")
+            }
+            Some(token) => Ok(crate::metrics::Access::Token(token.clone())),
+            None => Ok(crate::metrics::Access::Closed),
         }
     }
 
@@ -225,13 +285,29 @@ impl Settings {
             ),
             None => None,
         };
-        let hs256_secret = match (&self.jwt_secret, &public_key_pem) {
-            (Some(secret), _) => Some(secret.clone()),
-            (None, Some(_)) => None,
-            (None, None) if self.production => {
-                bail!("production mode needs ACCORD_JWT_SECRET or ACCORD_JWT_PUBLIC_KEY")
+        let remote_keys = match (&self.jwt_jwks_url, &self.jwt_oidc_issuer) {
+            (Some(_), Some(_)) => {
+                bail!("set one of ACCORD_JWT_JWKS_URL and ACCORD_JWT_OIDC_ISSUER, not both")
             }
-            (None, None) => Some(match dev {
+            (Some(url), None) => Some(KeySource::Jwks(url.clone())),
+            (None, Some(issuer)) => Some(KeySource::OpenIdIssuer(issuer.clone())),
+            (None, None) => None,
+        }
+        .map(|source| RemoteKeysConfig {
+            source,
+            min_refresh: Duration::from_secs(self.jwt_jwks_min_refresh_secs),
+            max_age: Duration::from_secs(self.jwt_jwks_max_age_secs),
+        });
+        let external = public_key_pem.is_some() || remote_keys.is_some();
+        let hs256_secret = match (&self.jwt_secret, external) {
+            (Some(secret), _) => Some(secret.clone()),
+            (None, true) => None,
+            (None, false) if self.production => {
+                bail!(
+                    "production mode needs ACCORD_JWT_SECRET, ACCORD_JWT_PUBLIC_KEY, ACCORD_JWT_JWKS_URL or ACCORD_JWT_OIDC_ISSUER"
+                )
+            }
+            (None, false) => Some(match dev {
                 DevSecret::ReadOrCreate => dev_secret(&self.dev_secret_file)?,
                 DevSecret::ReadOnly => existing_dev_secret(&self.dev_secret_file)?,
             }),
@@ -239,13 +315,20 @@ impl Settings {
         Ok(AuthConfig {
             hs256_secret,
             public_key_pem,
-            issuer: self.jwt_issuer.clone(),
+            remote_keys,
+            issuer: self
+                .jwt_oidc_issuer
+                .clone()
+                .unwrap_or_else(|| self.jwt_issuer.clone()),
             audience: self.jwt_audience.clone(),
             leeway_secs: self.jwt_leeway_secs,
             max_lifetime_secs: self.jwt_max_lifetime_secs,
         })
     }
 }
+
+/// The shortest metrics token accepted, in bytes.
+const MIN_METRICS_TOKEN_BYTES: usize = 32;
 
 /// What to do without a configured key, outside production.
 #[derive(Debug, Clone, Copy)]

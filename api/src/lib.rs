@@ -11,6 +11,8 @@ pub mod error;
 mod graphiql;
 pub mod headers;
 mod http;
+pub mod jwks;
+pub mod metrics;
 mod multipart;
 mod print;
 pub mod redact;

@@ -39,6 +39,7 @@ use crate::http::{
     MediaType, RETRY_AFTER_SECS, error, gql_error_json, internal_response, json_bytes,
     json_response, parse_request, refusal, workflow_response,
 };
+use crate::metrics::{Answered, Label};
 use crate::schema::request_loader;
 pub use crate::state::{AppState, connect};
 
@@ -56,8 +57,14 @@ pub fn scheduler(settings: &Settings, store: &Store) -> Option<Scheduler> {
         .clone()
         .unwrap_or_else(|| format!("accord-{}", uuid::Uuid::new_v4().simple()));
     let mut scheduler = Scheduler::new(store.clone(), instance);
-    scheduler.register(jobs::VERIFY_AUDIT_CHAIN, every, jobs::verify_audit_chain);
-    scheduler.register(
+    register_counted(
+        &mut scheduler,
+        jobs::VERIFY_AUDIT_CHAIN,
+        every,
+        jobs::verify_audit_chain,
+    );
+    register_counted(
+        &mut scheduler,
         reminders::MONTHLY_REMINDER,
         every,
         reminders::monthly_reminder(settings.reminder_series.clone()),
@@ -65,12 +72,37 @@ pub fn scheduler(settings: &Settings, store: &Store) -> Option<Scheduler> {
     Some(scheduler)
 }
 
+/// Registers `job` with its runs counted in the metrics (`jobs_total`,
+/// `job_duration_seconds`; a panic is counted by neither, and logged by
+/// the scheduler).
+fn register_counted<F, Fut>(scheduler: &mut Scheduler, name: &'static str, every: Duration, job: F)
+where
+    F: Fn(Store, chrono::DateTime<chrono::Utc>) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = accord_workflow::Result<String>> + Send + 'static,
+{
+    scheduler.register(name, every, move |store, now| {
+        let run = job(store, now);
+        async move {
+            let started = std::time::Instant::now();
+            let outcome = run.await;
+            crate::metrics::job_ran(name, outcome.is_ok(), started.elapsed());
+            outcome
+        }
+    });
+}
+
 /// The routes, with the request log (secrets redacted) and the security
 /// headers around them.
 pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
     Route::new()
-        .at("/graphql", get(graphql_get).post(graphql_post))
+        .at(
+            "/graphql",
+            get(graphql_get)
+                .post(graphql_post)
+                .around(crate::metrics::count),
+        )
         .at("/graphql/assets/:name", get(crate::graphiql::serve_asset))
+        .at("/metrics", get(metrics))
         .at("/files/:sha256", get(download))
         .at("/calendar/:name", get(crate::calendar::feed))
         .at("/print/:kind/:name", get(crate::print::note_or_decision))
@@ -91,8 +123,11 @@ pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
 pub struct Running {
     /// Where it listens.
     pub addr: SocketAddr,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Where the metrics' own listener listens, if it has one
+    /// (`ACCORD_METRICS_LISTEN`).
+    pub metrics_addr: Option<SocketAddr>,
+    shutdown: Option<tokio::sync::watch::Sender<bool>>,
+    tasks: Vec<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl Running {
@@ -104,42 +139,80 @@ impl Running {
     /// Stops accepting and waits for the server to finish.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
-        let _ = self.task.await;
+        for task in self.tasks.drain(..) {
+            let _ = task.await;
+        }
     }
 }
 
 /// Binds `settings.listen` (port 0 picks a free port) and serves `state`
 /// until `stop` or until `shutdown` resolves.
 pub async fn spawn(settings: &Settings, state: Arc<AppState>) -> anyhow::Result<Running> {
-    let acceptor = TcpListener::bind(settings.listen.clone())
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let (addr, main) = serve_on(&settings.listen, app(Arc::clone(&state)), rx.clone()).await?;
+    let mut tasks = vec![main];
+    let mut metrics_addr = None;
+    if let Some(listen) = settings
+        .metrics_listen
+        .as_ref()
+        .filter(|_| settings.metrics)
+    {
+        let store = state.store.clone();
+        let route = Route::new().at(
+            "/metrics",
+            get(poem::endpoint::make_sync(move |req: Request| {
+                crate::metrics::answer(&req, &crate::metrics::Access::Open, &store)
+            })),
+        );
+        let (at, task) = serve_on(listen, route, rx).await?;
+        metrics_addr = Some(at);
+        tasks.push(task);
+    }
+    Ok(Running {
+        addr,
+        metrics_addr,
+        shutdown: Some(tx),
+        tasks,
+    })
+}
+
+/// Binds `listen` and serves `endpoint` there until `stop` turns true.
+async fn serve_on(
+    listen: &str,
+    endpoint: impl poem::Endpoint + 'static,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<(SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
+    let acceptor = TcpListener::bind(listen.to_owned())
         .into_acceptor()
         .await
-        .with_context(|| format!("binding {}", settings.listen))?;
+        .with_context(|| format!("binding {listen}"))?;
     let addr = acceptor
         .local_addr()
         .first()
         .and_then(|a| a.as_socket_addr().copied())
         .context("the listener has no address")?;
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = poem::Server::new_with_acceptor(acceptor);
     let task = tokio::spawn(async move {
         server
             .run_with_graceful_shutdown(
-                app(state),
-                async {
-                    let _ = rx.await;
+                endpoint,
+                async move {
+                    let _ = stop.wait_for(|stopped| *stopped).await;
                 },
                 Some(Duration::from_secs(5)),
             )
             .await
     });
-    Ok(Running {
-        addr,
-        shutdown: Some(tx),
-        task,
-    })
+    Ok((addr, task))
+}
+
+/// `GET /metrics` on the main listener, to whom `ACCORD_METRICS_TOKEN`
+/// admits (see [`crate::metrics`]).
+#[handler]
+fn metrics(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> Response {
+    crate::metrics::answer(req, &state.metrics_access, &state.store)
 }
 
 #[handler]
@@ -508,6 +581,11 @@ async fn execute_as(
             return render(media, async_graphql::Response::from_errors(vec![refused]));
         }
     };
+    let operation = request.operation_name.clone();
+    let label = request.parsed_query().ok().and_then(|document| {
+        crate::schema::root_field_names(document, operation.as_deref())
+            .and_then(|names| Label::of_root_fields(&names))
+    });
     // A mutation with an idempotency key: answered from its first use, or
     // carried out with the key in hand for its first commit.
     let claim = match (prepared.writes, key) {
@@ -572,20 +650,40 @@ async fn execute_as(
         if let Some(claim) = claim.filter(|_| done.key_recorded) {
             remember(state, &claim, &response).await;
         }
-        return render(media, response);
+        let validated = !is_request_error(&response);
+        return labelled(render(media, response), label.filter(|_| validated));
     }
     match tokio::time::timeout(state.query_timeout, prepared.schema.execute(request)).await {
-        Ok(response) => render(media, response),
-        Err(_) => render(
-            media,
-            async_graphql::Response::from_errors(vec![{
-                let message = "the query took longer than allowed; retry shortly, or ask for less";
-                let mut error = async_graphql::ServerError::new(message, None);
-                error.extensions = crate::error::coded(Code::Unavailable, message).extensions;
-                error
-            }]),
+        Ok(response) => {
+            let validated = !is_request_error(&response);
+            labelled(render(media, response), label.filter(|_| validated))
+        }
+        // Cut off while it ran: validation (which the limits keep quick)
+        // was over long before, so the label is the schema's.
+        Err(_) => labelled(
+            render(
+                media,
+                async_graphql::Response::from_errors(vec![{
+                    let message =
+                        "the query took longer than allowed; retry shortly, or ask for less";
+                    let mut error = async_graphql::ServerError::new(message, None);
+                    error.extensions = crate::error::coded(Code::Unavailable, message).extensions;
+                    error
+                }]),
+            ),
+            label,
         ),
     }
+}
+
+/// `response` with the operation's label for the metrics, given only for
+/// a document that passed validation (so that it names a root field of
+/// the schema, never a client's invention).
+fn labelled(mut response: Response, operation: Option<Label>) -> Response {
+    if let Some(answered) = response.extensions_mut().get_mut::<Answered>() {
+        answered.operation = operation;
+    }
+    response
 }
 
 /// A mutation whose write committed and which then failed (reading its
@@ -639,6 +737,16 @@ fn replay(media: MediaType, answer: &str) -> Response {
 /// Writes a GraphQL response as HTTP: 200 with the body, or, for a request
 /// error to a client accepting `application/graphql-response+json`, 400.
 fn render(media: MediaType, response: async_graphql::Response) -> Response {
+    let answered = Answered {
+        operation: None,
+        outcome: Some(crate::metrics::outcome_of(&response)),
+    };
+    let mut out = render_unlabelled(media, response);
+    out.extensions_mut().insert(answered);
+    out
+}
+
+fn render_unlabelled(media: MediaType, response: async_graphql::Response) -> Response {
     if response.errors.is_empty() {
         // Nothing to amend: written out as it is, without an intermediate
         // JSON tree.

@@ -23,6 +23,7 @@ pub struct AppState {
     pub(crate) query_timeout: Duration,
     pub(crate) max_upload_bytes: usize,
     pub(crate) graphiql: bool,
+    pub(crate) metrics_access: crate::metrics::Access,
 }
 
 impl std::fmt::Debug for AppState {
@@ -36,6 +37,16 @@ impl AppState {
     /// and the token verifier. Refuses to start on bad configuration.
     pub async fn prepare(settings: &Settings) -> anyhow::Result<AppState> {
         let verifier = Verifier::new(&settings.auth_config()?).context("identity configuration")?;
+        // An identity provider out of reach at start-up does not keep
+        // Accord down: its keys are fetched again as tokens need them.
+        match verifier.load_keys().await {
+            Ok(Some(keys)) => tracing::info!(keys, "the identity provider's keys are loaded"),
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!(%error, "the identity provider's keys could not be loaded yet");
+            }
+        }
+        let metrics_access = settings.metrics_access()?;
         let store = connect(settings).await?;
         let blobs = BlobStore::open(&settings.files_dir, settings.max_upload_bytes)
             .with_context(|| format!("opening the file store {}", settings.files_dir.display()))?;
@@ -55,6 +66,7 @@ impl AppState {
             max_upload_bytes: settings.max_upload_bytes,
             blobs,
             graphiql: !settings.production,
+            metrics_access,
         })
     }
 

@@ -81,4 +81,4 @@ pub use error::{Result, WorkflowError};
 pub use notes::NewNote;
 pub use permissions::{Action, Relation};
 pub use read::Reader;
-pub use store::{Store, StoreConfig};
+pub use store::{PoolUse, Store, StoreConfig};

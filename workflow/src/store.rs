@@ -27,6 +27,49 @@ use crate::audit::{self, AuditRecord, ChainLink};
 use crate::entity::{audit_head, organization};
 use crate::error::{Result, WorkflowError};
 
+/// One connection pool's use at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUse {
+    /// The pool's name (`main`, `snapshots`, `writer`).
+    pub name: &'static str,
+    /// Connections open, in use or idle.
+    pub size: u32,
+    /// Connections open and idle.
+    pub idle: u32,
+    /// The most connections the pool opens.
+    pub max: u32,
+}
+
+/// The use of `conn`'s pool, when it is a pool.
+fn pool_use(name: &'static str, conn: &DatabaseConnection) -> Option<PoolUse> {
+    use sea_orm::DatabaseConnectionType as Type;
+    let (size, idle, max) = match &conn.inner {
+        Type::SqlxPostgresPoolConnection(_) => {
+            let pool = conn.get_postgres_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+        Type::SqlxSqlitePoolConnection(_) => {
+            let pool = conn.get_sqlite_connection_pool();
+            (
+                pool.size(),
+                pool.num_idle(),
+                pool.options().get_max_connections(),
+            )
+        }
+        _ => return None,
+    };
+    Some(PoolUse {
+        name,
+        size,
+        idle: u32::try_from(idle).unwrap_or(u32::MAX),
+        max,
+    })
+}
+
 /// An organisation.
 #[derive(Debug, Clone)]
 pub struct OrgView {
@@ -307,6 +350,20 @@ impl Store {
     /// The connection, for reads.
     pub fn db(&self) -> &DatabaseConnection {
         &self.db
+    }
+
+    /// The connections of each pool now (`main`: writes and single reads;
+    /// `snapshots`: query snapshots, PostgreSQL; `writer`: the SQLite
+    /// writer's own), for operators' metrics.
+    pub fn pools(&self) -> Vec<PoolUse> {
+        [
+            ("main", Some(&self.db)),
+            ("snapshots", self.snapshots.as_ref()),
+            ("writer", self.writer.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(name, conn)| pool_use(name, conn?))
+        .collect()
     }
 
     /// Whether the database answers.

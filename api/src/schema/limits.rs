@@ -75,6 +75,16 @@ pub fn is_mutation_of_only(
     })
 }
 
+/// The root field names of the operation a request with `operation` as
+/// its name runs, followed through fragments (`None` as for
+/// [`is_introspection_only`]).
+pub fn root_field_names(
+    document: &ExecutableDocument,
+    operation: Option<&str>,
+) -> Option<Vec<String>> {
+    chosen_root_fields(document, operation).map(|(_, names)| names)
+}
+
 /// The type and root field names of the operation a request with
 /// `operation` as its name runs, or `None` when it runs none (no such
 /// operation, several without a name) or spreads an unknown fragment.

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{EmptySubscription, MergedObject, Schema};
 
-pub use limits::is_mutation;
+pub use limits::{is_mutation, root_field_names};
 pub use loaders::{Loaders, RequestLoader, request_loader};
 pub use mutation::{MUTATIONS, Mutation};
 pub use query::Query as DraftQuery;

@@ -74,6 +74,8 @@ pub fn org_in(relation: Relation) -> &'static str {
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
     pub base: String,
+    /// The metrics' own listener, if the settings gave it one.
+    pub metrics_base: Option<String>,
     /// A client without cookies or redirects.
     pub client: reqwest::Client,
     /// The database the server runs on.
@@ -113,8 +115,16 @@ enum Cleanup {
 /// Starts a server on a fresh database, or `None` (after saying so) when
 /// the backend is PostgreSQL and no server is configured.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, |_| {}).await
+}
+
+/// [`spawn_app`] with the test settings changed by `configure` first.
+pub async fn spawn_app_with(
+    backend: Backend,
+    configure: impl FnOnce(&mut Settings),
+) -> Option<TestApp> {
     let FreshDatabase { url, cleanup } = fresh_database(backend).await?;
-    Some(serve(url, None, cleanup).await)
+    Some(serve(url, None, cleanup, configure).await)
 }
 
 /// An empty database (no schema), removed when dropped.
@@ -160,8 +170,14 @@ pub async fn fresh_database(backend: Backend) -> Option<FreshDatabase> {
 }
 
 /// Starts a server on `db_url` (migrating it if needed).
-async fn serve(db_url: String, files_dir: Option<PathBuf>, cleanup: Cleanup) -> TestApp {
+async fn serve(
+    db_url: String,
+    files_dir: Option<PathBuf>,
+    cleanup: Cleanup,
+    configure: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = Settings::for_tests(db_url.clone(), SECRET);
+    configure(&mut settings);
     let owns_files = files_dir.is_none();
     if let Some(files_dir) = files_dir {
         settings.files_dir = files_dir;
@@ -179,6 +195,7 @@ async fn serve(db_url: String, files_dir: Option<PathBuf>, cleanup: Cleanup) -> 
         .expect("an HTTP client");
     TestApp {
         base: running.url(),
+        metrics_base: running.metrics_addr.map(|addr| format!("http://{addr}")),
         client,
         db_url,
         _files: FilesCleanup(owns_files.then(|| settings.files_dir.clone())),
@@ -260,6 +277,7 @@ impl TestApp {
             self.db_url.clone(),
             Some(self.files_dir.clone()),
             Cleanup::Nothing,
+            |_| {},
         )
         .await
     }

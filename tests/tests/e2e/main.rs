@@ -22,6 +22,7 @@ mod instances;
 mod lifecycle;
 mod limits;
 mod meetings;
+mod operators;
 mod oracle;
 mod permissions;
 mod plans;
