@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod headers;
 mod http;
+pub mod live;
 mod multipart;
 mod print;
 pub mod redact;

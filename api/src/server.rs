@@ -70,6 +70,7 @@ pub fn scheduler(settings: &Settings, store: &Store) -> Option<Scheduler> {
 pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
     Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
+        .at("/graphql/ws", get(crate::live::graphql_ws))
         .at("/files/:sha256", get(download))
         .at("/calendar/:name", get(crate::calendar::feed))
         .at("/print/:kind/:name", get(crate::print::note_or_decision))
