@@ -331,6 +331,12 @@ impl Verifier {
         }
     }
 
+    /// The clock leeway, in seconds: a token is accepted until `exp` plus
+    /// this (so a live updates' socket stays open until then).
+    pub fn leeway_secs(&self) -> i64 {
+        self.leeway_secs
+    }
+
     /// Verifies `token` (the compact JWS, without the `Bearer ` prefix) and
     /// returns its claims. An identity provider's key set is refreshed, if
     /// it lacks the token's key, as [`crate::jwks`] allows.
@@ -818,16 +824,27 @@ pub(crate) async fn authenticate(
     verifier: &Verifier,
     store: &Store,
 ) -> Result<Actor, Denied> {
-    let unauthenticated =
-        |e: AuthError| Denied::Unauthenticated(format!("authentication failed: {e}"));
     let value = headers
         .get(header::AUTHORIZATION)
         .ok_or(AuthError::Missing)
         .map_err(unauthenticated)?
         .to_str()
         .map_err(|_| unauthenticated(AuthError::Malformed))?;
+    let token = bearer_token(value).map_err(unauthenticated)?;
+    Ok(identify(token, verifier, store).await?.0)
+}
+
+/// The identity `token` proves, and until when (the token's `exp`, in
+/// seconds since the Unix epoch): the token checked by `verifier`, its
+/// organisation known to the store. Both the HTTP routes (through
+/// [`authenticate`]) and the live updates' `connection_init` use it.
+pub(crate) async fn identify(
+    token: &str,
+    verifier: &Verifier,
+    store: &Store,
+) -> Result<(Actor, i64), Denied> {
     let claims = verifier
-        .verify_fetching(bearer_token(value).map_err(unauthenticated)?)
+        .verify_fetching(token)
         .await
         .map_err(unauthenticated)?;
     let refused = |why: String| {
@@ -846,7 +863,14 @@ pub(crate) async fn authenticate(
         .map(|r| Role::from_claim(r))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| refused(e.to_string()))?;
-    Actor::new(claims.sub, claims.name, org, kind, roles).map_err(|e| refused(e.to_string()))
+    let actor = Actor::new(claims.sub, claims.name, org, kind, roles)
+        .map_err(|e| refused(e.to_string()))?;
+    Ok((actor, claims.exp))
+}
+
+/// A refused token, as every route reports it.
+fn unauthenticated(error: AuthError) -> Denied {
+    Denied::Unauthenticated(format!("authentication failed: {error}"))
 }
 
 #[cfg(test)]

@@ -143,6 +143,17 @@ pub struct Settings {
     /// main listener. Without it, the main listener does not serve them.
     #[arg(long, env = "ACCORD_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// Most live updates' sockets (`/graphql/ws`) one person (token
+    /// subject) holds open on this instance at once.
+    #[arg(long, env = "ACCORD_WS_MAX_SOCKETS_PER_PERSON", default_value_t = 8)]
+    pub ws_max_sockets_per_person: usize,
+    /// Most subscriptions running at once on one live updates' socket.
+    #[arg(
+        long,
+        env = "ACCORD_WS_MAX_SUBSCRIPTIONS_PER_SOCKET",
+        default_value_t = 16
+    )]
+    pub ws_max_subscriptions_per_socket: usize,
 }
 
 impl std::fmt::Debug for Settings {
@@ -186,6 +197,11 @@ impl std::fmt::Debug for Settings {
             .field("job_interval_secs", &self.job_interval_secs)
             .field("instance_id", &self.instance_id)
             .field("reminder_series", &self.reminder_series)
+            .field("ws_max_sockets_per_person", &self.ws_max_sockets_per_person)
+            .field(
+                "ws_max_subscriptions_per_socket",
+                &self.ws_max_subscriptions_per_socket,
+            )
             .field("metrics", &self.metrics)
             .field("metrics_listen", &self.metrics_listen)
             .field(
@@ -242,6 +258,8 @@ impl Settings {
             job_interval_secs: 0,
             instance_id: None,
             reminder_series: NoteSeries::soc(),
+            ws_max_sockets_per_person: 8,
+            ws_max_subscriptions_per_socket: 16,
             metrics: true,
             metrics_listen: None,
             metrics_token: None,

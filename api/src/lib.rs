@@ -12,6 +12,7 @@ mod graphiql;
 pub mod headers;
 mod http;
 pub mod jwks;
+pub mod live;
 pub mod metrics;
 mod multipart;
 mod print;

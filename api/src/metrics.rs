@@ -19,16 +19,14 @@
 //! listener (`ACCORD_METRICS_LISTEN`, an address operators reach and users
 //! do not); `ACCORD_METRICS=false` serves it nowhere.
 //!
-//! **Subscription sockets.** Whoever serves sockets counts them with
-//! [`socket_opened`] and [`socket_closed`], or better holds a
-//! [`SocketGuard`] for the socket's life: `let _counted =
-//! metrics::SocketGuard::open();` (it closes on drop, also on a panic or an
-//! early return).
+//! **Read when scraped.** The pools' connections and the live updates'
+//! sockets and subscriptions are read from the store and from
+//! [`crate::live::Live`] when `/metrics` is asked for, so that each is
+//! counted in one place.
 
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
-use accord_workflow::Store;
 use poem::http::{StatusCode, header};
 use poem::{Endpoint, IntoResponse, Request, Response};
 use prometheus::{
@@ -37,6 +35,7 @@ use prometheus::{
 };
 
 use crate::error::Code;
+use crate::state::AppState;
 
 /// The label of a request that ran no operation.
 pub const NO_OPERATION: &str = "none";
@@ -62,6 +61,7 @@ struct Metrics {
     jobs: IntCounterVec,
     job_duration: HistogramVec,
     sockets: IntGauge,
+    subscriptions: IntGauge,
 }
 
 static METRICS: LazyLock<Option<Metrics>> = LazyLock::new(|| match Metrics::new() {
@@ -116,7 +116,14 @@ impl Metrics {
                 .buckets(LATENCY_BUCKETS.to_vec()),
             &["job"],
         )?;
-        let sockets = IntGauge::new("subscription_sockets", "Open GraphQL subscription sockets.")?;
+        let sockets = IntGauge::new(
+            "subscription_sockets",
+            "Open live updates' sockets (/graphql/ws) on this instance.",
+        )?;
+        let subscriptions = IntGauge::new(
+            "subscriptions",
+            "Subscriptions running on this instance's live updates' sockets.",
+        )?;
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(connections.clone()))?;
@@ -124,6 +131,7 @@ impl Metrics {
         registry.register(Box::new(jobs.clone()))?;
         registry.register(Box::new(job_duration.clone()))?;
         registry.register(Box::new(sockets.clone()))?;
+        registry.register(Box::new(subscriptions.clone()))?;
         Ok(Metrics {
             registry,
             requests,
@@ -133,40 +141,8 @@ impl Metrics {
             jobs,
             job_duration,
             sockets,
+            subscriptions,
         })
-    }
-}
-
-/// A subscription socket was opened.
-pub fn socket_opened() {
-    if let Some(metrics) = METRICS.as_ref() {
-        metrics.sockets.inc();
-    }
-}
-
-/// A subscription socket was closed (once per [`socket_opened`]).
-pub fn socket_closed() {
-    if let Some(metrics) = METRICS.as_ref() {
-        metrics.sockets.dec();
-    }
-}
-
-/// Counts one open subscription socket for as long as it is held.
-#[derive(Debug)]
-#[must_use = "the socket counts as open only while the guard is held"]
-pub struct SocketGuard(());
-
-impl SocketGuard {
-    /// Counts a socket as open until the guard is dropped.
-    pub fn open() -> SocketGuard {
-        socket_opened();
-        SocketGuard(())
-    }
-}
-
-impl Drop for SocketGuard {
-    fn drop(&mut self) {
-        socket_closed();
     }
 }
 
@@ -345,14 +321,19 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// The answer to `GET /metrics`: the pools read now, then every metric.
 /// Refused as absent (404) to whoever `access` does not admit, so that the
 /// route tells nothing to others.
-pub(crate) fn answer(request: &Request, access: &Access, store: &Store) -> Response {
+pub(crate) fn answer(request: &Request, access: &Access, state: &AppState) -> Response {
     if !access.admits(request) {
         return StatusCode::NOT_FOUND.into_response();
     }
     let Some(metrics) = METRICS.as_ref() else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
-    for pool in store.pools() {
+    let gauge = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    metrics.sockets.set(gauge(state.live.open_sockets()));
+    metrics
+        .subscriptions
+        .set(gauge(state.live.active_subscriptions()));
+    for pool in state.store.pools() {
         let in_use = pool.size.saturating_sub(pool.idle);
         metrics
             .connections
@@ -425,21 +406,6 @@ mod tests {
             "BAD_USER_INPUT"
         );
         assert_eq!(outcome_of_status(StatusCode::OK), "ok");
-    }
-
-    #[test]
-    fn a_socket_guard_counts_while_held() {
-        let sockets = || METRICS.as_ref().unwrap().sockets.get();
-        let before = sockets();
-        // Only this test opens sockets in this test binary.
-        let guard = SocketGuard::open();
-        assert_eq!(sockets(), before + 1);
-        drop(guard);
-        assert_eq!(sockets(), before);
-        socket_opened();
-        assert_eq!(sockets(), before + 1);
-        socket_closed();
-        assert_eq!(sockets(), before);
     }
 
     #[test]

@@ -103,6 +103,7 @@ pub fn app(state: Arc<AppState>) -> impl poem::Endpoint {
         )
         .at("/graphql/assets/:name", get(crate::graphiql::serve_asset))
         .at("/metrics", get(metrics))
+        .at("/graphql/ws", get(crate::live::graphql_ws))
         .at("/files/:sha256", get(download))
         .at("/calendar/:name", get(crate::calendar::feed))
         .at("/print/:kind/:name", get(crate::print::note_or_decision))
@@ -159,11 +160,11 @@ pub async fn spawn(settings: &Settings, state: Arc<AppState>) -> anyhow::Result<
         .as_ref()
         .filter(|_| settings.metrics)
     {
-        let store = state.store.clone();
+        let state = Arc::clone(&state);
         let route = Route::new().at(
             "/metrics",
             get(poem::endpoint::make_sync(move |req: Request| {
-                crate::metrics::answer(&req, &crate::metrics::Access::Open, &store)
+                crate::metrics::answer(&req, &crate::metrics::Access::Open, &state)
             })),
         );
         let (at, task) = serve_on(listen, route, rx).await?;
@@ -212,7 +213,7 @@ async fn serve_on(
 /// admits (see [`crate::metrics`]).
 #[handler]
 fn metrics(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> Response {
-    crate::metrics::answer(req, &state.metrics_access, &state.store)
+    crate::metrics::answer(req, &state.metrics_access, &state)
 }
 
 #[handler]

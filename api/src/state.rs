@@ -24,6 +24,7 @@ pub struct AppState {
     pub(crate) max_upload_bytes: usize,
     pub(crate) graphiql: bool,
     pub(crate) metrics_access: crate::metrics::Access,
+    pub(crate) live: crate::live::Live,
 }
 
 impl std::fmt::Debug for AppState {
@@ -60,6 +61,12 @@ impl AppState {
             }),
             verifier,
             engine: Engine::new(store.clone()),
+            live: crate::live::Live::new(
+                &store,
+                &settings.database_url,
+                settings.ws_max_sockets_per_person,
+                settings.ws_max_subscriptions_per_socket,
+            ),
             store,
             max_body_bytes: settings.max_body_bytes,
             query_timeout: Duration::from_millis(settings.query_timeout_ms),
@@ -73,6 +80,12 @@ impl AppState {
     /// The database.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Live updates: their sockets and subscriptions (metrics hooks:
+    /// [`crate::live::Live::open_sockets`], `active_subscriptions`).
+    pub fn live(&self) -> &crate::live::Live {
+        &self.live
     }
 }
 

@@ -32,12 +32,17 @@
 //!   (below it, [`compilations`]: which compilations have circulated, a
 //!   fact the visibility of proposals depends on).
 //! - [`written`]: what a change left behind, for its answer.
+//! - [`commits`]: the audit sequence known to be committed, moved after
+//!   each commit (and, across instances, by PostgreSQL `NOTIFY`);
+//!   [`live`]: live updates, the audit log followed from a cursor and each
+//!   entry re-read through the subscriber's `Reader`.
 //!
 //! The modules are layered one way: the kernel ([`engine`]) imports no
 //! feature; the features ([`drafts`], [`notes`] with [`registry`],
 //! [`meetings`], [`plans`], [`calendar`], [`stances`]) import the kernel and the shared
 //! modules beneath them, never one another; [`commands`] and [`reminders`]
-//! compose features on top, and nothing below imports them.
+//! compose features on top, [`live`] reads them all, and nothing below
+//! imports them.
 //!
 //! This crate knows nothing of GraphQL, HTTP or JWT.
 
@@ -47,6 +52,7 @@ pub mod blobs;
 pub mod calendar;
 pub mod clock;
 pub mod commands;
+pub mod commits;
 pub mod compilations;
 mod db;
 pub mod drafts;
@@ -57,6 +63,7 @@ mod events;
 pub mod idempotency;
 pub mod jobs;
 mod lane;
+pub mod live;
 pub mod meetings;
 pub mod notes;
 pub mod paging;

@@ -18,12 +18,13 @@ use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, EntityTrait, PrimaryKeyTrait, QueryFilter, QuerySelect,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::actor::Actor;
 use crate::audit::{self, AuditRecord, ChainLink};
+use crate::commits::Commits;
 use crate::entity::{audit_head, organization};
 use crate::error::{Result, WorkflowError};
 
@@ -214,6 +215,9 @@ pub struct Store {
     write_gate: Arc<Semaphore>,
     /// How long a writer waits in that queue.
     gate_timeout: Duration,
+    /// The audit sequence known to be committed, moved after each commit
+    /// (what live updates wait on).
+    commits: Commits,
 }
 
 impl Store {
@@ -301,7 +305,15 @@ impl Store {
             write_gate: Arc::new(Semaphore::new(writers)),
             gate_timeout,
             directory: Arc::default(),
+            commits: Commits::default(),
         }
+    }
+
+    /// The audit sequence known to be committed, moved forward after every
+    /// commit of this process (and, once [`Commits::follow`] runs, of other
+    /// instances).
+    pub fn commits(&self) -> &Commits {
+        &self.commits
     }
 
     /// Every organisation, by code, from memory when read less than
@@ -425,6 +437,7 @@ impl Store {
                 hash: head.last_hash,
             },
             appended: false,
+            commits: self.commits.clone(),
             _gate: gate,
         })
     }
@@ -453,6 +466,7 @@ pub struct WriteTx {
     tx: DatabaseTransaction,
     link: ChainLink,
     appended: bool,
+    commits: Commits,
     _gate: OwnedSemaphorePermit,
 }
 
@@ -508,16 +522,36 @@ impl WriteTx {
         }
         // One statement, without reading the row back (an active model's
         // `update` would, on SQLite, with a second statement under the lock).
-        let moved = audit_head::Entity::update_many()
-            .col_expr(audit_head::Column::LastSeq, Expr::value(self.link.seq))
-            .col_expr(
-                audit_head::Column::LastHash,
-                Expr::value(self.link.hash.clone()),
-            )
-            .filter(audit_head::Column::Id.eq(1))
-            .exec(&self.tx)
-            .await?;
-        if moved.rows_affected != 1 {
+        // On PostgreSQL the same statement announces the new head on
+        // `commits::CHANNEL`: a notification is delivered when (and only
+        // if) the transaction commits.
+        let moved = if self.tx.get_database_backend() == DatabaseBackend::Postgres {
+            self.tx
+                .execute_raw(Statement::from_sql_and_values(
+                    DatabaseBackend::Postgres,
+                    r#"UPDATE "audit_head" SET "last_seq" = $1, "last_hash" = $2 FROM (SELECT pg_notify($3, $4)) AS "announced" WHERE "id" = 1"#,
+                    [
+                        self.link.seq.into(),
+                        self.link.hash.clone().into(),
+                        crate::commits::CHANNEL.into(),
+                        self.link.seq.to_string().into(),
+                    ],
+                ))
+                .await?
+                .rows_affected()
+        } else {
+            audit_head::Entity::update_many()
+                .col_expr(audit_head::Column::LastSeq, Expr::value(self.link.seq))
+                .col_expr(
+                    audit_head::Column::LastHash,
+                    Expr::value(self.link.hash.clone()),
+                )
+                .filter(audit_head::Column::Id.eq(1))
+                .exec(&self.tx)
+                .await?
+                .rows_affected
+        };
+        if moved != 1 {
             return Err(WorkflowError::Corrupt(
                 "the audit head row is missing".into(),
             ));
@@ -529,6 +563,9 @@ impl WriteTx {
         }
         self.tx.commit().await?;
         crate::idempotency::committed();
+        // Only now, the commit done: live updates never see a change that
+        // could still roll back.
+        self.commits.committed(self.link.seq);
         Ok(())
     }
 }

@@ -49,6 +49,12 @@ pub fn is_mutation(document: &ExecutableDocument, operation: Option<&str>) -> bo
     })
 }
 
+/// Whether the operation a request runs is a subscription (and it runs
+/// one: a document naming no runnable operation is not).
+pub fn is_subscription(document: &ExecutableDocument, operation: Option<&str>) -> bool {
+    chosen_root_fields(document, operation).is_some_and(|(ty, _)| ty == OperationType::Subscription)
+}
+
 /// Whether every root field of the chosen operation is an introspection
 /// field. Fragments are followed by what they select, so naming a fragment
 /// `__schema` changes nothing.

@@ -6,6 +6,7 @@ mod common;
 mod enums;
 pub mod files;
 mod limits;
+pub mod live;
 mod loaders;
 pub mod meetings;
 pub mod mutation;
@@ -19,15 +20,16 @@ mod types;
 use std::sync::Arc;
 
 use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
 
-pub use limits::{is_mutation, root_field_names};
+pub use limits::{is_mutation, is_subscription, root_field_names};
 pub use loaders::{Loaders, RequestLoader, request_loader};
 pub use mutation::{MUTATIONS, Mutation};
 pub use query::Query as DraftQuery;
 
 /// What can be read: drafts, organisations and the viewer, the note
-/// registry, meetings and decisions, plans and calendar feeds.
+/// registry, meetings and decisions, plans and calendar feeds, and where
+/// live updates stand.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Query")]
 pub struct Query(
@@ -36,6 +38,7 @@ pub struct Query(
     meetings::MeetingsQuery,
     plans::PlansQuery,
     calendar::CalendarQuery,
+    live::LiveQuery,
 );
 
 /// Everything that can be changed: drafts and their comments, the note
@@ -52,7 +55,7 @@ pub struct RootMutation(
 );
 
 /// Accord's schema type.
-pub type AccordSchema = Schema<Query, RootMutation, EmptySubscription>;
+pub type AccordSchema = Schema<Query, RootMutation, live::LiveSubscription>;
 
 /// The limits a request must stay within.
 #[derive(Debug, Clone)]
@@ -85,11 +88,15 @@ impl Default for Limits {
 /// and the engine are attached by the server; the alias limit is checked
 /// by [`Schemas::prepare`] on the parsed document.
 pub fn build(limits: &Limits) -> AccordSchema {
-    let mut builder = Schema::build(Query::default(), RootMutation::default(), EmptySubscription)
-        .limit_depth(limits.max_depth)
-        .limit_complexity(limits.max_complexity)
-        .limit_directives(limits.max_directives)
-        .limit_recursive_depth(64);
+    let mut builder = Schema::build(
+        Query::default(),
+        RootMutation::default(),
+        live::LiveSubscription,
+    )
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .limit_directives(limits.max_directives)
+    .limit_recursive_depth(64);
     if limits.production {
         builder = builder.disable_introspection().disable_suggestions();
     }
@@ -205,6 +212,58 @@ impl Schemas {
             _ => &self.main,
         };
         Ok(Prepared { schema, writes })
+    }
+}
+
+impl async_graphql::Executor for Schemas {
+    /// A request over HTTP goes through the server's own path
+    /// ([`Schemas::prepare`] first); this one, for completeness, does the
+    /// same.
+    async fn execute(&self, request: async_graphql::Request) -> async_graphql::Response {
+        let mut request = request;
+        match self.prepare(&mut request) {
+            Ok(prepared) => prepared.schema.execute(request).await,
+            Err(refused) => async_graphql::Response::from_errors(vec![refused]),
+        }
+    }
+
+    /// An operation sent on the live updates' socket: the limits of
+    /// [`Schemas::prepare`], and subscriptions only (queries and mutations
+    /// go to `POST /graphql`, with its checks).
+    fn execute_stream(
+        &self,
+        request: async_graphql::Request,
+        session_data: Option<Arc<async_graphql::Data>>,
+    ) -> futures_util::stream::BoxStream<'static, async_graphql::Response> {
+        use futures_util::StreamExt as _;
+        let refused = |error: async_graphql::ServerError| {
+            futures_util::stream::once(
+                async move { async_graphql::Response::from_errors(vec![error]) },
+            )
+            .boxed()
+        };
+        let mut request = request;
+        let operation = request.operation_name.clone();
+        let prepared = match self.prepare(&mut request) {
+            Ok(prepared) => prepared,
+            Err(error) => return refused(error),
+        };
+        let subscribes = request
+            .parsed_query()
+            .is_ok_and(|document| limits::is_subscription(document, operation.as_deref()));
+        if !subscribes && request.parsed_query().is_ok() {
+            let mut error = async_graphql::ServerError::new(
+                "only subscriptions are served on /graphql/ws; send queries and mutations to POST /graphql",
+                None,
+            );
+            error.extensions = Some({
+                let mut ext = async_graphql::ErrorExtensionValues::default();
+                ext.set("code", crate::error::Code::BadUserInput.as_str());
+                ext
+            });
+            return refused(error);
+        }
+        async_graphql::Executor::execute_stream(prepared.schema, request, session_data)
     }
 }
 

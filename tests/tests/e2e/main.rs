@@ -21,6 +21,7 @@ mod input;
 mod instances;
 mod lifecycle;
 mod limits;
+mod live;
 mod meetings;
 mod operators;
 mod oracle;
