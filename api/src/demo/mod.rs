@@ -56,8 +56,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 mod data;
 
 pub use data::DEMO_AS_OF;
-pub(crate) use data::PEOPLE;
 use data::*;
+pub use data::{PEOPLE, Person};
 
 /// What [`load`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -114,7 +114,14 @@ enum Cleanup {
 /// the backend is PostgreSQL and no server is configured.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let FreshDatabase { url, cleanup } = fresh_database(backend).await?;
-    Some(serve(url, None, cleanup).await)
+    Some(serve(url, None, cleanup, false).await)
+}
+
+/// Starts a server on a fresh database holding the demo data, as
+/// `accord serve --demo` does, or `None` as [`spawn_app`].
+pub async fn spawn_demo_app(backend: Backend) -> Option<TestApp> {
+    let FreshDatabase { url, cleanup } = fresh_database(backend).await?;
+    Some(serve(url, None, cleanup, true).await)
 }
 
 /// An empty database (no schema), removed when dropped.
@@ -159,8 +166,14 @@ pub async fn fresh_database(backend: Backend) -> Option<FreshDatabase> {
     Some(FreshDatabase { url, cleanup })
 }
 
-/// Starts a server on `db_url` (migrating it if needed).
-async fn serve(db_url: String, files_dir: Option<PathBuf>, cleanup: Cleanup) -> TestApp {
+/// Starts a server on `db_url` (migrating it if needed), with the demo
+/// data loaded first when `demo` is set.
+async fn serve(
+    db_url: String,
+    files_dir: Option<PathBuf>,
+    cleanup: Cleanup,
+    demo: bool,
+) -> TestApp {
     let mut settings = Settings::for_tests(db_url.clone(), SECRET);
     let owns_files = files_dir.is_none();
     if let Some(files_dir) = files_dir {
@@ -169,6 +182,11 @@ async fn serve(db_url: String, files_dir: Option<PathBuf>, cleanup: Cleanup) -> 
     let state = AppState::prepare(&settings)
         .await
         .expect("the server prepares on a fresh database");
+    if demo {
+        accord_api::demo::load(state.store())
+            .await
+            .expect("the demo data loads");
+    }
     let running = server::spawn(&settings, Arc::new(state))
         .await
         .expect("the server binds a free port");
@@ -260,6 +278,7 @@ impl TestApp {
             self.db_url.clone(),
             Some(self.files_dir.clone()),
             Cleanup::Nothing,
+            false,
         )
         .await
     }

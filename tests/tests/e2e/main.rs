@@ -26,6 +26,7 @@ mod oracle;
 mod permissions;
 mod plans;
 mod print;
+mod readme;
 mod registry;
 mod reminders;
 mod stances;
