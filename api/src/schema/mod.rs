@@ -3,12 +3,15 @@
 
 pub mod calendar;
 mod common;
+#[cfg(test)]
+mod conventions;
 mod enums;
 pub mod files;
 mod limits;
 mod loaders;
 pub mod meetings;
 pub mod mutation;
+mod node;
 pub mod plans;
 mod query;
 pub mod registry;
@@ -27,7 +30,8 @@ pub use mutation::{MUTATIONS, Mutation};
 pub use query::Query as DraftQuery;
 
 /// What can be read: drafts, organisations and the viewer, the note
-/// registry, meetings and decisions, plans and calendar feeds.
+/// registry, meetings and decisions, plans and calendar feeds, and any of
+/// them by id alone (`node`).
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Query")]
 pub struct Query(
@@ -36,6 +40,7 @@ pub struct Query(
     meetings::MeetingsQuery,
     plans::PlansQuery,
     calendar::CalendarQuery,
+    node::NodeQuery,
 );
 
 /// Everything that can be changed: drafts and their comments, the note

@@ -28,6 +28,7 @@ mod plans;
 mod print;
 mod readme;
 mod registry;
+mod relay;
 mod reminders;
 mod stances;
 mod tokens;
