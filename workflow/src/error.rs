@@ -58,6 +58,12 @@ impl WorkflowError {
     pub fn comment_not_found(id: &str) -> Self {
         Self::NotFound(format!("comment {} not found", shown_id(id)))
     }
+
+    /// The one answer for an id that names no object the viewer may see,
+    /// whatever its kind (`node(id:)`).
+    pub fn node_not_found(id: &str) -> Self {
+        Self::NotFound(format!("node {} not found", shown_id(id)))
+    }
 }
 
 impl From<sea_orm::DbErr> for WorkflowError {

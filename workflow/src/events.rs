@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use accord_domain::{DocumentKind, DocumentStatus, EventStatus, OrgCode, OrgKind, Texts};
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Order;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
@@ -20,7 +21,7 @@ use crate::entity::{
     due_date, organization, plan, plan_event, plan_event_change, plan_event_organiser, submission,
 };
 use crate::error::{Result, WorkflowError};
-use crate::paging::{Page, check_first, cut, parse_cursor};
+use crate::paging::{Page, Window, unknown_cursor};
 use crate::read::Reader;
 use crate::store::find_by_id;
 
@@ -195,16 +196,13 @@ impl Reader {
         self.event_records(rows).await
     }
 
-    /// The events matching `filter`, soonest first (by start date), `first`
-    /// at a time after the opaque `after` cursor.
+    /// The events matching `filter`, soonest first (by start date), the
+    /// page `window` asks for.
     pub async fn events_page(
         &self,
         filter: &EventFilter,
-        first: u64,
-        after: Option<&str>,
+        window: &Window,
     ) -> Result<Page<EventRecord>> {
-        check_first(first)?;
-        let after = parse_cursor(after)?;
         let condition = self.event_condition(filter).await?;
         let db = &self.conn().await?;
         let total = plan_event::Entity::find()
@@ -212,33 +210,26 @@ impl Reader {
             .count(db)
             .await?;
         let mut query = plan_event::Entity::find().filter(condition);
-        if let Some(after) = after {
-            let at = find_event(db, &after).await.map_err(|_| {
-                WorkflowError::bad_input(format!("after {after:?} is not a cursor from this API"))
-            })?;
-            query = query.filter(
-                Condition::any()
-                    .add(plan_event::Column::StartDate.gt(at.start_date))
-                    .add(
-                        Condition::all()
-                            .add(plan_event::Column::StartDate.eq(at.start_date))
-                            .add(plan_event::Column::Id.gt(at.id)),
-                    ),
-            );
+        if let Some(cursor) = window.cursor() {
+            let at = find_event(db, cursor)
+                .await
+                .map_err(|_| unknown_cursor(cursor))?;
+            query = query.filter(window.past(
+                Order::Asc,
+                plan_event::Column::StartDate,
+                plan_event::Column::Id,
+                (at.start_date, at.id),
+            ));
         }
+        let order = window.order(Order::Asc);
         let rows = query
-            .order_by_asc(plan_event::Column::StartDate)
-            .order_by_asc(plan_event::Column::Id)
-            .limit(first + 1)
+            .order_by(plan_event::Column::StartDate, order.clone())
+            .order_by(plan_event::Column::Id, order)
+            .limit(window.limit())
             .all(db)
             .await?;
-        let page = cut(rows, first, total, |e| e.id.clone());
-        Ok(Page {
-            nodes: self.event_records(page.nodes).await?,
-            has_next_page: page.has_next_page,
-            end_cursor: page.end_cursor,
-            total_count: page.total_count,
-        })
+        let (rows, page) = window.cut(rows, total, |e| e.id.clone()).split();
+        Ok(page.with(self.event_records(rows).await?))
     }
 
     /// Every event matching `filter`, soonest first.

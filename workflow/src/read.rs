@@ -15,7 +15,7 @@ use accord_domain::{
     ProposalOperation, Texts,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseExecutor, DatabaseTransaction, DerivePartialModel, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -28,6 +28,7 @@ use crate::entity::{
     meeting_agenda, version,
 };
 use crate::error::{Result, WorkflowError};
+use crate::paging::Window;
 use crate::permissions::{self, DraftFacts, DraftScope, Relation};
 use crate::snapshot::{Snapshot, parse_state, snapshot, snapshots};
 use crate::store::{Store, find_organization};
@@ -326,16 +327,9 @@ impl Reader {
         }))
     }
 
-    /// Drafts the viewer may see, newest first, `first` at a time after the
-    /// opaque `after` cursor (keyset pagination on the time-ordered id).
-    pub async fn drafts(
-        &self,
-        state: Option<DraftState>,
-        first: u64,
-        after: Option<&str>,
-    ) -> Result<DraftPage> {
-        crate::paging::check_first(first)?;
-        let after = crate::paging::parse_cursor(after)?;
+    /// Drafts the viewer may see, newest first, the page `window` asks for
+    /// (keyset pagination on the time-ordered id).
+    pub async fn drafts(&self, state: Option<DraftState>, window: &Window) -> Result<DraftPage> {
         let mut visible = Condition::all();
         if let Some(state) = state {
             visible = visible.add(draft::Column::State.eq(state.as_str()));
@@ -343,27 +337,22 @@ impl Reader {
         visible = visible.add(self.visibility());
         let total_count = self.draft_total(state).await?;
         let mut query = draft::Entity::find().filter(visible);
-        if let Some(after) = after {
-            query = query.filter(draft::Column::Id.lt(after));
+        if let Some(cursor) = window.cursor() {
+            query = query.filter(window.past_id(Order::Desc, draft::Column::Id, cursor));
         }
         let rows = query
-            .order_by_desc(draft::Column::Id)
-            .limit(first + 1)
+            .order_by(draft::Column::Id, window.order(Order::Desc))
+            .limit(window.limit())
             .all(&self.conn().await?)
             .await?;
-        let page = crate::paging::cut(rows, first, total_count, |r| r.id.clone());
-        let mut nodes = Vec::with_capacity(page.nodes.len());
-        for snap in snapshots(&self.conn().await?, page.nodes).await? {
+        let (rows, page) = window.cut(rows, total_count, |r| r.id.clone()).split();
+        let mut nodes = Vec::with_capacity(rows.len());
+        for snap in snapshots(&self.conn().await?, rows).await? {
             if let Some(view) = self.view(snap)? {
                 nodes.push(view);
             }
         }
-        Ok(DraftPage {
-            nodes,
-            has_next_page: page.has_next_page,
-            end_cursor: page.end_cursor,
-            total_count,
-        })
+        Ok(page.with(nodes))
     }
 
     /// How many drafts (in `state`) the viewer may see, from the counts the
@@ -1078,7 +1067,8 @@ mod tests {
             Reader::new(store.clone(), actor)
         };
         let total = |reader: Reader, state: Option<DraftState>| async move {
-            let page = reader.drafts(state, 100, None).await.unwrap();
+            let window = Window::forward(100, None).unwrap();
+            let page = reader.drafts(state, &window).await.unwrap();
             assert_eq!(page.total_count, page.nodes.len() as u64);
             page.total_count
         };

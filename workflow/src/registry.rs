@@ -13,7 +13,7 @@ use accord_domain::{
     NoteText, OrgCode, OrgKind, RenderFormat, Texts,
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Order};
 use sea_orm::{
     ColumnTrait, Condition, DerivePartialModel, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -23,6 +23,7 @@ use crate::db::{from_json, from_json_opt};
 use crate::entity::{note, note_draft, note_reference};
 use crate::error::{Result, WorkflowError};
 use crate::notes;
+use crate::paging::Window;
 use crate::permissions::{self, NoteScope};
 use crate::read::Reader;
 use crate::written::NoteAfter;
@@ -209,14 +210,8 @@ impl Reader {
     }
 
     /// The notes the viewer may see that match `filter`, newest first
-    /// (by creation), `first` at a time after the opaque `after` cursor.
-    pub async fn registry(
-        &self,
-        filter: &NoteFilter,
-        first: u64,
-        after: Option<&str>,
-    ) -> Result<NotePage> {
-        crate::paging::check_first(first)?;
+    /// (by creation), the page `window` asks for.
+    pub async fn registry(&self, filter: &NoteFilter, window: &Window) -> Result<NotePage> {
         if let (Some(from), Some(to)) = (filter.date_from, filter.date_to)
             && from > to
         {
@@ -224,7 +219,6 @@ impl Reader {
                 "dateFrom {from} is after dateTo {to}"
             )));
         }
-        let after = crate::paging::parse_cursor(after)?;
         let pattern = filter
             .text
             .as_deref()
@@ -244,8 +238,7 @@ impl Reader {
         // A filter naming a draft the viewer may not know of matches
         // nothing, exactly as one naming no draft at all: a note the viewer
         // may read must not tell that such a draft exists.
-        let matches_nothing =
-            || crate::paging::cut(Vec::new(), first, 0, |n: &NoteRecord| n.id.clone());
+        let matches_nothing = || window.empty();
         let scope = NoteScope::of(self.actor());
         if scope == NoteScope::Nothing {
             return Ok(matches_nothing());
@@ -281,12 +274,12 @@ impl Reader {
             }
             let count = note::Entity::find().filter(c.clone()).count(db).await?;
             let mut query = note::Entity::find().filter(c);
-            if let Some(after) = &after {
-                query = query.filter(note::Column::Id.lt(after.as_str()));
+            if let Some(cursor) = window.cursor() {
+                query = query.filter(window.past_id(Order::Desc, note::Column::Id, cursor));
             }
             let rows = query
-                .order_by_desc(note::Column::Id)
-                .limit(first + 1)
+                .order_by(note::Column::Id, window.order(Order::Desc))
+                .limit(window.limit())
                 .into_partial_model::<IssuedRow>()
                 .all(db)
                 .await?;
@@ -309,12 +302,12 @@ impl Reader {
                 .count(db)
                 .await?;
             let mut query = note_draft::Entity::find().filter(c);
-            if let Some(after) = &after {
-                query = query.filter(note_draft::Column::Id.lt(after.as_str()));
+            if let Some(cursor) = window.cursor() {
+                query = query.filter(window.past_id(Order::Desc, note_draft::Column::Id, cursor));
             }
             let rows = query
-                .order_by_desc(note_draft::Column::Id)
-                .limit(first + 1)
+                .order_by(note_draft::Column::Id, window.order(Order::Desc))
+                .limit(window.limit())
                 .all(db)
                 .await?;
             (self.unsent_records(rows).await?, count)
@@ -323,13 +316,12 @@ impl Reader {
         };
 
         issued.extend(unsent);
-        issued.sort_by(|a, b| b.id.cmp(&a.id));
-        Ok(crate::paging::cut(
-            issued,
-            first,
-            issued_count + unsent_count,
-            |n| n.id.clone(),
-        ))
+        // In the order the window reads the listing (the ids are unique).
+        match window.order(Order::Desc) {
+            Order::Asc => issued.sort_by(|a, b| a.id.cmp(&b.id)),
+            _ => issued.sort_by(|a, b| b.id.cmp(&a.id)),
+        }
+        Ok(window.cut(issued, issued_count + unsent_count, |n| n.id.clone()))
     }
 
     /// The notes filed under each draft, oldest first: whoever sees a draft

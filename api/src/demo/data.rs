@@ -15,18 +15,22 @@ use anyhow::anyhow;
 use chrono::NaiveDate;
 
 /// A person of the demo: their token's `sub`, name, organisation and role.
-pub(crate) struct Person {
-    pub(crate) sub: &'static str,
-    pub(crate) name: &'static str,
-    pub(crate) org: &'static str,
+pub struct Person {
+    /// The token's `sub`.
+    pub sub: &'static str,
+    /// The token's `name`.
+    pub name: &'static str,
+    /// The organisation's code.
+    pub org: &'static str,
     pub(super) kind: OrgKind,
-    pub(crate) role: Role,
+    /// The one role the token carries.
+    pub role: Role,
 }
 
 /// Everyone in the demo: who acts in it, and whose tokens `serve --demo`
 /// prints (one list, so that a token names a person as the audit log
 /// does).
-pub(crate) const PEOPLE: &[Person] = &[
+pub const PEOPLE: &[Person] = &[
     Person {
         sub: "cica-officer-1",
         name: "Aigerim Nurlanovna",

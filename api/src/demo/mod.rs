@@ -45,6 +45,7 @@ use accord_domain::{
 };
 use accord_workflow::engine::Clock;
 use accord_workflow::meetings::{AgendaSubject, ApprovalKind, Approved, NewDecision, NewMeeting};
+use accord_workflow::paging::Window;
 use accord_workflow::plans::{EventMove, EventStatusChange, NewEvent, NewPlan, NewSubmission};
 use accord_workflow::reminders;
 use accord_workflow::{
@@ -56,8 +57,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 mod data;
 
 pub use data::DEMO_AS_OF;
-pub(crate) use data::PEOPLE;
 use data::*;
+pub use data::{PEOPLE, Person};
 
 /// What [`load`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +80,7 @@ pub async fn load(store: &Store) -> anyhow::Result<DemoSummary> {
     // The Secretariat sees every draft.
     let reader = Reader::new(store.clone(), Cast::new()?.officer);
     let existing = reader
-        .drafts(None, 1, None)
+        .drafts(None, &Window::forward(1, None)?)
         .await
         .context("counting existing drafts before loading the demo data")?;
     if existing.total_count > 0 {
@@ -1273,8 +1274,7 @@ mod tests {
                     year: Some(2024),
                     ..Default::default()
                 },
-                10,
-                None,
+                &Window::forward(10, None).unwrap(),
             )
             .await
             .unwrap();

@@ -55,7 +55,7 @@ impl CalendarMutation {
     async fn create_calendar_feed(
         &self,
         ctx: &Context<'_>,
-        input: CreateCalendarFeedInput,
+        #[graphql(desc = "What to do; see the input type.")] input: CreateCalendarFeedInput,
     ) -> Result<CalendarFeedCreated> {
         let member_state = input
             .member_state
@@ -82,7 +82,11 @@ impl CalendarMutation {
 
     /// Revoke a calendar feed: your own, or anyone's for the Secretariat.
     /// Its address stops answering at once.
-    async fn revoke_calendar_feed(&self, ctx: &Context<'_>, id: ID) -> Result<CalendarFeed> {
+    async fn revoke_calendar_feed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The feed's id.")] id: ID,
+    ) -> Result<CalendarFeed> {
         match run(ctx, Command::RevokeCalendarFeed { feed_id: id.0 }).await? {
             Outcome::CalendarFeed { feed_id, .. } => Ok(CalendarFeed(
                 reader(ctx)?.calendar_feed(&feed_id).await.gql()?,
@@ -107,6 +111,7 @@ pub struct CalendarFeedCreated {
 #[derive(Debug)]
 pub struct CalendarFeed(FeedRecord);
 
+/// A read-only iCalendar feed (without its token).
 #[Object]
 impl CalendarFeed {
     /// Its id.

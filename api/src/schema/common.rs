@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use accord_domain::{NoteNumber, Texts};
+use accord_workflow::paging::{Page, Window};
 use accord_workflow::{Command, Engine, Outcome, Reader};
 use async_graphql::dataloader::Loader;
 use async_graphql::{Context, InputObject, Result, SimpleObject};
@@ -118,11 +119,57 @@ pub(crate) fn unexpected(outcome: &Outcome) -> async_graphql::Error {
     internal(&format!("unexpected outcome {outcome:?}"))
 }
 
-/// Where a page ends.
+/// The page size of a listing asked for without `first` or `last`.
+pub(crate) const DEFAULT_PAGE: i32 = 20;
+
+/// Where a page of a listing starts and ends (the Relay cursor
+/// connections spec). A cursor is the id of the node it stands at.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct PageInfo {
-    /// Whether more items follow.
+    /// Whether more items follow: asked for with `first`, whether items
+    /// were left after this page; with `last`, whether `before` was given.
     pub has_next_page: bool,
-    /// Pass as `after` to get the next page.
+    /// The cursor of the page's last node: pass it as `after` (with
+    /// `first`) for the next page.
     pub end_cursor: Option<String>,
+    /// Whether items precede: asked for with `last`, whether items were
+    /// left before this page; with `first`, whether `after` was given.
+    pub has_previous_page: bool,
+    /// The cursor of the page's first node: pass it as `before` (with
+    /// `last`) for the page before.
+    pub start_cursor: Option<String>,
+}
+
+impl PageInfo {
+    /// Where `page` starts and ends.
+    pub(crate) fn of<T>(page: &Page<T>) -> PageInfo {
+        PageInfo {
+            has_next_page: page.has_next_page,
+            end_cursor: page.end_cursor.clone(),
+            has_previous_page: page.has_previous_page,
+            start_cursor: page.start_cursor.clone(),
+        }
+    }
+}
+
+/// The page a connection's arguments ask for: `first` (1-100, `default`
+/// when neither `first` nor `last` is given) after `after`, or `last`
+/// before `before`.
+pub(crate) fn window(
+    first: Option<i32>,
+    after: Option<&str>,
+    last: Option<i32>,
+    before: Option<&str>,
+    default: i32,
+) -> Result<Window> {
+    // A negative size is out of range like zero.
+    let size = |n: i32| u64::try_from(n).unwrap_or(0);
+    Window::of_arguments(
+        first.map(size),
+        after,
+        last.map(size),
+        before,
+        size(default),
+    )
+    .gql()
 }

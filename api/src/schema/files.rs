@@ -36,7 +36,11 @@ impl FilesMutation {
     /// BAD_USER_INPUT. The content is stored under its SHA-256 and never
     /// overwritten: the same content uploaded twice is stored once, and
     /// each upload gets its own id.
-    async fn upload_file(&self, ctx: &Context<'_>, file: Upload) -> Result<StoredFile> {
+    async fn upload_file(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The file: the multipart request's one file part.")] file: Upload,
+    ) -> Result<StoredFile> {
         let actor = reader(ctx)?.actor();
         let upload = ctx.query_env.uploads.get(file.0).ok_or_else(|| {
             coded(
@@ -66,6 +70,7 @@ impl FilesMutation {
 #[derive(Debug)]
 pub struct StoredFile(blobs::StoredFile);
 
+/// One upload of a stored document.
 #[Object]
 impl StoredFile {
     /// The upload's id; a submission refers to the upload by it.

@@ -309,13 +309,14 @@ fn socket<'a>(ctx: &Context<'a>) -> Result<&'a SocketContext> {
     })
 }
 
+/// The `Subscription` root.
+#[derive(Debug, Default)]
+pub struct LiveSubscription;
+
 /// Live updates, on `/graphql/ws` (protocol `graphql-transport-ws`).
 /// Each event carries a `cursor`: subscribing again with `after:` that
 /// cursor gives every event after it, then live ones, none twice and none
 /// missed. Without `after`, events after the moment of subscribing.
-#[derive(Debug, Default)]
-pub struct LiveSubscription;
-
 #[Subscription(name = "Subscription")]
 impl LiveSubscription {
     /// Changes to the drafts the viewer may see (or to one of them): state,

@@ -12,17 +12,17 @@ use accord_workflow::meetings::{
 use accord_workflow::paging::Page;
 use accord_workflow::read::{DecisionView, MeetingView};
 use accord_workflow::{Command, Outcome};
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
-use super::common::{LocalizedTextInput, PageInfo, Record, load, reader, run, texts, unexpected};
+use super::common::{
+    DEFAULT_PAGE, LocalizedTextInput, PageInfo, Record, load, reader, run, texts, unexpected,
+    window,
+};
 use super::enums::{DraftState, Lang, RenderFormat};
 use super::loaders::{AgendaOf, DecisionById, DecisionsAt, MeetingById};
 use super::scalars::Date;
 use super::types::{Draft, LocalizedText, localized, text_in};
 use crate::error::{Code, GqlResult, coded, internal};
-
-/// The default page size of `meetings` and `decisions`.
-const DEFAULT_PAGE: i32 = 20;
 
 /// What a decision approves.
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
@@ -54,7 +54,13 @@ impl Body {
     }
 
     /// Its name in `lang`, else English.
-    async fn name(&self, lang: Option<Lang>) -> String {
+    async fn name(
+        &self,
+        #[graphql(
+            desc = "The language wanted; English when absent, or when the text lacks that language."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text_in(&self.names, lang)
     }
 
@@ -77,7 +83,7 @@ pub struct Meeting {
 }
 
 impl Meeting {
-    fn new(record: MeetingRecord) -> Meeting {
+    pub(crate) fn new(record: MeetingRecord) -> Meeting {
         Meeting {
             id: record.id.clone(),
             body: record.body.clone(),
@@ -104,7 +110,7 @@ impl Meeting {
 #[Object]
 impl Meeting {
     /// The meeting's id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.id.clone())
     }
 
@@ -123,7 +129,14 @@ impl Meeting {
     }
 
     /// The body's name in `lang`, else English.
-    async fn body_name(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<String> {
+    async fn body_name(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language wanted; English when absent, or when the text lacks that language."
+        )]
+        lang: Option<Lang>,
+    ) -> Result<String> {
         Ok(text_in(&self.record.get(ctx).await?.body_names, lang))
     }
 
@@ -147,7 +160,14 @@ impl Meeting {
     }
 
     /// Its title in `lang`, else English, if it has one.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<Option<String>> {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language wanted; English when absent or when there is no title in it."
+        )]
+        lang: Option<Lang>,
+    ) -> Result<Option<String>> {
         Ok(self
             .record
             .get(ctx)
@@ -209,7 +229,13 @@ impl AgendaItem {
     }
 
     /// A plain item's title, or the draft's title, in `lang`, else English.
-    async fn title(&self, lang: Option<Lang>) -> Option<String> {
+    async fn title(
+        &self,
+        #[graphql(
+            desc = "The language wanted; English when absent or when there is no title in it."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         match (&self.0.title, &self.0.draft) {
             (Some(title), _) => Some(text_in(title, lang)),
             (None, Some(draft)) => Some(text_in(&draft.title, lang)),
@@ -264,11 +290,11 @@ impl Decision {
 #[Object]
 impl Decision {
     /// The decision's id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.id.clone())
     }
 
-    /// e.g. `SOC/2024-II/DEC/3`.
+    /// Its number, e.g. `SOC/2024-II/DEC/3`.
     async fn number(&self) -> &str {
         &self.number
     }
@@ -300,7 +326,14 @@ impl Decision {
     }
 
     /// Its title in `lang`, else English; null until set.
-    async fn title(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<Option<String>> {
+    async fn title(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language wanted; English when absent or when there is no title in it."
+        )]
+        lang: Option<Lang>,
+    ) -> Result<Option<String>> {
         Ok(self
             .record
             .get(ctx)
@@ -323,7 +356,14 @@ impl Decision {
     }
 
     /// Its text in `lang`, else English; null until set.
-    async fn text(&self, ctx: &Context<'_>, lang: Option<Lang>) -> Result<Option<String>> {
+    async fn text(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The language wanted; English when absent, or when the text lacks that language."
+        )]
+        lang: Option<Lang>,
+    ) -> Result<Option<String>> {
         Ok(self
             .record
             .get(ctx)
@@ -350,7 +390,12 @@ impl Decision {
     /// prints on A4 in the style of the notes, or as plain text. A decision
     /// lacking its title or text in `lang` is `BAD_USER_INPUT`, naming what
     /// is missing: a printed decision never mixes languages.
-    async fn render(&self, ctx: &Context<'_>, lang: Lang, format: RenderFormat) -> Result<String> {
+    async fn render(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language to render it in (one it was written in).")] lang: Lang,
+        #[graphql(desc = "`HTML` (a page that prints on A4) or `TEXT`.")] format: RenderFormat,
+    ) -> Result<String> {
         let record = self.record.get(ctx).await?;
         reader(ctx)?
             .render_decision(&record, lang.into(), format.into())
@@ -360,7 +405,7 @@ impl Decision {
 
     /// Where the decision's print-ready PDF in `lang` is served (`GET`
     /// with the same bearer token): `/print/decisions/<id>.pdf?lang=<lang>`.
-    async fn pdf_path(&self, lang: Lang) -> String {
+    async fn pdf_path(&self, #[graphql(desc = "The language of the PDF.")] lang: Lang) -> String {
         crate::print::decision_path(&self.id, lang.into())
     }
 
@@ -398,7 +443,13 @@ impl Approval {
 
     /// A titled document's title, or the draft's title, in `lang`, else
     /// English.
-    async fn title(&self, lang: Option<Lang>) -> Option<String> {
+    async fn title(
+        &self,
+        #[graphql(
+            desc = "The language wanted; English when absent or when there is no title in it."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         match (&self.0.title, &self.0.draft) {
             (Some(title), _) => Some(text_in(title, lang)),
             (None, Some(draft)) => Some(text_in(&draft.title, lang)),
@@ -414,24 +465,102 @@ impl Approval {
 
 /// A page of meetings, newest first.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct MeetingConnection {
     /// How many meetings match, in all pages.
     pub total_count: u64,
-    /// Where this page ends.
+    /// Where this page starts and ends.
     pub page_info: PageInfo,
+    /// The meetings on this page, each with its cursor.
+    pub edges: Vec<MeetingEdge>,
+}
+
+#[ComplexObject]
+impl MeetingConnection {
     /// The meetings on this page.
-    pub nodes: Vec<Meeting>,
+    async fn nodes(&self) -> Vec<&Meeting> {
+        self.edges.iter().map(|edge| &edge.node).collect()
+    }
+}
+
+/// A meeting on a page, with its cursor.
+#[derive(SimpleObject)]
+pub struct MeetingEdge {
+    /// The meeting's place in the listing: pass it as `after` or `before`.
+    pub cursor: String,
+    /// The meeting.
+    pub node: Meeting,
+}
+
+impl MeetingConnection {
+    /// The connection of `page`.
+    fn of<T>(page: Page<T>, node: impl Fn(T) -> Meeting) -> MeetingConnection {
+        MeetingConnection {
+            total_count: page.total_count,
+            page_info: PageInfo::of(&page),
+            edges: page
+                .nodes
+                .into_iter()
+                .map(|record| {
+                    let node = node(record);
+                    MeetingEdge {
+                        cursor: node.id.clone(),
+                        node,
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A page of decisions, newest first.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct DecisionConnection {
     /// How many decisions match, in all pages.
     pub total_count: u64,
-    /// Where this page ends.
+    /// Where this page starts and ends.
     pub page_info: PageInfo,
+    /// The decisions on this page, each with its cursor.
+    pub edges: Vec<DecisionEdge>,
+}
+
+#[ComplexObject]
+impl DecisionConnection {
     /// The decisions on this page.
-    pub nodes: Vec<Decision>,
+    async fn nodes(&self) -> Vec<&Decision> {
+        self.edges.iter().map(|edge| &edge.node).collect()
+    }
+}
+
+/// A decision on a page, with its cursor.
+#[derive(SimpleObject)]
+pub struct DecisionEdge {
+    /// The decision's place in the listing: pass it as `after` or `before`.
+    pub cursor: String,
+    /// The decision.
+    pub node: Decision,
+}
+
+impl DecisionConnection {
+    /// The connection of `page`.
+    fn of<T>(page: Page<T>, node: impl Fn(T) -> Decision) -> DecisionConnection {
+        DecisionConnection {
+            total_count: page.total_count,
+            page_info: PageInfo::of(&page),
+            edges: page
+                .nodes
+                .into_iter()
+                .map(|record| {
+                    let node = node(record);
+                    DecisionEdge {
+                        cursor: node.id.clone(),
+                        node,
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Which meetings to list; every field narrows the list.
@@ -458,17 +587,6 @@ pub struct DecisionFilter {
     pub approves_draft: Option<ID>,
 }
 
-pub(crate) fn page_info<T>(page: &Page<T>) -> PageInfo {
-    PageInfo {
-        has_next_page: page.has_next_page,
-        end_cursor: page.end_cursor.clone(),
-    }
-}
-
-pub(crate) fn page_size(first: Option<i32>) -> u64 {
-    u64::try_from(first.unwrap_or(DEFAULT_PAGE)).unwrap_or(0)
-}
-
 /// The meetings and decisions queries.
 #[derive(Debug, Default)]
 pub struct MeetingsQuery;
@@ -487,7 +605,11 @@ impl MeetingsQuery {
     }
 
     /// One meeting; `NOT_FOUND` if it does not exist.
-    async fn meeting(&self, ctx: &Context<'_>, id: ID) -> Result<Meeting> {
+    async fn meeting(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The meeting's id.")] id: ID,
+    ) -> Result<Meeting> {
         let record = reader(ctx)?.meeting(&id).await.gql()?;
         Ok(Meeting::new(record))
     }
@@ -496,9 +618,20 @@ impl MeetingsQuery {
     async fn meetings(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which ones to return; all the viewer may see when absent.")]
         filter: Option<MeetingFilter>,
+        #[graphql(
+            desc = "How many to return from the start (or after `after`): 1 to 100 (default 20)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Return the ones after this cursor (a page's `endCursor`).")]
         after: Option<String>,
+        #[graphql(desc = "How many to return from the end (or before `before`): 1 to 100.")]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the ones before this cursor (a page's `startCursor`), with `last`."
+        )]
+        before: Option<String>,
     ) -> Result<MeetingConnection> {
         let filter = filter.unwrap_or_default();
         let filter = MeetingWhere {
@@ -507,15 +640,15 @@ impl MeetingsQuery {
             from: filter.from.map(|d| d.0),
             to: filter.to.map(|d| d.0),
         };
-        let page = reader(ctx)?
-            .meetings_page(&filter, page_size(first), after.as_deref())
-            .await
-            .gql()?;
-        Ok(MeetingConnection {
-            total_count: page.total_count,
-            page_info: page_info(&page),
-            nodes: page.nodes.into_iter().map(Meeting::new).collect(),
-        })
+        let window = window(
+            first,
+            after.as_deref(),
+            last,
+            before.as_deref(),
+            DEFAULT_PAGE,
+        )?;
+        let page = reader(ctx)?.meetings_page(&filter, &window).await.gql()?;
+        Ok(MeetingConnection::of(page, Meeting::new))
     }
 
     /// One decision, by `id` or by `number` (e.g. SOC/2023-III/DEC/2);
@@ -524,7 +657,8 @@ impl MeetingsQuery {
     async fn decision(
         &self,
         ctx: &Context<'_>,
-        id: Option<ID>,
+        #[graphql(desc = "The decision's id (give this or `number`).")] id: Option<ID>,
+        #[graphql(desc = "The decision's number, e.g. `SOC/2023-III/DEC/2` (give this or `id`).")]
         number: Option<String>,
     ) -> Result<Decision> {
         let reader = reader(ctx)?;
@@ -548,9 +682,20 @@ impl MeetingsQuery {
     async fn decisions(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which ones to return; all the viewer may see when absent.")]
         filter: Option<DecisionFilter>,
+        #[graphql(
+            desc = "How many to return from the start (or after `after`): 1 to 100 (default 20)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Return the ones after this cursor (a page's `endCursor`).")]
         after: Option<String>,
+        #[graphql(desc = "How many to return from the end (or before `before`): 1 to 100.")]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the ones before this cursor (a page's `startCursor`), with `last`."
+        )]
+        before: Option<String>,
     ) -> Result<DecisionConnection> {
         let filter = filter.unwrap_or_default();
         let filter = DecisionWhere {
@@ -563,15 +708,15 @@ impl MeetingsQuery {
                 .gql()?,
             approves_draft: filter.approves_draft.map(|id| id.to_string()),
         };
-        let page = reader(ctx)?
-            .decisions_page(&filter, page_size(first), after.as_deref())
-            .await
-            .gql()?;
-        Ok(DecisionConnection {
-            total_count: page.total_count,
-            page_info: page_info(&page),
-            nodes: page.nodes.into_iter().map(Decision::new).collect(),
-        })
+        let window = window(
+            first,
+            after.as_deref(),
+            last,
+            before.as_deref(),
+            DEFAULT_PAGE,
+        )?;
+        let page = reader(ctx)?.decisions_page(&filter, &window).await.gql()?;
+        Ok(DecisionConnection::of(page, Decision::new))
     }
 }
 
@@ -742,7 +887,7 @@ impl MeetingsMutation {
     async fn schedule_meeting(
         &self,
         ctx: &Context<'_>,
-        input: ScheduleMeetingInput,
+        #[graphql(desc = "What to do; see the input type.")] input: ScheduleMeetingInput,
     ) -> Result<MeetingPayload> {
         let command = Command::ScheduleMeeting(NewMeeting {
             body: input.body,
@@ -763,7 +908,7 @@ impl MeetingsMutation {
     async fn edit_meeting(
         &self,
         ctx: &Context<'_>,
-        input: EditMeetingInput,
+        #[graphql(desc = "What to do; see the input type.")] input: EditMeetingInput,
     ) -> Result<MeetingPayload> {
         let command = Command::EditMeeting {
             meeting_id: input.meeting_id.to_string(),
@@ -778,7 +923,7 @@ impl MeetingsMutation {
     async fn add_agenda_item(
         &self,
         ctx: &Context<'_>,
-        input: AddAgendaItemInput,
+        #[graphql(desc = "What to do; see the input type.")] input: AddAgendaItemInput,
     ) -> Result<MeetingPayload> {
         let subject = match (input.draft_id, input.title) {
             (Some(id), None) => AgendaSubject::Draft(id.to_string()),
@@ -798,7 +943,7 @@ impl MeetingsMutation {
     async fn move_agenda_item(
         &self,
         ctx: &Context<'_>,
-        input: MoveAgendaItemInput,
+        #[graphql(desc = "What to do; see the input type.")] input: MoveAgendaItemInput,
     ) -> Result<MeetingPayload> {
         let command = Command::MoveAgendaItem {
             item_id: input.item_id.to_string(),
@@ -811,7 +956,7 @@ impl MeetingsMutation {
     async fn remove_agenda_item(
         &self,
         ctx: &Context<'_>,
-        input: RemoveAgendaItemInput,
+        #[graphql(desc = "What to do; see the input type.")] input: RemoveAgendaItemInput,
     ) -> Result<MeetingPayload> {
         let command = Command::RemoveAgendaItem {
             item_id: input.item_id.to_string(),
@@ -825,7 +970,7 @@ impl MeetingsMutation {
     async fn record_decision(
         &self,
         ctx: &Context<'_>,
-        input: RecordDecisionInput,
+        #[graphql(desc = "What to do; see the input type.")] input: RecordDecisionInput,
     ) -> Result<DecisionPayload> {
         let command = Command::RecordDecision(NewDecision {
             meeting_id: input.meeting_id.to_string(),
@@ -853,7 +998,7 @@ impl MeetingsMutation {
     async fn edit_decision(
         &self,
         ctx: &Context<'_>,
-        input: EditDecisionInput,
+        #[graphql(desc = "What to do; see the input type.")] input: EditDecisionInput,
     ) -> Result<DecisionPayload> {
         let command = Command::EditDecision {
             decision_id: input.decision_id.to_string(),

@@ -3,6 +3,8 @@
 
 pub mod calendar;
 mod common;
+#[cfg(test)]
+mod conventions;
 mod enums;
 pub mod files;
 mod limits;
@@ -10,6 +12,7 @@ pub mod live;
 mod loaders;
 pub mod meetings;
 pub mod mutation;
+mod node;
 pub mod plans;
 mod query;
 pub mod registry;
@@ -28,8 +31,8 @@ pub use mutation::{MUTATIONS, Mutation};
 pub use query::Query as DraftQuery;
 
 /// What can be read: drafts, organisations and the viewer, the note
-/// registry, meetings and decisions, plans and calendar feeds, and where
-/// live updates stand.
+/// registry, meetings and decisions, plans and calendar feeds, any of
+/// them by id alone (`node`), and where live updates stand.
 #[derive(MergedObject, Debug, Default)]
 #[graphql(name = "Query")]
 pub struct Query(
@@ -39,6 +42,7 @@ pub struct Query(
     plans::PlansQuery,
     calendar::CalendarQuery,
     live::LiveQuery,
+    node::NodeQuery,
 );
 
 /// Everything that can be changed: drafts and their comments, the note

@@ -315,7 +315,7 @@ impl Mutation {
     async fn create_draft(
         &self,
         ctx: &Context<'_>,
-        input: CreateDraftInput,
+        #[graphql(desc = "What to do; see the input type.")] input: CreateDraftInput,
     ) -> Result<DraftPayload> {
         let signatories = input
             .signatories
@@ -336,7 +336,7 @@ impl Mutation {
     async fn revise_draft(
         &self,
         ctx: &Context<'_>,
-        input: ReviseDraftInput,
+        #[graphql(desc = "What to do; see the input type.")] input: ReviseDraftInput,
     ) -> Result<DraftPayload> {
         let command = Command::ReviseDraft {
             draft_id: input.draft_id.to_string(),
@@ -357,7 +357,7 @@ impl Mutation {
     async fn circulate_draft(
         &self,
         ctx: &Context<'_>,
-        input: CirculateDraftInput,
+        #[graphql(desc = "What to do; see the input type.")] input: CirculateDraftInput,
     ) -> Result<CirculateDraftPayload> {
         let command = Command::CirculateDraft {
             draft_id: input.draft_id.to_string(),
@@ -380,7 +380,7 @@ impl Mutation {
     async fn add_comment(
         &self,
         ctx: &Context<'_>,
-        input: AddCommentInput,
+        #[graphql(desc = "What to do; see the input type.")] input: AddCommentInput,
     ) -> Result<CommentPayload> {
         let command = Command::AddComment(NewComment {
             draft_id: input.draft_id.to_string(),
@@ -414,7 +414,7 @@ impl Mutation {
     async fn edit_comment(
         &self,
         ctx: &Context<'_>,
-        input: EditCommentInput,
+        #[graphql(desc = "What to do; see the input type.")] input: EditCommentInput,
     ) -> Result<CommentPayload> {
         let command = Command::EditComment {
             comment_id: input.comment_id.to_string(),
@@ -432,7 +432,7 @@ impl Mutation {
     async fn withdraw_comment(
         &self,
         ctx: &Context<'_>,
-        input: WithdrawCommentInput,
+        #[graphql(desc = "What to do; see the input type.")] input: WithdrawCommentInput,
     ) -> Result<CommentPayload> {
         let command = Command::WithdrawComment {
             comment_id: input.comment_id.to_string(),
@@ -449,7 +449,7 @@ impl Mutation {
     async fn resolve_proposal(
         &self,
         ctx: &Context<'_>,
-        input: ResolveProposalInput,
+        #[graphql(desc = "What to do; see the input type.")] input: ResolveProposalInput,
     ) -> Result<CommentPayload> {
         let command = Command::ResolveProposal {
             comment_id: input.comment_id.to_string(),
@@ -468,7 +468,7 @@ impl Mutation {
     async fn open_swg_discussion(
         &self,
         ctx: &Context<'_>,
-        input: OpenSwgDiscussionInput,
+        #[graphql(desc = "What to do; see the input type.")] input: OpenSwgDiscussionInput,
     ) -> Result<DraftPayload> {
         let command = Command::OpenSwgDiscussion {
             draft_id: input.draft_id.to_string(),
@@ -481,7 +481,7 @@ impl Mutation {
     async fn record_soc_agreement(
         &self,
         ctx: &Context<'_>,
-        input: RecordSocAgreementInput,
+        #[graphql(desc = "What to do; see the input type.")] input: RecordSocAgreementInput,
     ) -> Result<RecordSocAgreementPayload> {
         let command = Command::RecordSocAgreement {
             draft_id: input.draft_id.to_string(),
@@ -509,7 +509,7 @@ impl Mutation {
     async fn sign_draft(
         &self,
         ctx: &Context<'_>,
-        input: SignDraftInput,
+        #[graphql(desc = "What to do; see the input type.")] input: SignDraftInput,
     ) -> Result<SignDraftPayload> {
         let command = Command::SignDraft {
             draft_id: input.draft_id.to_string(),
@@ -539,7 +539,7 @@ impl Mutation {
     async fn withdraw_draft(
         &self,
         ctx: &Context<'_>,
-        input: WithdrawDraftInput,
+        #[graphql(desc = "What to do; see the input type.")] input: WithdrawDraftInput,
     ) -> Result<DraftPayload> {
         let command = Command::WithdrawDraft {
             draft_id: input.draft_id.to_string(),
@@ -553,7 +553,7 @@ impl Mutation {
     async fn continue_note_series(
         &self,
         ctx: &Context<'_>,
-        input: ContinueNoteSeriesInput,
+        #[graphql(desc = "What to do; see the input type.")] input: ContinueNoteSeriesInput,
     ) -> Result<ContinueNoteSeriesPayload> {
         let series = NoteSeries::parse(&input.series).gql()?;
         let last = u32::try_from(input.last_sequence).map_err(|_| {
@@ -581,7 +581,7 @@ impl Mutation {
     async fn record_stance(
         &self,
         ctx: &Context<'_>,
-        input: RecordStanceInput,
+        #[graphql(desc = "What to do; see the input type.")] input: RecordStanceInput,
     ) -> Result<DraftPayload> {
         let command = Command::RecordStance(accord_workflow::stances::NewStance {
             draft_id: input.draft_id.to_string(),
@@ -597,7 +597,7 @@ impl Mutation {
     async fn record_objection_withdrawn(
         &self,
         ctx: &Context<'_>,
-        input: RecordObjectionWithdrawnInput,
+        #[graphql(desc = "What to do; see the input type.")] input: RecordObjectionWithdrawnInput,
     ) -> Result<DraftPayload> {
         let command = Command::RecordObjectionWithdrawn {
             draft_id: input.draft_id.to_string(),
@@ -614,7 +614,7 @@ impl Mutation {
     async fn circulate_compilation(
         &self,
         ctx: &Context<'_>,
-        input: CirculateCompilationInput,
+        #[graphql(desc = "What to do; see the input type.")] input: CirculateCompilationInput,
     ) -> Result<CirculateDraftPayload> {
         let command = Command::CirculateCompilation {
             draft_id: input.draft_id.to_string(),

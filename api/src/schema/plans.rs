@@ -10,18 +10,21 @@
 //! (`asOf`, today by default) statuses are computed for.
 
 use accord_domain::{EventDates, NoteSeries, OrgCode, SubmissionRule};
+use accord_workflow::paging::Page;
 use accord_workflow::plans::{
     self as wf, Compliance, DueFilter as DueWhere, EventDetails, EventFilter as EventWhere,
     EventMove, EventRebase, EventRecord, EventStatusChange, NewEvent, NewPlan, NewRule,
     NewSubmission, PlanChange, PlanRecord, ReminderRequest, RuleRecord, Tally,
 };
 use accord_workflow::{Command, Outcome};
-use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 
-use super::common::{LocalizedTextInput, PageInfo, reader, run, texts, unexpected};
+use super::common::{
+    DEFAULT_PAGE, LocalizedTextInput, PageInfo, reader, run, texts, unexpected, window,
+};
 use super::enums::Lang;
-use super::meetings::{Decision, decision_by_id, page_info, page_size};
+use super::meetings::{Decision, decision_by_id};
 use super::registry::{NotePayload, note_of};
 use super::scalars::Date;
 use super::types::{LocalizedText, localized, text_in};
@@ -102,13 +105,13 @@ fn bad(message: impl Into<String>) -> async_graphql::Error {
 
 /// A Plan of Implementation of confidence building measures for a year.
 #[derive(Debug, Clone)]
-pub struct Plan(PlanRecord);
+pub struct Plan(pub(crate) PlanRecord);
 
 /// A Plan of Implementation of confidence building measures for a year.
 #[Object]
 impl Plan {
     /// Its id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
 
@@ -118,7 +121,13 @@ impl Plan {
     }
 
     /// Its title in `lang`, else English.
-    async fn title(&self, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        #[graphql(
+            desc = "The language wanted; English when absent or when there is no title in it."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text_in(&self.0.title, lang)
     }
 
@@ -159,14 +168,14 @@ impl Plan {
 
 /// An event (an item of a plan).
 #[derive(Debug, Clone)]
-pub struct Event(EventRecord);
+pub struct Event(pub(crate) EventRecord);
 
 /// An event (an item of a plan), with its organisers, required documents
 /// and submissions.
 #[Object]
 impl Event {
     /// Its id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
 
@@ -181,7 +190,13 @@ impl Event {
     }
 
     /// Its title in `lang`, else English.
-    async fn title(&self, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        #[graphql(
+            desc = "The language wanted; English when absent or when there is no title in it."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text_in(&self.0.title, lang)
     }
 
@@ -222,7 +237,13 @@ impl Event {
 
     /// Status: now, or at the end of `asOf` (Asia/Almaty), from the
     /// changes of status recorded by then.
-    async fn status(&self, as_of: Option<Date>) -> EventStatus {
+    async fn status(
+        &self,
+        #[graphql(
+            desc = "The day (in Asia/Almaty) at whose end the status is read; today when absent."
+        )]
+        as_of: Option<Date>,
+    ) -> EventStatus {
         match as_of {
             None => self.0.status.into(),
             Some(day) => self.0.status_on(day.0).into(),
@@ -235,7 +256,11 @@ impl Event {
     /// and a due-soon window of `dueSoonDays` (default 14).
     async fn documents(
         &self,
+        #[graphql(
+            desc = "The day (in Asia/Almaty) the statuses are computed for; today when absent."
+        )]
         as_of: Option<Date>,
+        #[graphql(desc = "How many days ahead a document counts as due soon (default 14).")]
         due_soon_days: Option<i32>,
     ) -> Result<Vec<RequiredDocument>> {
         let (day, window) = day_and_window(as_of, due_soon_days)?;
@@ -484,13 +509,52 @@ fn compliance_view(c: Compliance, day: NaiveDate) -> PlanCompliance {
 
 /// A page of events, soonest first.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct EventConnection {
     /// How many events match, in all pages.
     pub total_count: u64,
-    /// Where this page ends.
+    /// Where this page starts and ends.
     pub page_info: PageInfo,
+    /// The events on this page, each with its cursor.
+    pub edges: Vec<EventEdge>,
+}
+
+#[ComplexObject]
+impl EventConnection {
     /// The events on this page.
-    pub nodes: Vec<Event>,
+    async fn nodes(&self) -> Vec<&Event> {
+        self.edges.iter().map(|edge| &edge.node).collect()
+    }
+}
+
+/// A event on a page, with its cursor.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct EventEdge {
+    /// The event's place in the listing: pass it as `after` or `before`.
+    pub cursor: String,
+    /// The event.
+    pub node: Event,
+}
+
+impl EventConnection {
+    /// The connection of `page`.
+    fn of<T>(page: Page<T>, node: impl Fn(T) -> Event) -> EventConnection {
+        EventConnection {
+            total_count: page.total_count,
+            page_info: PageInfo::of(&page),
+            edges: page
+                .nodes
+                .into_iter()
+                .map(|record| {
+                    let node = node(record);
+                    EventEdge {
+                        cursor: node.0.id.clone(),
+                        node,
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Which events to list; every field narrows the list.
@@ -536,7 +600,11 @@ impl PlansQuery {
     }
 
     /// The plan of `year`; `NOT_FOUND` if none.
-    async fn plan(&self, ctx: &Context<'_>, year: i32) -> Result<Plan> {
+    async fn plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The plan's year.")] year: i32,
+    ) -> Result<Plan> {
         Ok(Plan(reader(ctx)?.plan_of_year(year).await.gql()?))
     }
 
@@ -552,7 +620,11 @@ impl PlansQuery {
     }
 
     /// One event; `NOT_FOUND` if it does not exist.
-    async fn event(&self, ctx: &Context<'_>, id: ID) -> Result<Event> {
+    async fn event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The event's id.")] id: ID,
+    ) -> Result<Event> {
         Ok(Event(reader(ctx)?.event(&id).await.gql()?))
     }
 
@@ -560,9 +632,20 @@ impl PlansQuery {
     async fn events(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which ones to return; all the viewer may see when absent.")]
         filter: Option<EventFilter>,
+        #[graphql(
+            desc = "How many to return from the start (or after `after`): 1 to 100 (default 20)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Return the ones after this cursor (a page's `endCursor`).")]
         after: Option<String>,
+        #[graphql(desc = "How many to return from the end (or before `before`): 1 to 100.")]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the ones before this cursor (a page's `startCursor`), with `last`."
+        )]
+        before: Option<String>,
     ) -> Result<EventConnection> {
         let filter = filter.unwrap_or_default();
         let filter = EventWhere {
@@ -572,15 +655,15 @@ impl PlansQuery {
             status: filter.status.map(Into::into),
             year: filter.year,
         };
-        let page = reader(ctx)?
-            .events_page(&filter, page_size(first), after.as_deref())
-            .await
-            .gql()?;
-        Ok(EventConnection {
-            total_count: page.total_count,
-            page_info: page_info(&page),
-            nodes: page.nodes.into_iter().map(Event).collect(),
-        })
+        let window = window(
+            first,
+            after.as_deref(),
+            last,
+            before.as_deref(),
+            DEFAULT_PAGE,
+        )?;
+        let page = reader(ctx)?.events_page(&filter, &window).await.gql()?;
+        Ok(EventConnection::of(page, Event))
     }
 
     /// Required documents by due date, with their status on `asOf`
@@ -589,8 +672,11 @@ impl PlansQuery {
     async fn due_documents(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which ones to return; all the viewer may see when absent.")]
         filter: Option<DueDocumentFilter>,
+        #[graphql(desc = "The day (in Asia/Almaty) to compute statuses for; today when absent.")]
         as_of: Option<Date>,
+        #[graphql(desc = "How many days ahead a document counts as due soon (default 14).")]
         due_soon_days: Option<i32>,
     ) -> Result<Vec<DueDocument>> {
         let (day, window) = day_and_window(as_of, due_soon_days)?;
@@ -631,7 +717,10 @@ impl PlansQuery {
     async fn plan_compliance(
         &self,
         ctx: &Context<'_>,
-        year: i32,
+        #[graphql(desc = "The plan's year.")] year: i32,
+        #[graphql(
+            desc = "The day (in Asia/Almaty) the tallies are computed for; today when absent."
+        )]
         as_of: Option<Date>,
     ) -> Result<PlanCompliance> {
         let (day, window) = day_and_window(as_of, None)?;
@@ -854,7 +943,11 @@ pub struct PlansMutation;
 #[Object]
 impl PlansMutation {
     /// Start the Plan of Implementation of a year (Secretariat).
-    async fn create_plan(&self, ctx: &Context<'_>, input: CreatePlanInput) -> Result<PlanPayload> {
+    async fn create_plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: CreatePlanInput,
+    ) -> Result<PlanPayload> {
         let command = Command::CreatePlan(NewPlan {
             year: input.year,
             title: texts(input.title)?,
@@ -864,7 +957,11 @@ impl PlansMutation {
     }
 
     /// Change a plan's title or approving decision (Secretariat).
-    async fn edit_plan(&self, ctx: &Context<'_>, input: EditPlanInput) -> Result<PlanPayload> {
+    async fn edit_plan(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: EditPlanInput,
+    ) -> Result<PlanPayload> {
         let command = Command::EditPlan(PlanChange {
             plan_id: input.plan_id.to_string(),
             title: input.title.map(texts).transpose()?,
@@ -875,7 +972,11 @@ impl PlansMutation {
 
     /// Add an event at the end of a plan (Secretariat); its due dates are
     /// computed from the submission rules in force today.
-    async fn add_event(&self, ctx: &Context<'_>, input: AddEventInput) -> Result<EventPayload> {
+    async fn add_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: AddEventInput,
+    ) -> Result<EventPayload> {
         let organisers = input
             .organisers
             .iter()
@@ -895,7 +996,11 @@ impl PlansMutation {
 
     /// Change an event's venue or practical notes (Secretariat, or a
     /// delegate of an organising member state).
-    async fn edit_event(&self, ctx: &Context<'_>, input: EditEventInput) -> Result<EventPayload> {
+    async fn edit_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: EditEventInput,
+    ) -> Result<EventPayload> {
         let command = Command::EditEvent(EventDetails {
             event_id: input.event_id.to_string(),
             venue: input.venue,
@@ -906,7 +1011,11 @@ impl PlansMutation {
 
     /// Move an event to new dates (Secretariat). Its due dates follow
     /// under the rules they were computed from; the reason is recorded.
-    async fn move_event(&self, ctx: &Context<'_>, input: MoveEventInput) -> Result<EventPayload> {
+    async fn move_event(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: MoveEventInput,
+    ) -> Result<EventPayload> {
         let command = Command::MoveEvent(EventMove {
             event_id: input.event_id.to_string(),
             dates: dates(input.start_date, input.end_date)?,
@@ -920,7 +1029,7 @@ impl PlansMutation {
     async fn rebase_event(
         &self,
         ctx: &Context<'_>,
-        input: RebaseEventInput,
+        #[graphql(desc = "What to do; see the input type.")] input: RebaseEventInput,
     ) -> Result<EventPayload> {
         let command = Command::RebaseEvent(EventRebase {
             event_id: input.event_id.to_string(),
@@ -934,7 +1043,7 @@ impl PlansMutation {
     async fn set_event_status(
         &self,
         ctx: &Context<'_>,
-        input: SetEventStatusInput,
+        #[graphql(desc = "What to do; see the input type.")] input: SetEventStatusInput,
     ) -> Result<EventPayload> {
         let new_dates = match (input.start_date, input.end_date) {
             (Some(start), Some(end)) => Some(dates(start, end)?),
@@ -956,7 +1065,7 @@ impl PlansMutation {
     async fn adopt_submission_rule(
         &self,
         ctx: &Context<'_>,
-        input: AdoptSubmissionRuleInput,
+        #[graphql(desc = "What to do; see the input type.")] input: AdoptSubmissionRuleInput,
     ) -> Result<SubmissionRulePayload> {
         let rule = SubmissionRule::new(
             input.kind.into(),
@@ -995,7 +1104,7 @@ impl PlansMutation {
     async fn record_submission(
         &self,
         ctx: &Context<'_>,
-        input: RecordSubmissionInput,
+        #[graphql(desc = "What to do; see the input type.")] input: RecordSubmissionInput,
     ) -> Result<SubmissionPayload> {
         let command = Command::RecordSubmission(NewSubmission {
             event_id: input.event_id.to_string(),
@@ -1023,7 +1132,10 @@ impl PlansMutation {
     async fn draft_reminder(
         &self,
         ctx: &Context<'_>,
-        period: PeriodInput,
+        #[graphql(desc = "The days whose events the reminder covers.")] period: PeriodInput,
+        #[graphql(
+            desc = "The note series; the configured reminder series (`SOC` by default) when absent."
+        )]
         series: Option<String>,
     ) -> Result<NotePayload> {
         let series = match series {

@@ -1,14 +1,13 @@
 //! The root query.
 
-use async_graphql::{Context, ID, Object, Result, SimpleObject};
+use accord_workflow::paging::Page;
+use accord_workflow::read::DraftView;
+use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
 
-use super::common::{PageInfo, reader};
+use super::common::{DEFAULT_PAGE, PageInfo, reader, window};
 use super::enums::DraftState;
 use super::types::{Draft, Organization, Viewer};
 use crate::error::GqlResult;
-
-/// The default page size of `drafts`.
-const DEFAULT_PAGE: i32 = 20;
 
 /// What can be read.
 #[derive(Debug, Default)]
@@ -16,13 +15,49 @@ pub struct Query;
 
 /// A page of drafts, newest first.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct DraftConnection {
     /// How many drafts match, in all pages.
     pub total_count: u64,
-    /// Where this page ends.
+    /// Where this page starts and ends.
     pub page_info: PageInfo,
+    /// The drafts on this page, each with its cursor.
+    pub edges: Vec<DraftEdge>,
+}
+
+#[ComplexObject]
+impl DraftConnection {
     /// The drafts on this page.
-    pub nodes: Vec<Draft>,
+    async fn nodes(&self) -> Vec<&Draft> {
+        self.edges.iter().map(|edge| &edge.node).collect()
+    }
+}
+
+/// A draft on a page, with its cursor.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct DraftEdge {
+    /// The draft's place in the listing: pass it as `after` or `before`.
+    pub cursor: String,
+    /// The draft.
+    pub node: Draft,
+}
+
+impl DraftConnection {
+    /// The connection of `page`.
+    pub(crate) fn of(page: Page<DraftView>) -> DraftConnection {
+        DraftConnection {
+            total_count: page.total_count,
+            page_info: PageInfo::of(&page),
+            edges: page
+                .nodes
+                .into_iter()
+                .map(|view| DraftEdge {
+                    cursor: view.id.clone(),
+                    node: Draft::new(view),
+                })
+                .collect(),
+        }
+    }
 }
 
 #[Object(name = "DraftsQuery")]
@@ -32,32 +67,47 @@ impl Query {
         Viewer
     }
 
-    /// Drafts the viewer may see, newest first; `first` is 1-100 (default 20).
+    /// Drafts the viewer may see, newest first, a page at a time: `first`
+    /// (1-100, default 20) after `after`, or `last` before `before`.
     async fn drafts(
         &self,
         ctx: &Context<'_>,
-        state: Option<DraftState>,
+        #[graphql(desc = "Only drafts in this state; every state when absent.")] state: Option<
+            DraftState,
+        >,
+        #[graphql(
+            desc = "How many to return from the start (or after `after`): 1 to 100 (default 20)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Return the ones after this cursor (a page's `endCursor`).")]
         after: Option<String>,
+        #[graphql(desc = "How many to return from the end (or before `before`): 1 to 100.")]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the ones before this cursor (a page's `startCursor`), with `last`."
+        )]
+        before: Option<String>,
     ) -> Result<DraftConnection> {
-        let first = first.unwrap_or(DEFAULT_PAGE);
-        let first = u64::try_from(first).unwrap_or(0);
+        let window = window(
+            first,
+            after.as_deref(),
+            last,
+            before.as_deref(),
+            DEFAULT_PAGE,
+        )?;
         let page = reader(ctx)?
-            .drafts(state.map(Into::into), first, after.as_deref())
+            .drafts(state.map(Into::into), &window)
             .await
             .gql()?;
-        Ok(DraftConnection {
-            total_count: page.total_count,
-            page_info: PageInfo {
-                has_next_page: page.has_next_page,
-                end_cursor: page.end_cursor,
-            },
-            nodes: page.nodes.into_iter().map(Draft::new).collect(),
-        })
+        Ok(DraftConnection::of(page))
     }
 
     /// One draft; `NOT_FOUND` if it does not exist or the viewer may not see it.
-    async fn draft(&self, ctx: &Context<'_>, id: ID) -> Result<Option<Draft>> {
+    async fn draft(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The draft's id.")] id: ID,
+    ) -> Result<Option<Draft>> {
         Ok(Some(Draft::new(reader(ctx)?.draft(&id).await.gql()?)))
     }
 

@@ -6,21 +6,20 @@
 use std::sync::Arc;
 
 use accord_domain::{Addressees, Enclosed, Enclosure, NoteNumber, NoteSeries, OrgCode, Texts};
+use accord_workflow::paging::Page;
 use accord_workflow::registry::{NoteFilter as Filter, NoteRecord};
 use accord_workflow::{Command, NewNote, Outcome};
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
 
 use super::common::{
-    LocalizedTextInput, PageInfo, load, note_numbers, reader, run, texts, unexpected,
+    DEFAULT_PAGE, LocalizedTextInput, PageInfo, load, note_numbers, reader, run, texts, unexpected,
+    window,
 };
 use super::enums::{Lang, NotePurpose, NoteStatus, RenderFormat};
 use super::loaders::{CitingNotes, FrozenTexts, NoteById};
 use super::scalars::{Date, DateTime};
 use super::types::{Draft, LocalizedText, Organization, localized, organization, text_in};
 use crate::error::{Code, GqlResult, coded};
-
-/// The default page size of `notes`.
-const DEFAULT_PAGE: i32 = 20;
 
 /// A note verbale of the Secretariat: written, then issued (numbered,
 /// dated and frozen).
@@ -99,7 +98,13 @@ impl NoteEnclosure {
     }
 
     /// The title of an enclosed document in `lang`; null for a draft version.
-    async fn title(&self, lang: Option<Lang>) -> Option<String> {
+    async fn title(
+        &self,
+        #[graphql(
+            desc = "The language wanted; English when absent or when there is no title in it."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         match self.0.enclosed() {
             Enclosed::Document { title } => Some(text_in(title, lang)),
             Enclosed::DraftVersion { .. } => None,
@@ -136,7 +141,7 @@ async fn visible_draft(ctx: &Context<'_>, id: &str) -> Result<Option<Draft>> {
 #[Object]
 impl Note {
     /// The note's id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
 
@@ -182,7 +187,13 @@ impl Note {
     }
 
     /// The subject in `lang`, else English, else the first language given.
-    async fn subject(&self, lang: Option<Lang>) -> Option<String> {
+    async fn subject(
+        &self,
+        #[graphql(
+            desc = "The language wanted; English when absent, or when the text lacks that language."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         self.0.subject.as_ref().map(|s| text_in(s, lang))
     }
 
@@ -194,7 +205,13 @@ impl Note {
     /// The body as written (the paragraphs between the opening and closing
     /// formulae) in `lang`, else English, else the first language given;
     /// null for circulation notes, whose opening says it all.
-    async fn body(&self, lang: Option<Lang>) -> Option<String> {
+    async fn body(
+        &self,
+        #[graphql(
+            desc = "The language wanted; English when absent, or when the text lacks that language."
+        )]
+        lang: Option<Lang>,
+    ) -> Option<String> {
         self.0.body.as_ref().map(|b| text_in(b, lang))
     }
 
@@ -270,7 +287,12 @@ impl Note {
     /// as an HTML document that prints on A4, or as plain text. An issued
     /// note renders as it was issued; an unsent one with the formulae in
     /// force.
-    async fn render(&self, ctx: &Context<'_>, lang: Lang, format: RenderFormat) -> Result<String> {
+    async fn render(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The language to render it in (one it was written in).")] lang: Lang,
+        #[graphql(desc = "`HTML` (a page that prints on A4) or `TEXT`.")] format: RenderFormat,
+    ) -> Result<String> {
         let frozen = if self.0.frozen {
             load(ctx, FrozenTexts(self.0.id.clone())).await?
         } else {
@@ -284,20 +306,59 @@ impl Note {
 
     /// Where the note's print-ready PDF in `lang` is served (`GET` with the
     /// same bearer token): `/print/notes/<id>.pdf?lang=<lang>`.
-    async fn pdf_path(&self, lang: Lang) -> String {
+    async fn pdf_path(&self, #[graphql(desc = "The language of the PDF.")] lang: Lang) -> String {
         crate::print::note_path(&self.0.id, lang.into())
     }
 }
 
 /// A page of notes verbales, newest first.
 #[derive(SimpleObject, Debug, Clone)]
+#[graphql(complex)]
 pub struct NoteConnection {
     /// How many notes match, in all pages.
     pub total_count: u64,
-    /// Where this page ends.
+    /// Where this page starts and ends.
     pub page_info: PageInfo,
+    /// The notes on this page, each with its cursor.
+    pub edges: Vec<NoteEdge>,
+}
+
+#[ComplexObject]
+impl NoteConnection {
     /// The notes on this page.
-    pub nodes: Vec<Note>,
+    async fn nodes(&self) -> Vec<&Note> {
+        self.edges.iter().map(|edge| &edge.node).collect()
+    }
+}
+
+/// A note on a page, with its cursor.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct NoteEdge {
+    /// The note's place in the listing: pass it as `after` or `before`.
+    pub cursor: String,
+    /// The note.
+    pub node: Note,
+}
+
+impl NoteConnection {
+    /// The connection of `page`.
+    fn of<T>(page: Page<T>, node: impl Fn(T) -> Note) -> NoteConnection {
+        NoteConnection {
+            total_count: page.total_count,
+            page_info: PageInfo::of(&page),
+            edges: page
+                .nodes
+                .into_iter()
+                .map(|record| {
+                    let node = node(record);
+                    NoteEdge {
+                        cursor: node.0.id.clone(),
+                        node,
+                    }
+                })
+                .collect(),
+        }
+    }
 }
 
 /// What to list; every field given narrows the list.
@@ -333,7 +394,11 @@ impl RegistryQuery {
     /// One note; `NOT_FOUND` if it does not exist or the viewer may not see
     /// it (unsent notes are the Secretariat's; others see issued notes
     /// addressed to them).
-    async fn note(&self, ctx: &Context<'_>, id: ID) -> Result<Note> {
+    async fn note(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The note's id.")] id: ID,
+    ) -> Result<Note> {
         Ok(Note::new(reader(ctx)?.note(&id).await.gql()?))
     }
 
@@ -342,7 +407,10 @@ impl RegistryQuery {
     async fn note_by_number(
         &self,
         ctx: &Context<'_>,
-        number: String,
+        #[graphql(desc = "The note's number, e.g. `SOC/19`.")] number: String,
+        #[graphql(
+            desc = "The year it was issued in; the latest year with that number when absent."
+        )]
         year: Option<i32>,
     ) -> Result<Note> {
         let number = NoteNumber::parse(&number).gql()?;
@@ -356,9 +424,20 @@ impl RegistryQuery {
     async fn notes(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which ones to return; all the viewer may see when absent.")]
         filter: Option<NoteFilter>,
+        #[graphql(
+            desc = "How many to return from the start (or after `after`): 1 to 100 (default 20)."
+        )]
         first: Option<i32>,
+        #[graphql(desc = "Return the ones after this cursor (a page's `endCursor`).")]
         after: Option<String>,
+        #[graphql(desc = "How many to return from the end (or before `before`): 1 to 100.")]
+        last: Option<i32>,
+        #[graphql(
+            desc = "Return the ones before this cursor (a page's `startCursor`), with `last`."
+        )]
+        before: Option<String>,
     ) -> Result<NoteConnection> {
         let filter = filter.unwrap_or_default();
         let filter = Filter {
@@ -382,19 +461,15 @@ impl RegistryQuery {
             date_to: filter.date_to.map(|d| d.0),
             text: filter.text,
         };
-        let first = u64::try_from(first.unwrap_or(DEFAULT_PAGE)).unwrap_or(0);
-        let page = reader(ctx)?
-            .registry(&filter, first, after.as_deref())
-            .await
-            .gql()?;
-        Ok(NoteConnection {
-            total_count: page.total_count,
-            page_info: PageInfo {
-                has_next_page: page.has_next_page,
-                end_cursor: page.end_cursor,
-            },
-            nodes: page.nodes.into_iter().map(Note::new).collect(),
-        })
+        let window = window(
+            first,
+            after.as_deref(),
+            last,
+            before.as_deref(),
+            DEFAULT_PAGE,
+        )?;
+        let page = reader(ctx)?.registry(&filter, &window).await.gql()?;
+        Ok(NoteConnection::of(page, Note::new))
     }
 }
 
@@ -546,14 +621,22 @@ impl RegistryMutation {
     /// Write a note verbale (Secretariat): a reminder, an invitation or an
     /// information. It stays unsent (DRAFT), editable and visible to the
     /// Secretariat only, until issued.
-    async fn create_note(&self, ctx: &Context<'_>, input: CreateNoteInput) -> Result<NotePayload> {
+    async fn create_note(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: CreateNoteInput,
+    ) -> Result<NotePayload> {
         let command = Command::CreateNote(new_note(input)?);
         note_of(ctx, run(ctx, command).await?).await
     }
 
     /// Replace the content of an unsent note (Secretariat). An issued note
     /// is never edited: INVALID_TRANSITION.
-    async fn edit_note(&self, ctx: &Context<'_>, input: EditNoteInput) -> Result<NotePayload> {
+    async fn edit_note(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: EditNoteInput,
+    ) -> Result<NotePayload> {
         let command = Command::EditNote {
             note_id: input.note_id.to_string(),
             revision: input.revision,
@@ -564,7 +647,11 @@ impl RegistryMutation {
 
     /// Issue an unsent note (Secretariat): it gets the next number of its
     /// series for this year and today's date, and is frozen.
-    async fn issue_note(&self, ctx: &Context<'_>, input: IssueNoteInput) -> Result<NotePayload> {
+    async fn issue_note(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: IssueNoteInput,
+    ) -> Result<NotePayload> {
         let command = Command::IssueNote {
             note_id: input.note_id.to_string(),
             revision: input.revision,

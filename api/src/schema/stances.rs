@@ -33,7 +33,7 @@ pub struct ObjectionWithdrawal {
     pub recorded_by: String,
     /// When.
     pub recorded_at: DateTime,
-    /// e.g. "withdrawn at the SOC meeting of 27 June".
+    /// A remark, e.g. "withdrawn at the SOC meeting of 27 June".
     pub remark: Option<String>,
 }
 
@@ -97,6 +97,7 @@ pub(super) async fn stances(
 #[derive(Debug, Clone)]
 pub struct CirculatedCompilation(CirculatedRecord);
 
+/// A compilation of proposals circulated by note verbale.
 #[Object]
 impl CirculatedCompilation {
     /// The version whose proposals it compiles.

@@ -215,7 +215,7 @@ impl Draft {
 #[Object]
 impl Draft {
     /// The draft's id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
 
@@ -230,7 +230,13 @@ impl Draft {
     }
 
     /// The title in `lang`, else English, else the first language given.
-    async fn title(&self, lang: Option<Lang>) -> String {
+    async fn title(
+        &self,
+        #[graphql(
+            desc = "The language wanted; English when absent or when there is no title in it."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text_in(&self.0.title, lang)
     }
 
@@ -354,8 +360,8 @@ impl Draft {
     async fn signature_copy(
         &self,
         ctx: &Context<'_>,
-        lang: Lang,
-        format: RenderFormat,
+        #[graphql(desc = "The language of the copy.")] lang: Lang,
+        #[graphql(desc = "`HTML` (a page that prints on A4) or `TEXT`.")] format: RenderFormat,
     ) -> Result<String> {
         reader(ctx)?
             .render_signature_copy(&self.0, lang.into(), format.into())
@@ -366,7 +372,10 @@ impl Draft {
     /// Where the signature copy's print-ready PDF in `lang` is served (`GET`
     /// with the same bearer token):
     /// `/print/drafts/<id>/signature-copy.pdf?lang=<lang>`.
-    async fn signature_copy_pdf_path(&self, lang: Lang) -> String {
+    async fn signature_copy_pdf_path(
+        &self,
+        #[graphql(desc = "The language of the copy.")] lang: Lang,
+    ) -> String {
         crate::print::signature_copy_path(&self.0.id, lang.into())
     }
 
@@ -383,7 +392,12 @@ impl Draft {
     }
 
     /// The compilation of proposals on a version, grouped by item.
-    async fn compilation(&self, ctx: &Context<'_>, version: i32) -> Result<Vec<CompilationEntry>> {
+    async fn compilation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The version whose proposals are compiled; the current one when absent.")]
+        version: i32,
+    ) -> Result<Vec<CompilationEntry>> {
         let rows = reader(ctx)?.compilation(&self.0, version).await.gql()?;
         Ok(rows
             .into_iter()
@@ -405,6 +419,7 @@ impl Draft {
     async fn stances(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "The version the stances are on; the last circulated one when absent.")]
         version: Option<i32>,
     ) -> Result<Vec<super::stances::StanceLine>> {
         super::stances::stances(ctx, &self.0, version).await
@@ -419,7 +434,12 @@ impl Draft {
     }
 
     /// The item-by-item difference between two versions.
-    async fn diff(&self, ctx: &Context<'_>, from: i32, to: i32) -> Result<Vec<ItemChange>> {
+    async fn diff(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The earlier version's number.")] from: i32,
+        #[graphql(desc = "The later version's number.")] to: i32,
+    ) -> Result<Vec<ItemChange>> {
         Ok(reader(ctx)?
             .diff(&self.0, from, to)
             .await
@@ -503,7 +523,13 @@ impl DraftItem {
     }
 
     /// The text in `lang`, else English, else the first language given.
-    async fn text(&self, lang: Option<Lang>) -> String {
+    async fn text(
+        &self,
+        #[graphql(
+            desc = "The language wanted; English when absent, or when the text lacks that language."
+        )]
+        lang: Option<Lang>,
+    ) -> String {
         text_in(&self.0.texts, lang)
     }
 
@@ -547,7 +573,7 @@ pub struct ProposalText {
 #[Object(serial)]
 impl Comment {
     /// The comment's id.
-    async fn id(&self) -> ID {
+    pub(crate) async fn id(&self) -> ID {
         ID(self.view.id.clone())
     }
 

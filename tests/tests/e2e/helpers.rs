@@ -124,7 +124,14 @@ pub async fn spawn_app_with(
     configure: impl FnOnce(&mut Settings),
 ) -> Option<TestApp> {
     let FreshDatabase { url, cleanup } = fresh_database(backend).await?;
-    Some(serve(url, None, cleanup, configure).await)
+    Some(serve(url, None, cleanup, false, configure).await)
+}
+
+/// Starts a server on a fresh database holding the demo data, as
+/// `accord serve --demo` does, or `None` as [`spawn_app`].
+pub async fn spawn_demo_app(backend: Backend) -> Option<TestApp> {
+    let FreshDatabase { url, cleanup } = fresh_database(backend).await?;
+    Some(serve(url, None, cleanup, true, |_| {}).await)
 }
 
 /// An empty database (no schema), removed when dropped.
@@ -169,11 +176,13 @@ pub async fn fresh_database(backend: Backend) -> Option<FreshDatabase> {
     Some(FreshDatabase { url, cleanup })
 }
 
-/// Starts a server on `db_url` (migrating it if needed).
+/// Starts a server on `db_url` (migrating it if needed), with the demo
+/// data loaded first when `demo` is set.
 async fn serve(
     db_url: String,
     files_dir: Option<PathBuf>,
     cleanup: Cleanup,
+    demo: bool,
     configure: impl FnOnce(&mut Settings),
 ) -> TestApp {
     let mut settings = Settings::for_tests(db_url.clone(), SECRET);
@@ -185,6 +194,11 @@ async fn serve(
     let state = AppState::prepare(&settings)
         .await
         .expect("the server prepares on a fresh database");
+    if demo {
+        accord_api::demo::load(state.store())
+            .await
+            .expect("the demo data loads");
+    }
     let running = server::spawn(&settings, Arc::new(state))
         .await
         .expect("the server binds a free port");
@@ -277,6 +291,7 @@ impl TestApp {
             self.db_url.clone(),
             Some(self.files_dir.clone()),
             Cleanup::Nothing,
+            false,
             |_| {},
         )
         .await

@@ -5,16 +5,13 @@ use std::collections::{BTreeSet, HashMap};
 
 use accord_domain::{DecisionNumber, SessionNumber, Texts};
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
-use super::{
-    MAX_APPROVALS, MAX_DECISION_TEXT_CHARS, MAX_TITLE_CHARS, before_cursor, check_texts,
-    find_meeting,
-};
+use super::{MAX_APPROVALS, MAX_DECISION_TEXT_CHARS, MAX_TITLE_CHARS, check_texts, find_meeting};
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::db::is_id;
@@ -22,7 +19,7 @@ use crate::db::{from_json, to_json};
 use crate::engine::{Engine, Outcome, check};
 use crate::entity::{decision, decision_approval, draft, meeting};
 use crate::error::{Result, WorkflowError};
-use crate::paging::{Page, check_first, cut, parse_cursor};
+use crate::paging::{Page, Window, unknown_cursor};
 use crate::permissions::Action;
 use crate::read::{DraftView, Reader};
 use crate::store::{WriteTx, expect_one, find_by_id};
@@ -489,17 +486,14 @@ impl Reader {
             .ok_or_else(|| WorkflowError::NotFound(format!("decision {number} not found")))
     }
 
-    /// The decisions matching `filter`, newest first (by date), `first` at
-    /// a time after the opaque `after` cursor. A draft the viewer may not
+    /// The decisions matching `filter`, newest first (by date), the page
+    /// `window` asks for. A draft the viewer may not
     /// see approves nothing they can list.
     pub async fn decisions_page(
         &self,
         filter: &DecisionFilter,
-        first: u64,
-        after: Option<&str>,
+        window: &Window,
     ) -> Result<Page<DecisionRecord>> {
-        check_first(first)?;
-        let after = parse_cursor(after)?;
         let db = &self.conn().await?;
         let mut c = Condition::all();
         if let Some(year) = filter.year {
@@ -516,7 +510,7 @@ impl Reader {
                 .await?
                 .is_empty()
             {
-                return Ok(cut(Vec::new(), first, 0, |d: &DecisionRecord| d.id.clone()));
+                return Ok(window.empty());
             }
             c = c.add(
                 decision::Column::Id.in_subquery(
@@ -532,34 +526,27 @@ impl Reader {
         }
         let total = decision::Entity::find().filter(c.clone()).count(db).await?;
         let mut query = decision::Entity::find().filter(c);
-        if let Some(after) = after {
-            let at = decision::Entity::find_by_id(after.clone())
+        if let Some(cursor) = window.cursor() {
+            let at = decision::Entity::find_by_id(cursor.to_owned())
                 .one(db)
                 .await?
-                .ok_or_else(|| {
-                    WorkflowError::bad_input(format!(
-                        "after {after:?} is not a cursor from this API"
-                    ))
-                })?;
-            query = query.filter(before_cursor(
+                .ok_or_else(|| unknown_cursor(cursor))?;
+            query = query.filter(window.past(
+                Order::Desc,
                 decision::Column::Date,
                 decision::Column::Id,
                 (at.date, at.id),
             ));
         }
+        let order = window.order(Order::Desc);
         let rows = query
-            .order_by_desc(decision::Column::Date)
-            .order_by_desc(decision::Column::Id)
-            .limit(first + 1)
+            .order_by(decision::Column::Date, order.clone())
+            .order_by(decision::Column::Id, order)
+            .limit(window.limit())
             .all(db)
             .await?;
-        let page = cut(rows, first, total, |d| d.id.clone());
-        Ok(Page {
-            nodes: self.decision_records(page.nodes).await?,
-            has_next_page: page.has_next_page,
-            end_cursor: page.end_cursor,
-            total_count: page.total_count,
-        })
+        let (rows, page) = window.cut(rows, total, |d| d.id.clone()).split();
+        Ok(page.with(self.decision_records(rows).await?))
     }
 
     async fn decision_records(&self, rows: Vec<decision::Model>) -> Result<Vec<DecisionRecord>> {

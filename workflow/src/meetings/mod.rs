@@ -32,7 +32,7 @@ use std::collections::HashMap;
 
 use accord_domain::{SessionNumber, Texts};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Order};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -46,7 +46,7 @@ use crate::db::{from_json, to_json};
 use crate::engine::{Engine, Outcome, check};
 use crate::entity::{body, draft, meeting};
 use crate::error::{Result, WorkflowError};
-use crate::paging::{Page, check_first, cut, parse_cursor};
+use crate::paging::{Page, Window, unknown_cursor};
 use crate::permissions::Action;
 use crate::read::{DraftView, Reader};
 use crate::snapshot::snapshots;
@@ -344,14 +344,6 @@ fn check_texts(field: &str, texts: &Texts, max_chars: usize) -> Result<()> {
     Ok(())
 }
 
-/// Rows after the keyset cursor `(date, id)` of a listing ordered by date
-/// and id, newest first.
-fn before_cursor<C: ColumnTrait>(date: C, id: C, at: (NaiveDate, String)) -> Condition {
-    Condition::any()
-        .add(date.lt(at.0))
-        .add(Condition::all().add(date.eq(at.0)).add(id.lt(at.1)))
-}
-
 impl Reader {
     /// Every body that meets, in the order of the reference data.
     pub async fn bodies(&self) -> Result<Vec<(String, Texts)>> {
@@ -387,15 +379,13 @@ impl Reader {
             .collect())
     }
 
-    /// The meetings matching `filter`, newest first (by date), `first` at
-    /// a time after the opaque `after` cursor.
+    /// The meetings matching `filter`, newest first (by date), the page
+    /// `window` asks for.
     pub async fn meetings_page(
         &self,
         filter: &MeetingFilter,
-        first: u64,
-        after: Option<&str>,
+        window: &Window,
     ) -> Result<Page<MeetingRecord>> {
-        check_first(first)?;
         if let (Some(from), Some(to)) = (filter.from, filter.to)
             && from > to
         {
@@ -403,7 +393,6 @@ impl Reader {
                 "from {from} is after to {to}"
             )));
         }
-        let after = parse_cursor(after)?;
         let mut c = Condition::all();
         if let Some(body) = &filter.body {
             known_body(&self.conn().await?, body).await?;
@@ -421,29 +410,26 @@ impl Reader {
         let db = &self.conn().await?;
         let total = meeting::Entity::find().filter(c.clone()).count(db).await?;
         let mut query = meeting::Entity::find().filter(c);
-        if let Some(after) = after {
-            let at = find_meeting(db, &after).await.map_err(|_| {
-                WorkflowError::bad_input(format!("after {after:?} is not a cursor from this API"))
-            })?;
-            query = query.filter(before_cursor(
+        if let Some(cursor) = window.cursor() {
+            let at = find_meeting(db, cursor)
+                .await
+                .map_err(|_| unknown_cursor(cursor))?;
+            query = query.filter(window.past(
+                Order::Desc,
                 meeting::Column::Date,
                 meeting::Column::Id,
                 (at.date, at.id),
             ));
         }
+        let order = window.order(Order::Desc);
         let rows = query
-            .order_by_desc(meeting::Column::Date)
-            .order_by_desc(meeting::Column::Id)
-            .limit(first + 1)
+            .order_by(meeting::Column::Date, order.clone())
+            .order_by(meeting::Column::Id, order)
+            .limit(window.limit())
             .all(db)
             .await?;
-        let page = cut(rows, first, total, |m| m.id.clone());
-        Ok(Page {
-            nodes: self.meeting_records(page.nodes).await?,
-            has_next_page: page.has_next_page,
-            end_cursor: page.end_cursor,
-            total_count: page.total_count,
-        })
+        let (rows, page) = window.cut(rows, total, |m| m.id.clone()).split();
+        Ok(page.with(self.meeting_records(rows).await?))
     }
 
     async fn meeting_records(&self, rows: Vec<meeting::Model>) -> Result<Vec<MeetingRecord>> {
