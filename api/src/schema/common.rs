@@ -152,6 +152,78 @@ impl PageInfo {
     }
 }
 
+/// Declares a listing's Relay connection (as GitHub's API shapes them):
+/// `$connection { totalCount pageInfo edges nodes }` and `$edge { cursor
+/// node }` of `$node`, with the descriptions given (the schema describes
+/// every part, `schema::conventions`), and `$connection::of(page, cursor,
+/// node)`, the connection of a page, each edge's cursor its record's id.
+macro_rules! connection {
+    (
+        $(#[doc = $doc:literal])*
+        $connection:ident, $edge:ident of $node:ty {
+            total_count: $total:literal,
+            edges: $edges:literal,
+            nodes: $nodes:literal,
+            edge: $edge_doc:literal,
+            cursor: $cursor:literal,
+            node: $node_doc:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(async_graphql::SimpleObject)]
+        #[graphql(complex)]
+        pub struct $connection {
+            #[doc = $total]
+            pub total_count: u64,
+            /// Where this page starts and ends.
+            pub page_info: $crate::schema::common::PageInfo,
+            #[doc = $edges]
+            pub edges: Vec<$edge>,
+        }
+
+        #[async_graphql::ComplexObject]
+        impl $connection {
+            #[doc = $nodes]
+            async fn nodes(&self) -> Vec<&$node> {
+                self.edges.iter().map(|edge| &edge.node).collect()
+            }
+        }
+
+        #[doc = $edge_doc]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $edge {
+            #[doc = $cursor]
+            pub cursor: String,
+            #[doc = $node_doc]
+            pub node: $node,
+        }
+
+        impl $connection {
+            /// The connection of `page`: each record made a node by
+            /// `node`, at the cursor `cursor` reads from it (its id).
+            pub(crate) fn of<T>(
+                page: accord_workflow::paging::Page<T>,
+                cursor: impl Fn(&T) -> String,
+                node: impl Fn(T) -> $node,
+            ) -> $connection {
+                $connection {
+                    total_count: page.total_count,
+                    page_info: $crate::schema::common::PageInfo::of(&page),
+                    edges: page
+                        .nodes
+                        .into_iter()
+                        .map(|record| $edge {
+                            cursor: cursor(&record),
+                            node: node(record),
+                        })
+                        .collect(),
+                }
+            }
+        }
+    };
+}
+pub(crate) use connection;
+
 /// The page a connection's arguments ask for: `first` (1-100, `default`
 /// when neither `first` nor `last` is given) after `after`, or `last`
 /// before `before`.

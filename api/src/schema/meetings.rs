@@ -9,13 +9,12 @@ use accord_workflow::meetings::{
     AgendaEntry, AgendaSubject, ApprovalView, Approved, DecisionFilter as DecisionWhere,
     DecisionRecord, MeetingFilter as MeetingWhere, MeetingRecord, NewDecision, NewMeeting,
 };
-use accord_workflow::paging::Page;
 use accord_workflow::read::{DecisionView, MeetingView};
 use accord_workflow::{Command, Outcome};
-use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
 use super::common::{
-    DEFAULT_PAGE, LocalizedTextInput, PageInfo, Record, load, reader, run, texts, unexpected,
+    DEFAULT_PAGE, LocalizedTextInput, Record, connection, load, reader, run, texts, unexpected,
     window,
 };
 use super::enums::{DraftState, Lang, RenderFormat};
@@ -463,103 +462,27 @@ impl Approval {
     }
 }
 
-/// A page of meetings, newest first.
-#[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct MeetingConnection {
-    /// How many meetings match, in all pages.
-    pub total_count: u64,
-    /// Where this page starts and ends.
-    pub page_info: PageInfo,
-    /// The meetings on this page, each with its cursor.
-    pub edges: Vec<MeetingEdge>,
-}
-
-#[ComplexObject]
-impl MeetingConnection {
-    /// The meetings on this page.
-    async fn nodes(&self) -> Vec<&Meeting> {
-        self.edges.iter().map(|edge| &edge.node).collect()
+connection! {
+    /// A page of meetings, newest first.
+    MeetingConnection, MeetingEdge of Meeting {
+        total_count: "How many meetings match, in all pages.",
+        edges: "The meetings on this page, each with its cursor.",
+        nodes: "The meetings on this page.",
+        edge: "A meeting on a page, with its cursor.",
+        cursor: "The meeting's place in the listing: pass it as `after` or `before`.",
+        node: "The meeting.",
     }
 }
 
-/// A meeting on a page, with its cursor.
-#[derive(SimpleObject)]
-pub struct MeetingEdge {
-    /// The meeting's place in the listing: pass it as `after` or `before`.
-    pub cursor: String,
-    /// The meeting.
-    pub node: Meeting,
-}
-
-impl MeetingConnection {
-    /// The connection of `page`.
-    fn of<T>(page: Page<T>, node: impl Fn(T) -> Meeting) -> MeetingConnection {
-        MeetingConnection {
-            total_count: page.total_count,
-            page_info: PageInfo::of(&page),
-            edges: page
-                .nodes
-                .into_iter()
-                .map(|record| {
-                    let node = node(record);
-                    MeetingEdge {
-                        cursor: node.id.clone(),
-                        node,
-                    }
-                })
-                .collect(),
-        }
-    }
-}
-
-/// A page of decisions, newest first.
-#[derive(SimpleObject)]
-#[graphql(complex)]
-pub struct DecisionConnection {
-    /// How many decisions match, in all pages.
-    pub total_count: u64,
-    /// Where this page starts and ends.
-    pub page_info: PageInfo,
-    /// The decisions on this page, each with its cursor.
-    pub edges: Vec<DecisionEdge>,
-}
-
-#[ComplexObject]
-impl DecisionConnection {
-    /// The decisions on this page.
-    async fn nodes(&self) -> Vec<&Decision> {
-        self.edges.iter().map(|edge| &edge.node).collect()
-    }
-}
-
-/// A decision on a page, with its cursor.
-#[derive(SimpleObject)]
-pub struct DecisionEdge {
-    /// The decision's place in the listing: pass it as `after` or `before`.
-    pub cursor: String,
-    /// The decision.
-    pub node: Decision,
-}
-
-impl DecisionConnection {
-    /// The connection of `page`.
-    fn of<T>(page: Page<T>, node: impl Fn(T) -> Decision) -> DecisionConnection {
-        DecisionConnection {
-            total_count: page.total_count,
-            page_info: PageInfo::of(&page),
-            edges: page
-                .nodes
-                .into_iter()
-                .map(|record| {
-                    let node = node(record);
-                    DecisionEdge {
-                        cursor: node.id.clone(),
-                        node,
-                    }
-                })
-                .collect(),
-        }
+connection! {
+    /// A page of decisions, newest first.
+    DecisionConnection, DecisionEdge of Decision {
+        total_count: "How many decisions match, in all pages.",
+        edges: "The decisions on this page, each with its cursor.",
+        nodes: "The decisions on this page.",
+        edge: "A decision on a page, with its cursor.",
+        cursor: "The decision's place in the listing: pass it as `after` or `before`.",
+        node: "The decision.",
     }
 }
 
@@ -648,7 +571,7 @@ impl MeetingsQuery {
             DEFAULT_PAGE,
         )?;
         let page = reader(ctx)?.meetings_page(&filter, &window).await.gql()?;
-        Ok(MeetingConnection::of(page, Meeting::new))
+        Ok(MeetingConnection::of(page, |m| m.id.clone(), Meeting::new))
     }
 
     /// One decision, by `id` or by `number` (e.g. SOC/2023-III/DEC/2);
@@ -716,7 +639,11 @@ impl MeetingsQuery {
             DEFAULT_PAGE,
         )?;
         let page = reader(ctx)?.decisions_page(&filter, &window).await.gql()?;
-        Ok(DecisionConnection::of(page, Decision::new))
+        Ok(DecisionConnection::of(
+            page,
+            |d| d.id.clone(),
+            Decision::new,
+        ))
     }
 }
 

@@ -10,18 +10,17 @@
 //! (`asOf`, today by default) statuses are computed for.
 
 use accord_domain::{EventDates, NoteSeries, OrgCode, SubmissionRule};
-use accord_workflow::paging::Page;
 use accord_workflow::plans::{
     self as wf, Compliance, DueFilter as DueWhere, EventDetails, EventFilter as EventWhere,
     EventMove, EventRebase, EventRecord, EventStatusChange, NewEvent, NewPlan, NewRule,
     NewSubmission, PlanChange, PlanRecord, ReminderRequest, RuleRecord, Tally,
 };
 use accord_workflow::{Command, Outcome};
-use async_graphql::{ComplexObject, Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use chrono::NaiveDate;
 
 use super::common::{
-    DEFAULT_PAGE, LocalizedTextInput, PageInfo, reader, run, texts, unexpected, window,
+    DEFAULT_PAGE, LocalizedTextInput, connection, reader, run, texts, unexpected, window,
 };
 use super::enums::Lang;
 use super::meetings::{Decision, decision_by_id};
@@ -507,53 +506,15 @@ fn compliance_view(c: Compliance, day: NaiveDate) -> PlanCompliance {
     }
 }
 
-/// A page of events, soonest first.
-#[derive(SimpleObject, Debug, Clone)]
-#[graphql(complex)]
-pub struct EventConnection {
-    /// How many events match, in all pages.
-    pub total_count: u64,
-    /// Where this page starts and ends.
-    pub page_info: PageInfo,
-    /// The events on this page, each with its cursor.
-    pub edges: Vec<EventEdge>,
-}
-
-#[ComplexObject]
-impl EventConnection {
-    /// The events on this page.
-    async fn nodes(&self) -> Vec<&Event> {
-        self.edges.iter().map(|edge| &edge.node).collect()
-    }
-}
-
-/// A event on a page, with its cursor.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct EventEdge {
-    /// The event's place in the listing: pass it as `after` or `before`.
-    pub cursor: String,
-    /// The event.
-    pub node: Event,
-}
-
-impl EventConnection {
-    /// The connection of `page`.
-    fn of<T>(page: Page<T>, node: impl Fn(T) -> Event) -> EventConnection {
-        EventConnection {
-            total_count: page.total_count,
-            page_info: PageInfo::of(&page),
-            edges: page
-                .nodes
-                .into_iter()
-                .map(|record| {
-                    let node = node(record);
-                    EventEdge {
-                        cursor: node.0.id.clone(),
-                        node,
-                    }
-                })
-                .collect(),
-        }
+connection! {
+    /// A page of events, soonest first.
+    EventConnection, EventEdge of Event {
+        total_count: "How many events match, in all pages.",
+        edges: "The events on this page, each with its cursor.",
+        nodes: "The events on this page.",
+        edge: "An event on a page, with its cursor.",
+        cursor: "The event's place in the listing: pass it as `after` or `before`.",
+        node: "The event.",
     }
 }
 
@@ -663,7 +624,7 @@ impl PlansQuery {
             DEFAULT_PAGE,
         )?;
         let page = reader(ctx)?.events_page(&filter, &window).await.gql()?;
-        Ok(EventConnection::of(page, Event))
+        Ok(EventConnection::of(page, |e| e.id.clone(), Event))
     }
 
     /// Required documents by due date, with their status on `asOf`

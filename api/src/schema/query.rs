@@ -1,10 +1,8 @@
 //! The root query.
 
-use accord_workflow::paging::Page;
-use accord_workflow::read::DraftView;
-use async_graphql::{ComplexObject, Context, ID, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Object, Result};
 
-use super::common::{DEFAULT_PAGE, PageInfo, reader, window};
+use super::common::{DEFAULT_PAGE, connection, reader, window};
 use super::enums::DraftState;
 use super::types::{Draft, Organization, Viewer};
 use crate::error::GqlResult;
@@ -13,50 +11,15 @@ use crate::error::GqlResult;
 #[derive(Debug, Default)]
 pub struct Query;
 
-/// A page of drafts, newest first.
-#[derive(SimpleObject, Debug, Clone)]
-#[graphql(complex)]
-pub struct DraftConnection {
-    /// How many drafts match, in all pages.
-    pub total_count: u64,
-    /// Where this page starts and ends.
-    pub page_info: PageInfo,
-    /// The drafts on this page, each with its cursor.
-    pub edges: Vec<DraftEdge>,
-}
-
-#[ComplexObject]
-impl DraftConnection {
-    /// The drafts on this page.
-    async fn nodes(&self) -> Vec<&Draft> {
-        self.edges.iter().map(|edge| &edge.node).collect()
-    }
-}
-
-/// A draft on a page, with its cursor.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct DraftEdge {
-    /// The draft's place in the listing: pass it as `after` or `before`.
-    pub cursor: String,
-    /// The draft.
-    pub node: Draft,
-}
-
-impl DraftConnection {
-    /// The connection of `page`.
-    pub(crate) fn of(page: Page<DraftView>) -> DraftConnection {
-        DraftConnection {
-            total_count: page.total_count,
-            page_info: PageInfo::of(&page),
-            edges: page
-                .nodes
-                .into_iter()
-                .map(|view| DraftEdge {
-                    cursor: view.id.clone(),
-                    node: Draft::new(view),
-                })
-                .collect(),
-        }
+connection! {
+    /// A page of drafts, newest first.
+    DraftConnection, DraftEdge of Draft {
+        total_count: "How many drafts match, in all pages.",
+        edges: "The drafts on this page, each with its cursor.",
+        nodes: "The drafts on this page.",
+        edge: "A draft on a page, with its cursor.",
+        cursor: "The draft's place in the listing: pass it as `after` or `before`.",
+        node: "The draft.",
     }
 }
 
@@ -99,7 +62,7 @@ impl Query {
             .drafts(state.map(Into::into), &window)
             .await
             .gql()?;
-        Ok(DraftConnection::of(page))
+        Ok(DraftConnection::of(page, |d| d.id.clone(), Draft::new))
     }
 
     /// One draft; `NOT_FOUND` if it does not exist or the viewer may not see it.

@@ -6,14 +6,13 @@
 use std::sync::Arc;
 
 use accord_domain::{Addressees, Enclosed, Enclosure, NoteNumber, NoteSeries, OrgCode, Texts};
-use accord_workflow::paging::Page;
 use accord_workflow::registry::{NoteFilter as Filter, NoteRecord};
 use accord_workflow::{Command, NewNote, Outcome};
-use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use super::common::{
-    DEFAULT_PAGE, LocalizedTextInput, PageInfo, load, note_numbers, reader, run, texts, unexpected,
-    window,
+    DEFAULT_PAGE, LocalizedTextInput, connection, load, note_numbers, reader, run, texts,
+    unexpected, window,
 };
 use super::enums::{Lang, NotePurpose, NoteStatus, RenderFormat};
 use super::loaders::{CitingNotes, FrozenTexts, NoteById};
@@ -311,53 +310,15 @@ impl Note {
     }
 }
 
-/// A page of notes verbales, newest first.
-#[derive(SimpleObject, Debug, Clone)]
-#[graphql(complex)]
-pub struct NoteConnection {
-    /// How many notes match, in all pages.
-    pub total_count: u64,
-    /// Where this page starts and ends.
-    pub page_info: PageInfo,
-    /// The notes on this page, each with its cursor.
-    pub edges: Vec<NoteEdge>,
-}
-
-#[ComplexObject]
-impl NoteConnection {
-    /// The notes on this page.
-    async fn nodes(&self) -> Vec<&Note> {
-        self.edges.iter().map(|edge| &edge.node).collect()
-    }
-}
-
-/// A note on a page, with its cursor.
-#[derive(SimpleObject, Debug, Clone)]
-pub struct NoteEdge {
-    /// The note's place in the listing: pass it as `after` or `before`.
-    pub cursor: String,
-    /// The note.
-    pub node: Note,
-}
-
-impl NoteConnection {
-    /// The connection of `page`.
-    fn of<T>(page: Page<T>, node: impl Fn(T) -> Note) -> NoteConnection {
-        NoteConnection {
-            total_count: page.total_count,
-            page_info: PageInfo::of(&page),
-            edges: page
-                .nodes
-                .into_iter()
-                .map(|record| {
-                    let node = node(record);
-                    NoteEdge {
-                        cursor: node.0.id.clone(),
-                        node,
-                    }
-                })
-                .collect(),
-        }
+connection! {
+    /// A page of notes verbales, newest first.
+    NoteConnection, NoteEdge of Note {
+        total_count: "How many notes match, in all pages.",
+        edges: "The notes on this page, each with its cursor.",
+        nodes: "The notes on this page.",
+        edge: "A note on a page, with its cursor.",
+        cursor: "The note's place in the listing: pass it as `after` or `before`.",
+        node: "The note.",
     }
 }
 
@@ -469,7 +430,7 @@ impl RegistryQuery {
             DEFAULT_PAGE,
         )?;
         let page = reader(ctx)?.registry(&filter, &window).await.gql()?;
-        Ok(NoteConnection::of(page, Note::new))
+        Ok(NoteConnection::of(page, |n| n.id.clone(), Note::new))
     }
 }
 
