@@ -29,7 +29,7 @@
 //! This module sits above the features, beside `commands`: it reads
 //! drafts, notes, meetings and events through their `Reader` methods.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 
 use accord_domain::NoteNumber;
 use sea_orm::{ColumnTrait, DerivePartialModel, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -151,6 +151,9 @@ pub struct LiveEvent {
     pub what: Happened,
 }
 
+/// What the log records a draft's own changes on.
+const DRAFT_ENTITIES: [&str; 3] = ["draft", "comment", "stance"];
+
 /// The columns of an audit entry a follower reads.
 #[derive(Debug, Clone, DerivePartialModel)]
 #[sea_orm(entity = "audit_log::Entity")]
@@ -187,6 +190,8 @@ pub struct Follower {
     last: i64,
     head: watch::Receiver<i64>,
     pending: VecDeque<LiveEvent>,
+    /// The drafts read for the page of the log being admitted.
+    seen: HashMap<String, Option<DraftView>>,
 }
 
 impl Follower {
@@ -221,6 +226,7 @@ impl Follower {
             last,
             head,
             pending: VecDeque::new(),
+            seen: HashMap::new(),
         })
     }
 
@@ -239,15 +245,28 @@ impl Follower {
             // The head as known before the read: a commit after this point
             // moves it, so the wait below cannot miss it.
             let known = *self.head.borrow_and_update();
-            let entries = audit_log::Entity::find()
-                .filter(audit_log::Column::Seq.gt(self.last))
+            let mut query = audit_log::Entity::find().filter(audit_log::Column::Seq.gt(self.last));
+            // One draft's changes are found by the log's own columns (what
+            // `draft_change` admits), not read and dropped one by one.
+            if let Topic::Drafts {
+                draft_id: Some(draft_id),
+            } = &self.topic
+            {
+                query = query
+                    .filter(audit_log::Column::DraftId.eq(draft_id.as_str()))
+                    .filter(audit_log::Column::EntityType.is_in(DRAFT_ENTITIES));
+            }
+            let entries = query
                 .order_by_asc(audit_log::Column::Seq)
                 .limit(PAGE)
                 .into_partial_model::<Entry>()
                 .all(&self.reader.conn().await?)
                 .await?;
             if entries.is_empty() {
-                let beyond = known.max(self.last);
+                // Nothing up to `known` (committed before the read) is for
+                // this topic: the cursor moves past it.
+                self.last = self.last.max(known);
+                let beyond = self.last;
                 if self.head.wait_for(|head| *head > beyond).await.is_err() {
                     return Err(WorkflowError::Unavailable(
                         "live updates stopped; subscribe again".into(),
@@ -255,6 +274,8 @@ impl Follower {
                 }
                 continue;
             }
+            // Each draft of the page is read once, as the viewer sees it now.
+            self.seen.clear();
             for entry in entries {
                 self.last = entry.seq;
                 if let Some(what) = self.admit(&entry).await? {
@@ -270,8 +291,8 @@ impl Follower {
     }
 
     /// What `entry` tells this viewer under the topic, if anything.
-    async fn admit(&self, entry: &Entry) -> Result<Option<Happened>> {
-        match &self.topic {
+    async fn admit(&mut self, entry: &Entry) -> Result<Option<Happened>> {
+        match self.topic.clone() {
             Topic::Drafts { draft_id } => self.draft_change(entry, draft_id.as_deref()).await,
             Topic::Notes => self.note_issued(entry).await,
             Topic::Agendas { meeting_id } => self.agenda_change(entry, meeting_id.as_deref()).await,
@@ -280,16 +301,25 @@ impl Follower {
     }
 
     /// The draft `id` as the viewer sees it now, or `None` if hidden.
-    async fn visible_draft(&self, id: &str) -> Result<Option<DraftView>> {
-        match self.reader.draft(id).await {
-            Ok(view) => Ok(Some(view)),
-            Err(WorkflowError::NotFound(_)) => Ok(None),
-            Err(error) => Err(error),
+    async fn visible_draft(&mut self, id: &str) -> Result<Option<DraftView>> {
+        if let Some(seen) = self.seen.get(id) {
+            return Ok(seen.clone());
         }
+        let view = match self.reader.draft(id).await {
+            Ok(view) => Some(view),
+            Err(WorkflowError::NotFound(_)) => None,
+            Err(error) => return Err(error),
+        };
+        self.seen.insert(id.to_owned(), view.clone());
+        Ok(view)
     }
 
-    async fn draft_change(&self, entry: &Entry, only: Option<&str>) -> Result<Option<Happened>> {
-        if !matches!(entry.entity_type.as_str(), "draft" | "comment" | "stance") {
+    async fn draft_change(
+        &mut self,
+        entry: &Entry,
+        only: Option<&str>,
+    ) -> Result<Option<Happened>> {
+        if !DRAFT_ENTITIES.contains(&entry.entity_type.as_str()) {
             return Ok(None);
         }
         let Some(draft_id) = entry.draft_id.as_deref() else {
@@ -360,7 +390,7 @@ impl Follower {
         })
     }
 
-    async fn note_issued(&self, entry: &Entry) -> Result<Option<Happened>> {
+    async fn note_issued(&mut self, entry: &Entry) -> Result<Option<Happened>> {
         let found = if entry.is(Action::IssueNote) && entry.entity_type == "note" {
             self.reader.note(&entry.entity_id).await
         } else if entry.is(Action::Circulate) {
@@ -386,7 +416,11 @@ impl Follower {
         }
     }
 
-    async fn agenda_change(&self, entry: &Entry, only: Option<&str>) -> Result<Option<Happened>> {
+    async fn agenda_change(
+        &mut self,
+        entry: &Entry,
+        only: Option<&str>,
+    ) -> Result<Option<Happened>> {
         let on_agenda = entry.is(Action::AddAgendaItem)
             || entry.is(Action::MoveAgendaItem)
             || entry.is(Action::RemoveAgendaItem);
@@ -429,7 +463,7 @@ impl Follower {
 
     /// The meeting whose agenda an SWG discussion or SOC agreement put the
     /// draft on, if the viewer sees the draft.
-    async fn meeting_taking_up(&self, entry: &Entry) -> Result<Option<String>> {
+    async fn meeting_taking_up(&mut self, entry: &Entry) -> Result<Option<String>> {
         let Some(draft_id) = entry.draft_id.clone() else {
             return Ok(None);
         };
@@ -457,7 +491,11 @@ impl Follower {
             .map(|m| m.id.clone()))
     }
 
-    async fn document_change(&self, entry: &Entry, only: Option<&str>) -> Result<Option<Happened>> {
+    async fn document_change(
+        &mut self,
+        entry: &Entry,
+        only: Option<&str>,
+    ) -> Result<Option<Happened>> {
         let (event_id, change, submission_id) =
             if entry.is(Action::RecordSubmission) && entry.entity_type == "submission" {
                 let Some(event) = entry
