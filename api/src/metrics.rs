@@ -21,7 +21,7 @@
 //!
 //! **Read when scraped.** The pools' connections and the live updates'
 //! sockets and subscriptions are read from the store and from
-//! [`crate::live::Live`] when `/metrics` is asked for, so that each is
+//! [`crate::live::sockets::Live`] when `/metrics` is asked for, so that each is
 //! counted in one place.
 
 use std::sync::{Arc, LazyLock};
@@ -34,8 +34,9 @@ use prometheus::{
     Registry, TextEncoder,
 };
 
+use accord_workflow::Store;
+
 use crate::error::Code;
-use crate::state::AppState;
 
 /// The label of a request that ran no operation.
 pub const NO_OPERATION: &str = "none";
@@ -321,7 +322,20 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// The answer to `GET /metrics`: the pools read now, then every metric.
 /// Refused as absent (404) to whoever `access` does not admit, so that the
 /// route tells nothing to others.
-pub(crate) fn answer(request: &Request, access: &Access, state: &AppState) -> Response {
+/// How many live updates' sockets are open on this instance, and how
+/// many subscriptions run on them (`crate::live::sockets::Live` counts them).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LiveCounts {
+    pub(crate) sockets: usize,
+    pub(crate) subscriptions: usize,
+}
+
+pub(crate) fn answer(
+    request: &Request,
+    access: &Access,
+    store: &Store,
+    live: LiveCounts,
+) -> Response {
     if !access.admits(request) {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -329,11 +343,9 @@ pub(crate) fn answer(request: &Request, access: &Access, state: &AppState) -> Re
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
     let gauge = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    metrics.sockets.set(gauge(state.live.open_sockets()));
-    metrics
-        .subscriptions
-        .set(gauge(state.live.active_subscriptions()));
-    for pool in state.store.pools() {
+    metrics.sockets.set(gauge(live.sockets));
+    metrics.subscriptions.set(gauge(live.subscriptions));
+    for pool in store.pools() {
         let in_use = pool.size.saturating_sub(pool.idle);
         metrics
             .connections

@@ -164,7 +164,12 @@ pub async fn spawn(settings: &Settings, state: Arc<AppState>) -> anyhow::Result<
         let route = Route::new().at(
             "/metrics",
             get(poem::endpoint::make_sync(move |req: Request| {
-                crate::metrics::answer(&req, &crate::metrics::Access::Open, &state)
+                crate::metrics::answer(
+                    &req,
+                    &crate::metrics::Access::Open,
+                    &state.store,
+                    state.live.counts(),
+                )
             })),
         );
         let (at, task) = serve_on(listen, route, rx).await?;
@@ -213,7 +218,12 @@ async fn serve_on(
 /// admits (see [`crate::metrics`]).
 #[handler]
 fn metrics(req: &Request, state: poem::web::Data<&Arc<AppState>>) -> Response {
-    crate::metrics::answer(req, &state.metrics_access, &state)
+    crate::metrics::answer(
+        req,
+        &state.metrics_access,
+        &state.store,
+        state.live.counts(),
+    )
 }
 
 #[handler]

@@ -24,7 +24,7 @@ pub struct AppState {
     pub(crate) max_upload_bytes: usize,
     pub(crate) graphiql: bool,
     pub(crate) metrics_access: crate::metrics::Access,
-    pub(crate) live: crate::live::Live,
+    pub(crate) live: crate::live::sockets::Live,
 }
 
 impl std::fmt::Debug for AppState {
@@ -61,7 +61,7 @@ impl AppState {
             }),
             verifier,
             engine: Engine::new(store.clone()),
-            live: crate::live::Live::new(
+            live: crate::live::sockets::Live::new(
                 &store,
                 &settings.database_url,
                 settings.ws_max_sockets_per_person,
@@ -83,8 +83,8 @@ impl AppState {
     }
 
     /// Live updates: their sockets and subscriptions (metrics hooks:
-    /// [`crate::live::Live::open_sockets`], `active_subscriptions`).
-    pub fn live(&self) -> &crate::live::Live {
+    /// [`crate::live::sockets::Live::open_sockets`], `active_subscriptions`).
+    pub fn live(&self) -> &crate::live::sockets::Live {
         &self.live
     }
 }

@@ -203,13 +203,20 @@ pub async fn verify(db: &DatabaseConnection) -> Result<Verdict> {
     verdict
 }
 
+/// The head of the audit log: the last entry's sequence and hash, as
+/// `conn` reads it (without a lock; writers take theirs in
+/// `Store::begin_write`).
+pub(crate) async fn head<C: ConnectionTrait>(conn: &C) -> Result<audit_head::Model> {
+    audit_head::Entity::find_by_id(1)
+        .one(conn)
+        .await?
+        .ok_or_else(|| WorkflowError::Corrupt("the audit head row is missing".into()))
+}
+
 /// [`verify`] on a connection already inside one snapshot.
 async fn verify_in<C: ConnectionTrait>(conn: &C) -> Result<Verdict> {
     const PAGE: u64 = 1000;
-    let head = audit_head::Entity::find_by_id(1)
-        .one(conn)
-        .await?
-        .ok_or_else(|| WorkflowError::Corrupt("the audit head row is missing".into()))?;
+    let head = head(conn).await?;
     let mut expected_seq = 1i64;
     let mut prev_hash = GENESIS_HASH.to_owned();
     loop {

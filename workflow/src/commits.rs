@@ -29,12 +29,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sea_orm::sqlx::postgres::PgListener;
-use sea_orm::{DatabaseBackend, EntityTrait};
+use sea_orm::{DatabaseBackend, DatabaseConnection};
 use tokio::sync::watch;
 
-use crate::entity::audit_head;
-use crate::error::{Result, WorkflowError};
-use crate::store::Store;
+use crate::error::Result;
 
 /// The PostgreSQL channel on which a committed change's last audit
 /// sequence is announced.
@@ -85,16 +83,16 @@ impl Commits {
     /// on PostgreSQL by listening on [`CHANNEL`] on a dedicated connection
     /// to `database_url`, on both databases by reading the audit head every
     /// [`POLL_EVERY`]. Runs until the returned guard is dropped.
-    pub fn follow(&self, store: &Store, database_url: &str) -> Following {
+    pub fn follow(&self, db: &DatabaseConnection, database_url: &str) -> Following {
         let commits = self.clone();
-        let store = store.clone();
-        let backend = sea_orm::ConnectionTrait::get_database_backend(store.db());
+        let db = db.clone();
+        let backend = sea_orm::ConnectionTrait::get_database_backend(&db);
         let url = (backend == DatabaseBackend::Postgres).then(|| database_url.to_owned());
         Following(tokio::spawn(async move {
             match url {
-                Some(url) => listen(&commits, &store, &url).await,
+                Some(url) => listen(&commits, &db, &url).await,
                 None => loop {
-                    poll(&commits, &store).await;
+                    poll(&commits, &db).await;
                     tokio::time::sleep(POLL_EVERY).await;
                 },
             }
@@ -114,54 +112,50 @@ impl Drop for Following {
 
 /// The last committed sequence, as the database says.
 pub async fn committed_head<C: sea_orm::ConnectionTrait>(conn: &C) -> Result<i64> {
-    Ok(audit_head::Entity::find_by_id(1)
-        .one(conn)
-        .await?
-        .ok_or_else(|| WorkflowError::Corrupt("the audit head row is missing".into()))?
-        .last_seq)
+    Ok(crate::audit::head(conn).await?.last_seq)
 }
 
-async fn poll(commits: &Commits, store: &Store) {
-    match committed_head(store.db()).await {
+async fn poll(commits: &Commits, db: &DatabaseConnection) {
+    match committed_head(db).await {
         Ok(seq) => commits.committed(seq),
         Err(error) => tracing::warn!(%error, "reading the audit head for live updates"),
     }
 }
 
 /// Listens on [`CHANNEL`], reconnecting as needed, and polls meanwhile.
-async fn listen(commits: &Commits, store: &Store, url: &str) {
+async fn listen(commits: &Commits, db: &DatabaseConnection, url: &str) {
     loop {
         let mut listener = match PgListener::connect(url).await {
             Ok(listener) => listener,
             Err(error) => {
                 tracing::warn!(%error, "connecting to listen for commits; polling meanwhile");
-                poll(commits, store).await;
+                poll(commits, db).await;
                 tokio::time::sleep(POLL_EVERY).await;
                 continue;
             }
         };
         if let Err(error) = listener.listen(CHANNEL).await {
             tracing::warn!(%error, "listening for commits; polling meanwhile");
-            poll(commits, store).await;
+            poll(commits, db).await;
             tokio::time::sleep(POLL_EVERY).await;
             continue;
         }
         // What was committed before the listening began.
-        poll(commits, store).await;
+        poll(commits, db).await;
         loop {
             match tokio::time::timeout(POLL_EVERY, listener.try_recv()).await {
                 Ok(Ok(Some(notification))) => match notification.payload().parse::<i64>() {
                     Ok(seq) => commits.committed(seq),
-                    Err(_) => poll(commits, store).await,
+                    Err(_) => poll(commits, db).await,
                 },
                 // The connection was lost and is found again: what was
                 // announced meanwhile is read from the head.
-                Ok(Ok(None)) => poll(commits, store).await,
+                Ok(Ok(None)) => poll(commits, db).await,
                 Ok(Err(error)) => {
                     tracing::warn!(%error, "listening for commits; reconnecting");
                     break;
                 }
-                Err(_) => poll(commits, store).await,
+                Err(_) => poll(commits, db).await,
             }
         }
     }
@@ -174,7 +168,7 @@ mod tests {
 
     use super::*;
     use crate::audit::AuditRecord;
-    use crate::store::StoreConfig;
+    use crate::store::{Store, StoreConfig};
     use crate::testing::{fresh_store, officer};
 
     fn record() -> AuditRecord {
@@ -222,7 +216,7 @@ mod tests {
         let b = Store::connect(&StoreConfig::new(url.clone()))
             .await
             .unwrap();
-        let _following = b.commits().follow(&b, &url);
+        let _following = b.commits().follow(b.db(), &url);
         let mut watch = b.commits().watch();
         write(&a, true).await;
         tokio::time::timeout(POLL_EVERY * 3, watch.wait_for(|head| *head >= 1))
@@ -264,7 +258,7 @@ mod tests {
                     .unwrap();
                 let mut listener = PgListener::connect(&url).await.unwrap();
                 listener.listen(CHANNEL).await.unwrap();
-                let _following = b.commits().follow(&b, &url);
+                let _following = b.commits().follow(b.db(), &url);
                 // Let the follower connect and take the first poll.
                 tokio::time::sleep(Duration::from_millis(500)).await;
                 let mut watch = b.commits().watch();

@@ -24,13 +24,9 @@
 //! A token is accepted until its `exp` plus the configured leeway, as over
 //! HTTP, and the socket is closed at that instant.
 
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use accord_workflow::Store;
-use accord_workflow::commits::Following;
 use async_graphql::http::{WebSocketProtocols, WsMessage};
 use futures_util::{SinkExt as _, StreamExt as _};
 use poem::http::{StatusCode, header};
@@ -44,107 +40,15 @@ use crate::http::{Denied, MediaType, error};
 use crate::schema::live::SocketContext;
 use crate::state::AppState;
 
+pub mod sockets;
+
+use sockets::SocketPlace;
+
 /// The WebSocket subprotocol served.
 pub const PROTOCOL: &str = "graphql-transport-ws";
 
 /// How long a socket may stay open without `connection_init`.
 pub const INIT_WITHIN: Duration = Duration::from_secs(10);
-
-/// The live updates of one instance: its sockets, their limits, and the
-/// task that learns of commits made through other instances.
-pub struct Live {
-    sockets: Arc<Sockets>,
-    max_subscriptions_per_socket: usize,
-    /// Subscriptions running on all sockets.
-    active: Arc<AtomicUsize>,
-    _following: Following,
-}
-
-impl std::fmt::Debug for Live {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Live")
-            .field("open_sockets", &self.open_sockets())
-            .field("active_subscriptions", &self.active_subscriptions())
-            .finish_non_exhaustive()
-    }
-}
-
-impl Live {
-    /// Live updates for `store`, following commits of other instances on
-    /// `database_url` (PostgreSQL `LISTEN`; see `accord_workflow::commits`).
-    pub fn new(
-        store: &Store,
-        database_url: &str,
-        max_sockets_per_person: usize,
-        max_subscriptions_per_socket: usize,
-    ) -> Live {
-        Live {
-            sockets: Arc::new(Sockets {
-                open: Mutex::default(),
-                total: AtomicUsize::new(0),
-                max_per_person: max_sockets_per_person,
-            }),
-            max_subscriptions_per_socket,
-            active: Arc::default(),
-            _following: store.commits().follow(store, database_url),
-        }
-    }
-
-    /// Metrics hook: the live updates' sockets open on this instance
-    /// (authenticated, `connection_ack` sent).
-    pub fn open_sockets(&self) -> usize {
-        self.sockets.total.load(Ordering::SeqCst)
-    }
-
-    /// Metrics hook: the subscriptions running on this instance's sockets.
-    pub fn active_subscriptions(&self) -> usize {
-        self.active.load(Ordering::SeqCst)
-    }
-}
-
-/// The open sockets, counted per person (token subject).
-struct Sockets {
-    open: Mutex<HashMap<String, usize>>,
-    total: AtomicUsize,
-    max_per_person: usize,
-}
-
-impl Sockets {
-    /// Counts one more socket of `person`, or `None` at the limit.
-    fn open(self: &Arc<Self>, person: &str) -> Option<SocketPlace> {
-        let mut open = self.open.lock().ok()?;
-        let count = open.entry(person.to_owned()).or_default();
-        if *count >= self.max_per_person {
-            return None;
-        }
-        *count += 1;
-        self.total.fetch_add(1, Ordering::SeqCst);
-        Some(SocketPlace {
-            sockets: Arc::clone(self),
-            person: person.to_owned(),
-        })
-    }
-}
-
-/// A socket's place in its person's count, given back when it closes.
-struct SocketPlace {
-    sockets: Arc<Sockets>,
-    person: String,
-}
-
-impl Drop for SocketPlace {
-    fn drop(&mut self) {
-        self.sockets.total.fetch_sub(1, Ordering::SeqCst);
-        if let Ok(mut open) = self.sockets.open.lock()
-            && let Some(count) = open.get_mut(&self.person)
-        {
-            *count = count.saturating_sub(1);
-            if *count == 0 {
-                open.remove(&self.person);
-            }
-        }
-    }
-}
 
 /// How `connection_init` went, as the serving loop needs it.
 #[derive(Default)]

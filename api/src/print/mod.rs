@@ -12,7 +12,10 @@
 //! document lacking a text in that language (the message names it). A
 //! draft whose text is not agreed has no signature copy (409,
 //! `INVALID_TRANSITION`). The PDF is drawn by `accord_print` from the same
-//! composed text as `render(lang, format)`.
+//! composed text as `render(lang, format)`. Where each is served is in
+//! `paths`.
+
+pub(crate) mod paths;
 
 use std::sync::Arc;
 
@@ -40,21 +43,6 @@ enum Printed {
     Note(String),
     Decision(String),
     SignatureCopy(String),
-}
-
-/// The path of a note's PDF in `lang`.
-pub(crate) fn note_path(id: &str, lang: Lang) -> String {
-    format!("/print/notes/{id}.pdf?lang={lang}")
-}
-
-/// The path of a decision's PDF in `lang`.
-pub(crate) fn decision_path(id: &str, lang: Lang) -> String {
-    format!("/print/decisions/{id}.pdf?lang={lang}")
-}
-
-/// The path of a draft's signature copy in `lang`.
-pub(crate) fn signature_copy_path(id: &str, lang: Lang) -> String {
-    format!("/print/drafts/{id}/signature-copy.pdf?lang={lang}")
 }
 
 /// `GET /print/notes/<id>.pdf` and `GET /print/decisions/<id>.pdf`.
@@ -201,14 +189,5 @@ mod tests {
     fn numbers_become_file_names_without_slashes_or_quotes() {
         assert_eq!(file_safe("SOC/2024-II/DEC/3"), "SOC-2024-II-DEC-3");
         assert_eq!(file_safe("PAR/713\"x"), "PAR-713-x");
-    }
-
-    #[test]
-    fn the_paths_are_the_routes_of_the_server() {
-        assert_eq!(note_path("n1", Lang::Kk), "/print/notes/n1.pdf?lang=KK");
-        assert_eq!(
-            signature_copy_path("d1", Lang::Ru),
-            "/print/drafts/d1/signature-copy.pdf?lang=RU"
-        );
     }
 }

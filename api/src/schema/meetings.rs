@@ -405,7 +405,7 @@ impl Decision {
     /// Where the decision's print-ready PDF in `lang` is served (`GET`
     /// with the same bearer token): `/print/decisions/<id>.pdf?lang=<lang>`.
     async fn pdf_path(&self, #[graphql(desc = "The language of the PDF.")] lang: Lang) -> String {
-        crate::print::decision_path(&self.id, lang.into())
+        crate::print::paths::decision_path(&self.id, lang.into())
     }
 
     /// The revision `editDecision` compares against.

@@ -306,7 +306,7 @@ impl Note {
     /// Where the note's print-ready PDF in `lang` is served (`GET` with the
     /// same bearer token): `/print/notes/<id>.pdf?lang=<lang>`.
     async fn pdf_path(&self, #[graphql(desc = "The language of the PDF.")] lang: Lang) -> String {
-        crate::print::note_path(&self.0.id, lang.into())
+        crate::print::paths::note_path(&self.0.id, lang.into())
     }
 }
 

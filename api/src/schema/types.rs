@@ -376,7 +376,7 @@ impl Draft {
         &self,
         #[graphql(desc = "The language of the copy.")] lang: Lang,
     ) -> String {
-        crate::print::signature_copy_path(&self.0.id, lang.into())
+        crate::print::paths::signature_copy_path(&self.0.id, lang.into())
     }
 
     /// What happened to it, from the audit log.
