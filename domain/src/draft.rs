@@ -9,8 +9,22 @@ string_enum! {
         Circulated => "CIRCULATED",
         /// On the agenda of a Special Working Group meeting.
         SwgDiscussion => "SWG_DISCUSSION",
+        /// On the agenda of a meeting of another body that considers it
+        /// without a decision (a route's consideration stage).
+        UnderConsideration => "UNDER_CONSIDERATION",
+        /// Under silence procedure: deemed agreed unless a member state
+        /// breaks silence before the deadline.
+        UnderSilence => "UNDER_SILENCE",
         /// Agreed by a Senior Officials Committee decision; the text is frozen.
         SocAgreed => "SOC_AGREED",
+        /// Agreed by a decision of another body; the text is frozen.
+        Agreed => "AGREED",
+        /// Adopted by a body's decision (a Ministerial Council declaration);
+        /// the text is frozen.
+        Adopted => "ADOPTED",
+        /// Approved by a body's decision (a Plan of Implementation); the
+        /// text is frozen.
+        Approved => "APPROVED",
         /// Signed by every required Secretary General.
         Signed => "SIGNED",
         /// Withdrawn, with a reason.
@@ -19,7 +33,9 @@ string_enum! {
 }
 
 impl DraftState {
-    /// Whether no transition can leave this state.
+    /// Whether no transition can leave this state, on any route. (A
+    /// draft also rests for good at the last stage of its route, a
+    /// decision for instance: see `Route::ends_at`.)
     pub fn is_final(self) -> bool {
         matches!(self, DraftState::Signed | DraftState::Withdrawn)
     }
@@ -132,7 +148,8 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "unknown draft state \"swg_discussion\"; expected one of DRAFTING, CIRCULATED, \
-             SWG_DISCUSSION, SOC_AGREED, SIGNED, WITHDRAWN"
+             SWG_DISCUSSION, UNDER_CONSIDERATION, UNDER_SILENCE, SOC_AGREED, AGREED, ADOPTED, \
+             APPROVED, SIGNED, WITHDRAWN"
         );
     }
 

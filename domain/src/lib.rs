@@ -18,6 +18,7 @@ mod inline;
 mod note;
 mod numbers;
 mod org;
+mod route;
 mod signature_copy;
 mod text;
 
@@ -43,6 +44,10 @@ pub use note::{
 };
 pub use numbers::{DecisionNumber, NoteNumber, NoteSeries, SessionNumber, parse_roman, to_roman};
 pub use org::{OrgCode, OrgKind, Role};
+pub use route::{
+    DecisionVerb, MAX_STAGES, Route, RouteContext, RouteDefinition, RouteError, Signatories,
+    SignatureRule, Stage, StageKind, StageKindName,
+};
 pub use signature_copy::{
     CopyFacts, CopyItem, SignatoryBlock, SignatoryColumn, SignatoryFacts, SignatureCopy, Signed,
     compose_signature_copy, render_signature_copy,

@@ -9,7 +9,8 @@
 //! meeting's agenda (`meetings::meeting_on`, `meetings::decision_number`).
 
 use accord_domain::{
-    Content, ContentHash, DecisionNumber, NoteNumber, NoteSeries, ProposalResolution, Texts,
+    Content, ContentHash, DecisionNumber, DecisionVerb, NoteNumber, NoteSeries, ProposalResolution,
+    Stage, StageKind, Texts,
 };
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -19,7 +20,7 @@ use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::calendar::NewFeed;
 use crate::drafts::{NewComment, NewDraft};
-use crate::engine::{Engine, Outcome, check_draft, compare_and_set, moved};
+use crate::engine::{Engine, Outcome, check_draft, compare_and_set, destination, moved};
 use crate::entity::{draft, meeting, meeting_agenda, note, version};
 use crate::error::{Result, WorkflowError};
 use crate::meetings::{AgendaSubject, Approved, NewDecision, NewMeeting};
@@ -29,6 +30,7 @@ use crate::plans::{
     EventDetails, EventMove, EventRebase, EventStatusChange, NewEvent, NewPlan, NewRule,
     NewSubmission, PlanChange, ReminderRequest,
 };
+use crate::routes::NewRoute;
 use crate::stances::NewStance;
 
 /// Everything that changes Accord's data. Each variant is one mutation.
@@ -97,6 +99,17 @@ pub enum Command {
         /// The draft.
         draft_id: String,
         /// The SOC meeting's date.
+        meeting_date: NaiveDate,
+        /// The decision's number, or `None` to issue the next one.
+        decision_number: Option<DecisionNumber>,
+    },
+    /// Record the decision of a body other than the SOC that the draft's
+    /// route leads to (the Ministerial Council's adoption, …); freezes the
+    /// text.
+    RecordBodyDecision {
+        /// The draft.
+        draft_id: String,
+        /// The meeting's date.
         meeting_date: NaiveDate,
         /// The decision's number, or `None` to issue the next one.
         decision_number: Option<DecisionNumber>,
@@ -242,6 +255,13 @@ pub enum Command {
         /// The feed.
         feed_id: String,
     },
+    /// Write a new version of a document kind's route.
+    DefineRoute(NewRoute),
+    /// Put a route version in force.
+    PublishRoute {
+        /// The route version.
+        route_id: String,
+    },
 }
 
 impl Command {
@@ -257,6 +277,7 @@ impl Command {
             Command::ResolveProposal { .. } => Action::ResolveProposal,
             Command::OpenSwgDiscussion { .. } => Action::OpenSwgDiscussion,
             Command::RecordSocAgreement { .. } => Action::RecordSocAgreement,
+            Command::RecordBodyDecision { .. } => Action::RecordBodyDecision,
             Command::SignDraft { .. } => Action::Sign,
             Command::WithdrawDraft { .. } => Action::Withdraw,
             Command::RecordStance(_) => Action::RecordStance,
@@ -285,6 +306,8 @@ impl Command {
             Command::DraftReminder(_) => Action::DraftReminder,
             Command::CreateCalendarFeed(_) => Action::CreateCalendarFeed,
             Command::RevokeCalendarFeed { .. } => Action::RevokeCalendarFeed,
+            Command::DefineRoute(_) => Action::DefineRoute,
+            Command::PublishRoute { .. } => Action::PublishRoute,
         }
     }
 }
@@ -388,15 +411,37 @@ impl Engine {
             Command::OpenSwgDiscussion {
                 draft_id,
                 meeting_date,
-            } => self.open_swg(actor, &draft_id, meeting_date).await,
+            } => self.take_up(actor, &draft_id, meeting_date).await,
             Command::RecordSocAgreement {
                 draft_id,
                 meeting_date,
                 decision_number,
             } => {
-                self.record_soc(actor, &draft_id, meeting_date, decision_number)
-                    .await
+                self.record_decision_on(
+                    actor,
+                    Action::RecordSocAgreement,
+                    &draft_id,
+                    meeting_date,
+                    decision_number,
+                )
+                .await
             }
+            Command::RecordBodyDecision {
+                draft_id,
+                meeting_date,
+                decision_number,
+            } => {
+                self.record_decision_on(
+                    actor,
+                    Action::RecordBodyDecision,
+                    &draft_id,
+                    meeting_date,
+                    decision_number,
+                )
+                .await
+            }
+            Command::DefineRoute(new) => self.define_route(actor, new).await,
+            Command::PublishRoute { route_id } => self.publish_route(actor, &route_id).await,
             Command::SignDraft {
                 draft_id,
                 content_hash,
@@ -539,7 +584,7 @@ impl Engine {
         )
         .await?;
         let tx = self.store().begin_write().await?;
-        let next = moved(&snap.row, Action::Circulate, now)?;
+        let next = moved(&snap, Action::Circulate, now)?;
         let to_state = next.state.clone();
         let after = compare_and_set(
             &tx,
@@ -643,9 +688,10 @@ impl Engine {
         })
     }
 
-    /// Opens SWG discussion of the draft and puts it on the agenda of the
-    /// SWG meeting on `meeting_date`, recorded if need be.
-    async fn open_swg(
+    /// Puts the draft before the body of the consideration stage its
+    /// route leads to (the SWG), on the agenda of that body's meeting on
+    /// `meeting_date`, recorded if need be.
+    async fn take_up(
         &self,
         actor: &Actor,
         draft_id: &str,
@@ -653,16 +699,18 @@ impl Engine {
     ) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
         let facts = check_draft(actor, Action::OpenSwgDiscussion, &snap)?;
+        let body = body_of(destination(&snap, Action::OpenSwgDiscussion)?)?;
         // Read before the write lock: a new circulation would change the
         // draft's row, which the write compares.
-        self.not_before_what_it_follows(draft_id, "SWG", meeting_date)
+        self.not_before_what_it_follows(draft_id, &body, false, meeting_date)
             .await?;
         let now = self.now();
         let tx = self.store().begin_write().await?;
-        let next = moved(&snap.row, Action::OpenSwgDiscussion, now)?;
+        let next = moved(&snap, Action::OpenSwgDiscussion, now)?;
         let to_state = next.state.clone();
+        let stage = next.stage.clone();
         let after = compare_and_set(&tx, &snap, next).await?;
-        let (meeting, _) = crate::meetings::meeting_on(&tx, "SWG", meeting_date, None, now).await?;
+        let (meeting, _) = crate::meetings::meeting_on(&tx, &body, meeting_date, None, now).await?;
         crate::meetings::put_draft_on_agenda(&tx, &meeting.id, draft_id).await?;
         tx.commit_audited(
             actor,
@@ -672,7 +720,7 @@ impl Engine {
                 facts.state.as_str(),
                 to_state,
                 None,
-                json!({ "meeting": { "body": "SWG", "date": meeting_date } }),
+                json!({ "meeting": { "body": body, "date": meeting_date }, "stage": stage }),
             ),
             now,
         )
@@ -683,25 +731,36 @@ impl Engine {
         })
     }
 
-    /// Records the SOC's agreement: freezes the current version, puts the
-    /// draft on the agenda of the SOC meeting on `meeting_date` and records
-    /// the decision, numbered `given` or else the next of the session.
-    async fn record_soc(
+    /// Records the decision of the body of the decision stage the draft's
+    /// route leads to (`RECORD_SOC_AGREEMENT` for the SOC's,
+    /// `RECORD_BODY_DECISION` for another body's): freezes the current
+    /// version, puts the draft on the agenda of that body's meeting on
+    /// `meeting_date` and records the decision, numbered `given` or else
+    /// the next of the session.
+    async fn record_decision_on(
         &self,
         actor: &Actor,
+        action: Action,
         draft_id: &str,
         meeting_date: NaiveDate,
         given: Option<DecisionNumber>,
     ) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
-        let facts = check_draft(actor, Action::RecordSocAgreement, &snap)?;
-        self.not_before_what_it_follows(draft_id, "SOC", meeting_date)
+        let facts = check_draft(actor, action, &snap)?;
+        let stage = destination(&snap, action)?;
+        let body = body_of(stage)?;
+        let verb = match stage.map(|s| &s.kind) {
+            Some(StageKind::Decision { verb, .. }) => *verb,
+            _ => DecisionVerb::Agree,
+        };
+        self.not_before_what_it_follows(draft_id, &body, true, meeting_date)
             .await?;
         let agreed = snap.row.current_version;
         let now = self.now();
         let tx = self.store().begin_write().await?;
-        let next = moved(&snap.row, Action::RecordSocAgreement, now)?;
+        let next = moved(&snap, action, now)?;
         let to_state = next.state.clone();
+        let to_stage = next.stage.clone();
         compare_and_set(
             &tx,
             &snap,
@@ -716,7 +775,7 @@ impl Engine {
         let objecting = crate::stances::standing_objections(tx.conn(), draft_id, agreed).await?;
         if !objecting.is_empty() {
             return Err(WorkflowError::InvalidTransition(format!(
-                "{} {} to version {agreed}; the SOC cannot agree it unless the Secretariat records each objection as withdrawn at the meeting",
+                "{} {} to version {agreed}; the {body} cannot decide on it unless the Secretariat records each objection as withdrawn at the meeting",
                 objecting.join(", "),
                 if objecting.len() == 1 {
                     "objects"
@@ -727,7 +786,7 @@ impl Engine {
         }
         let (meeting, _) = crate::meetings::meeting_on(
             &tx,
-            "SOC",
+            &body,
             meeting_date,
             given.as_ref().map(|n| n.session().session() as i32),
             now,
@@ -753,13 +812,16 @@ impl Engine {
         tx.commit_audited(
             actor,
             AuditRecord::of_draft(
-                Action::RecordSocAgreement,
+                action,
                 draft_id,
                 facts.state.as_str(),
                 to_state,
                 None,
                 json!({
                     "decision": number.to_string(),
+                    "body": body,
+                    "verb": verb.as_str(),
+                    "stage": to_stage,
                     "date": meeting_date,
                     "agreedVersion": agreed,
                     "contentHash": agreed_hash,
@@ -781,6 +843,7 @@ impl Engine {
         &self,
         draft_id: &str,
         body: &str,
+        deciding: bool,
         date: NaiveDate,
     ) -> Result<()> {
         let db = self.store().db();
@@ -796,19 +859,23 @@ impl Engine {
             .await?;
         let mut follows =
             circulated.map(|(number, on)| (on, format!("its circulation by {number}")));
-        if body == "SOC" {
-            let discussed: Option<NaiveDate> =
+        if deciding {
+            let discussed: Option<(String, NaiveDate)> =
                 meeting_agenda::of_drafts_with_their_meetings([draft_id.to_owned()])
-                    .column(meeting::Column::Date)
-                    .filter(meeting::Column::Body.eq("SWG"))
+                    .columns([meeting::Column::Body, meeting::Column::Date])
                     .order_by_desc(meeting::Column::Date)
                     .into_tuple()
                     .one(db)
                     .await?;
-            if let Some(on) = discussed
+            if let Some((by, on)) = discussed
                 && follows.as_ref().is_none_or(|(after, _)| on > *after)
             {
-                follows = Some((on, "the SWG meeting that discussed it".to_owned()));
+                let what = if by == "SWG" {
+                    "the SWG meeting that discussed it".to_owned()
+                } else {
+                    format!("the {by} meeting that took it up")
+                };
+                follows = Some((on, what));
             }
         }
         match follows {
@@ -818,4 +885,12 @@ impl Engine {
             _ => Ok(()),
         }
     }
+}
+
+/// The body acting at `stage`, which a consideration or decision names.
+fn body_of(stage: Option<&Stage>) -> Result<String> {
+    stage
+        .and_then(|s| s.kind.body())
+        .map(str::to_owned)
+        .ok_or_else(|| WorkflowError::Corrupt("a meeting's stage names no body".into()))
 }

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use accord_domain::{
     Anchor, CommentKind, CommentStatus, Content, ContentHash, DraftState, OrgCode, OrgKind,
-    ProposalOperation, ProposalResolution, Texts,
+    ProposalOperation, ProposalResolution, Route, Signatories, SignatureRule, StageKind, Texts,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -21,9 +21,7 @@ use serde_json::json;
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::db::{is_id, to_json};
-use crate::engine::{
-    CHANGED, Engine, Outcome, check, check_draft, compare_and_set, moved, target, touch,
-};
+use crate::engine::{CHANGED, Engine, Outcome, check, check_draft, compare_and_set, moved, touch};
 use crate::entity::{comment, draft, draft_signatory, item, organization, signature, version};
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, Action};
@@ -78,6 +76,10 @@ impl Engine {
         check(actor, Action::CreateDraft, None)?;
         let kind = parse_kind(&new.kind)?;
         self.check_signatories(&new.signatories).await?;
+        let db = self.store().db();
+        let in_force = crate::routes::in_force(db, &kind).await?;
+        let route = self.store().routes().route(db, &in_force.id).await?;
+        signatories_fit(&route, &kind, &new.signatories)?;
         let now = self.now();
         let id = uuid::Uuid::now_v7().to_string();
         let title = to_json(&new.title)?;
@@ -92,6 +94,8 @@ impl Engine {
             circulated_version: None,
             agreed_version: None,
             withdrawn_reason: None,
+            route_id: in_force.id.clone(),
+            stage: None,
             created_by: actor.sub().to_owned(),
             created_at: now,
             updated_at: now,
@@ -128,6 +132,7 @@ impl Engine {
                     "kind": kind,
                     "title": new.title,
                     "signatories": new.signatories,
+                    "route": { "id": in_force.id, "version": in_force.version },
                     "version": 1,
                     "contentHash": new.content.hash(),
                 })),
@@ -141,6 +146,7 @@ impl Engine {
                 row,
                 signatories: new.signatories.iter().map(ToString::to_string).collect(),
                 signatures: Vec::new(),
+                route,
             }),
         })
     }
@@ -558,7 +564,13 @@ impl Engine {
         content_hash: ContentHash,
     ) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
-        check_draft(actor, Action::Sign, &snap)?;
+        let facts = check_draft(actor, Action::Sign, &snap)?;
+        let from = facts.state;
+        let stage = crate::engine::destination(&snap, Action::Sign)?;
+        let required = match stage.map(|s| &s.kind) {
+            Some(StageKind::Signature { rule, .. }) => rule.required(snap.signatories.len()),
+            _ => snap.signatories.len(),
+        };
         let agreed = snap.row.agreed_version.ok_or_else(|| {
             WorkflowError::Corrupt(format!("agreed draft {draft_id} has no agreed version"))
         })?;
@@ -581,7 +593,7 @@ impl Engine {
                     Expr::col(draft::Column::Revision).add(1),
                 )
                 .filter(draft::Column::Id.eq(draft_id))
-                .filter(draft::Column::State.eq(DraftState::SocAgreed.as_str())),
+                .filter(draft::Column::State.eq(from.as_str())),
             CHANGED,
         )
         .await?;
@@ -606,20 +618,23 @@ impl Engine {
             .filter(signature::Column::DraftId.eq(draft_id))
             .count(tx.conn())
             .await?;
-        let complete = signed as usize >= snap.signatories.len();
-        // The last signature moves the draft on; the others leave it agreed.
-        let to = if complete {
-            target(Action::Sign)?
-        } else {
-            DraftState::SocAgreed
+        // The signature that meets the stage's rule (every signatory, or
+        // N of them) moves the draft on; the others leave it agreed. Two
+        // signatures racing for the last place: the second finds the state
+        // moved and is refused, so no more are recorded than required.
+        let complete = signed as usize >= required;
+        let to = match stage {
+            Some(stage) if complete => stage.state(),
+            _ => from,
         };
-        if complete {
+        if let (Some(stage), true) = (stage, complete) {
             expect_one(
                 tx.conn(),
                 draft::Entity::update_many()
                     .col_expr(draft::Column::State, Expr::value(to.as_str()))
+                    .col_expr(draft::Column::Stage, Expr::value(stage.key.as_str()))
                     .filter(draft::Column::Id.eq(draft_id))
-                    .filter(draft::Column::State.eq(DraftState::SocAgreed.as_str())),
+                    .filter(draft::Column::State.eq(from.as_str())),
                 CHANGED,
             )
             .await?;
@@ -629,14 +644,14 @@ impl Engine {
             AuditRecord::of_draft(
                 Action::Sign,
                 draft_id,
-                DraftState::SocAgreed.as_str(),
+                from.as_str(),
                 to.as_str(),
                 None,
                 json!({
                     "organization": org,
                     "contentHash": agreed_hash,
                     "signatures": signed,
-                    "required": snap.signatories.len(),
+                    "required": required,
                 }),
             ),
             now,
@@ -658,7 +673,7 @@ impl Engine {
         let reason = accord_domain::non_blank("reason", reason, MAX_REASON_CHARS)?;
         let now = self.now();
         let tx = self.store().begin_write().await?;
-        let next = moved(&snap.row, Action::Withdraw, now)?;
+        let next = moved(&snap, Action::Withdraw, now)?;
         let to_state = next.state.clone();
         let after = compare_and_set(
             &tx,
@@ -777,8 +792,42 @@ async fn insert_version(
     }
     Ok(())
 }
+/// Refuses signatories that the signature stages of a `kind` draft's
+/// route cannot work with: a stage naming its signatories wants exactly
+/// those, and a rule of N signatures at least N of them.
+fn signatories_fit(route: &Route, kind: &str, signatories: &[OrgCode]) -> Result<()> {
+    let given: BTreeSet<&str> = signatories.iter().map(OrgCode::as_str).collect();
+    for stage in route.stages() {
+        let StageKind::Signature {
+            signatories: wanted,
+            rule,
+            ..
+        } = &stage.kind
+        else {
+            continue;
+        };
+        if let Signatories::Named { orgs } = wanted {
+            let named: BTreeSet<&str> = orgs.iter().map(String::as_str).collect();
+            if named != given {
+                return Err(WorkflowError::bad_input(format!(
+                    "the route of a {kind} is signed by {}; signatories must be those",
+                    orgs.join(", ")
+                )));
+            }
+        }
+        if let SignatureRule::AtLeast { count } = rule
+            && *count as usize > signatories.len()
+        {
+            return Err(WorkflowError::bad_input(format!(
+                "the route of a {kind} needs {count} signatures; name at least {count} signatories"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// A draft kind: 1-64 upper-case letters, digits and underscores.
-fn parse_kind(kind: &str) -> Result<String> {
+pub(crate) fn parse_kind(kind: &str) -> Result<String> {
     let valid = (1..=64).contains(&kind.len())
         && kind.starts_with(|c: char| c.is_ascii_uppercase())
         && kind

@@ -16,7 +16,7 @@
 
 use std::sync::Arc;
 
-use accord_domain::{DraftState, NoteNumber, NoteSeries};
+use accord_domain::{DraftState, NoteNumber, NoteSeries, Stage, StageKindName};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -110,6 +110,11 @@ pub enum Outcome {
         /// Its event's id.
         event_id: String,
     },
+    /// A route version was defined or published.
+    Route {
+        /// The route version's id.
+        route_id: String,
+    },
     /// A calendar feed was made or revoked.
     CalendarFeed {
         /// The feed's id.
@@ -162,7 +167,7 @@ impl Engine {
 
     /// Reads a draft with its signatories and signatures.
     pub(crate) async fn snapshot(&self, draft_id: &str) -> Result<Snapshot> {
-        snapshot(self.store.db(), draft_id).await
+        snapshot(self.store.db(), self.store.routes(), draft_id).await
     }
 }
 
@@ -187,26 +192,55 @@ pub(crate) fn check_draft(actor: &Actor, action: Action, snap: &Snapshot) -> Res
     Ok(facts)
 }
 
-/// The state `action` moves a draft to, by the state machine
-/// (`permissions::to_state`); asked of an action that moves none, a bug.
-pub(crate) fn target(action: Action) -> Result<DraftState> {
-    crate::permissions::to_state(action)
-        .ok_or_else(|| WorkflowError::Corrupt(format!("{} does not move a draft", action.as_str())))
+/// The stage of the draft's route that `action` takes it to from where it
+/// stands: the next circulation (or, circulating again, the circulation
+/// it stands at), consideration, decision or signature. `None` for a
+/// withdrawal, which leaves the draft at its stage. Asked of an action
+/// the route does not lead to (which `decide` refuses first), a refusal.
+pub(crate) fn destination(snap: &Snapshot, action: Action) -> Result<Option<&Stage>> {
+    let route = &snap.route;
+    let at = snap.row.stage.as_deref();
+    let kind = match action {
+        Action::Withdraw => return Ok(None),
+        Action::Circulate => StageKindName::Circulation,
+        Action::OpenSwgDiscussion => StageKindName::Consideration,
+        Action::RecordSocAgreement | Action::RecordBodyDecision => StageKindName::Decision,
+        Action::Sign => StageKindName::Signature,
+        other => {
+            return Err(WorkflowError::Corrupt(format!(
+                "{} does not move a draft",
+                other.as_str()
+            )));
+        }
+    };
+    let here = at
+        .and_then(|key| route.stage(key))
+        .filter(|stage| stage.kind.name() == kind);
+    route
+        .next_of_kind(at, kind)
+        .or(here)
+        .map(Some)
+        .ok_or_else(|| {
+            WorkflowError::InvalidTransition(format!(
+                "the draft's route leads to no {} stage from here",
+                kind.as_str().to_lowercase()
+            ))
+        })
 }
 
-/// The draft `row` moved by `action` at `now` to its [`target`]: its next
-/// revision.
-pub(crate) fn moved(
-    row: &draft::Model,
-    action: Action,
-    now: DateTime<Utc>,
-) -> Result<draft::Model> {
-    let to = target(action)?;
+/// The draft `snap` moved by `action` at `now` to its [`destination`] (or,
+/// withdrawn, to `WITHDRAWN` at the stage it stood at): its next revision.
+pub(crate) fn moved(snap: &Snapshot, action: Action, now: DateTime<Utc>) -> Result<draft::Model> {
+    let (stage, state) = match destination(snap, action)? {
+        Some(stage) => (Some(stage.key.clone()), stage.state()),
+        None => (snap.row.stage.clone(), DraftState::Withdrawn),
+    };
     Ok(draft::Model {
-        state: to.as_str().to_owned(),
-        revision: row.revision + 1,
+        state: state.as_str().to_owned(),
+        stage,
+        revision: snap.row.revision + 1,
         updated_at: now,
-        ..row.clone()
+        ..snap.row.clone()
     })
 }
 
@@ -228,6 +262,7 @@ pub(crate) async fn compare_and_set(
         row: after,
         signatories: before.signatories.clone(),
         signatures: before.signatures.clone(),
+        route: Arc::clone(&before.route),
     }))
 }
 

@@ -6,8 +6,8 @@
 
 use accord_domain::{
     CopyFacts, DecisionFacts, DecisionText, DraftState, Lang, RenderFormat, SignatoryBlock,
-    SignatoryFacts, SignatureCopy, Signed, Texts, compose_decision, compose_signature_copy,
-    render_decision, render_signature_copy,
+    SignatoryFacts, SignatureCopy, Signed, StageKindName, Texts, compose_decision,
+    compose_signature_copy, render_decision, render_signature_copy,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -51,14 +51,33 @@ impl Reader {
     /// The signature copy of `draft` in `lang`: the signatories' blocks
     /// (`signatory_blocks`) with the signatures given so far, the title and
     /// the agreed version's items, and what was agreed by which decision.
-    /// Only a draft whose text is agreed (`SOC_AGREED` or `SIGNED`) has
-    /// one; any other is `INVALID_TRANSITION`.
+    /// Only a draft whose text is agreed by a decision (`SOC_AGREED`,
+    /// `AGREED`, …, or `SIGNED`) and whose route has a signature stage
+    /// has one; any other is `INVALID_TRANSITION`.
     pub async fn signature_copy(&self, draft: &DraftView, lang: Lang) -> Result<SignatureCopy> {
+        let signed_on_its_route = draft
+            .route
+            .stages()
+            .iter()
+            .any(|s| s.kind.name() == StageKindName::Signature);
         let agreed = match (draft.state, draft.agreed_version) {
-            (DraftState::SocAgreed | DraftState::Signed, Some(agreed)) => agreed,
+            (
+                DraftState::SocAgreed
+                | DraftState::Agreed
+                | DraftState::Adopted
+                | DraftState::Approved
+                | DraftState::Signed,
+                Some(agreed),
+            ) if signed_on_its_route => agreed,
+            (state, _) if !signed_on_its_route => {
+                return Err(WorkflowError::InvalidTransition(format!(
+                    "draft {} is {state}: its route has no signature, so it has no signature copy",
+                    draft.id
+                )));
+            }
             (state, _) => {
                 return Err(WorkflowError::InvalidTransition(format!(
-                    "draft {} is {state}: only a text agreed by the SOC (SOC_AGREED or SIGNED) has a signature copy",
+                    "draft {} is {state}: only a text a decision agreed (SOC_AGREED, AGREED, ADOPTED, APPROVED) or signed has a signature copy",
                     draft.id
                 )));
             }

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use accord_domain::{
     Anchor, CommentKind, CommentStatus, Content, DraftState, Item, ItemChange, Lang,
-    ProposalOperation, Texts,
+    ProposalOperation, Route, Texts,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Order, Query};
@@ -62,6 +62,13 @@ pub struct DraftView {
     pub signatories: Vec<String>,
     /// The signatures so far, in the order given.
     pub signatures: Vec<SignatureView>,
+    /// The route version it started on.
+    pub route_id: String,
+    /// That route's stages.
+    pub route: Arc<Route>,
+    /// The key of the last stage of its route it reached; none while
+    /// drafting.
+    pub stage: Option<String>,
     /// The facts the permission rules use, for this viewer.
     pub facts: DraftFacts,
 }
@@ -288,7 +295,7 @@ impl Reader {
 
     /// One draft, or `NOT_FOUND` if it does not exist or is hidden.
     pub async fn draft(&self, id: &str) -> Result<DraftView> {
-        let snap = snapshot(&self.conn().await?, id).await?;
+        let snap = snapshot(&self.conn().await?, self.store.routes(), id).await?;
         self.view(snap)?
             .ok_or_else(|| WorkflowError::draft_not_found(id))
     }
@@ -311,6 +318,9 @@ impl Reader {
             withdrawn_reason: snap.row.withdrawn_reason,
             created_at: snap.row.created_at,
             updated_at: snap.row.updated_at,
+            route_id: snap.row.route_id,
+            route: snap.route,
+            stage: snap.row.stage,
             signatories: snap.signatories,
             signatures: snap
                 .signatures
@@ -347,7 +357,7 @@ impl Reader {
             .await?;
         let (rows, page) = window.cut(rows, total_count, |r| r.id.clone()).split();
         let mut nodes = Vec::with_capacity(rows.len());
-        for snap in snapshots(&self.conn().await?, rows).await? {
+        for snap in snapshots(&self.conn().await?, self.store.routes(), rows).await? {
             if let Some(view) = self.view(snap)? {
                 nodes.push(view);
             }

@@ -4,8 +4,9 @@
 //! change applied ([`crate::written`]).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use accord_domain::DraftState;
+use accord_domain::{DraftState, Route};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
     RelationDef,
@@ -15,7 +16,8 @@ use crate::actor::Actor;
 use crate::db::is_id;
 use crate::entity::{draft, draft_signatory, signature};
 use crate::error::{Result, WorkflowError};
-use crate::permissions::{self, DraftFacts, Relation};
+use crate::permissions::{self, Ahead, DraftFacts, Relation};
+use crate::routes::RouteBook;
 
 /// A draft as read before a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +26,8 @@ pub(crate) struct Snapshot {
     pub(crate) signatories: Vec<String>,
     /// The signatures so far, in the order given.
     pub(crate) signatures: Vec<signature::Model>,
+    /// The route version the draft started on.
+    pub(crate) route: Arc<Route>,
 }
 
 impl Snapshot {
@@ -45,13 +49,18 @@ impl Snapshot {
             viewer_signs,
             viewer_signed: self.signatures.iter().any(|s| s.org_code == org),
             viewer_reads: permissions::reads_documents(actor),
+            ahead: Ahead::of(&self.route, self.row.stage.as_deref()),
         })
     }
 }
 
 /// Reads a draft with its signatories and signatures: the draft joined to
 /// its signatories in one statement, then its signatures if it has any.
-pub(crate) async fn snapshot<C: ConnectionTrait>(conn: &C, draft_id: &str) -> Result<Snapshot> {
+pub(crate) async fn snapshot<C: ConnectionTrait>(
+    conn: &C,
+    routes: &RouteBook,
+    draft_id: &str,
+) -> Result<Snapshot> {
     let not_found = || WorkflowError::draft_not_found(draft_id);
     if !is_id(draft_id) {
         return Err(not_found());
@@ -79,10 +88,12 @@ pub(crate) async fn snapshot<C: ConnectionTrait>(conn: &C, draft_id: &str) -> Re
         .await?
         .remove(&row.id)
         .unwrap_or_default();
+    let route = routes.route(conn, &row.route_id).await?;
     Ok(Snapshot {
         row,
         signatories,
         signatures,
+        route,
     })
 }
 
@@ -90,6 +101,7 @@ pub(crate) async fn snapshot<C: ConnectionTrait>(conn: &C, draft_id: &str) -> Re
 /// one statement each, whatever the number of drafts.
 pub(crate) async fn snapshots<C: ConnectionTrait>(
     conn: &C,
+    routes: &RouteBook,
     rows: Vec<draft::Model>,
 ) -> Result<Vec<Snapshot>> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
@@ -103,14 +115,16 @@ pub(crate) async fn snapshots<C: ConnectionTrait>(
         signatories.entry(s.draft_id).or_default().push(s.org_code);
     }
     let mut signatures = signatures_of(conn, &rows).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| Snapshot {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(Snapshot {
             signatories: signatories.remove(&row.id).unwrap_or_default(),
             signatures: signatures.remove(&row.id).unwrap_or_default(),
+            route: routes.route(conn, &row.route_id).await?,
             row,
-        })
-        .collect())
+        });
+    }
+    Ok(out)
 }
 
 /// The signatures of each of `rows`, in the order given. Only a draft with

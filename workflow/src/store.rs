@@ -218,6 +218,8 @@ pub struct Store {
     /// The audit sequence known to be committed, moved after each commit
     /// (what live updates wait on).
     commits: Commits,
+    /// Every route version read so far (versions never change).
+    routes: Arc<crate::routes::RouteBook>,
 }
 
 impl Store {
@@ -306,6 +308,7 @@ impl Store {
             gate_timeout,
             directory: Arc::default(),
             commits: Commits::default(),
+            routes: Arc::default(),
         }
     }
 
@@ -314,6 +317,11 @@ impl Store {
     /// instances).
     pub fn commits(&self) -> &Commits {
         &self.commits
+    }
+
+    /// Every route version read so far.
+    pub(crate) fn routes(&self) -> &crate::routes::RouteBook {
+        &self.routes
     }
 
     /// Every organisation, by code, from memory when read less than

@@ -106,6 +106,8 @@ mod tests {
             circulated_version: None,
             agreed_version: None,
             withdrawn_reason: None,
+            route_id: crate::routes::DEFAULT_ROUTE_ID.into(),
+            stage: None,
             created_by: "s".into(),
             created_at: at,
             updated_at: at,

@@ -16,7 +16,8 @@ pub enum Lang {
     Zh,
 }
 
-/// Where a draft is in its life.
+/// Where a draft is in its life: the state its route's current stage
+/// shows (`Draft.stage` names the stage itself).
 #[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
 #[graphql(remote = "accord_domain::DraftState")]
 pub enum DraftState {
@@ -26,9 +27,23 @@ pub enum DraftState {
     Circulated,
     /// On the agenda of a Special Working Group meeting.
     SwgDiscussion,
+    /// On the agenda of a meeting of another body that considers it
+    /// without a decision (a consideration stage of its route).
+    UnderConsideration,
+    /// Under silence procedure: deemed agreed unless a member state
+    /// breaks silence before the deadline.
+    UnderSilence,
     /// Agreed by the Senior Officials Committee; the text is frozen.
     SocAgreed,
-    /// Signed by every required Secretary General.
+    /// Agreed by a decision of another body; the text is frozen.
+    Agreed,
+    /// Adopted by a body's decision (a Ministerial Council declaration);
+    /// the text is frozen.
+    Adopted,
+    /// Approved by a body's decision (a Plan of Implementation); the text
+    /// is frozen.
+    Approved,
+    /// Signed by the signatories its route requires.
     Signed,
     /// Withdrawn for good.
     Withdrawn,
@@ -135,10 +150,14 @@ pub enum DraftAction {
     Revise,
     /// Circulate the current version by note verbale.
     Circulate,
-    /// Put it on an SWG meeting's agenda.
+    /// Put it on the agenda of a meeting of the body that considers it
+    /// next (the SWG).
     OpenSwgDiscussion,
-    /// Record the SOC's agreement.
+    /// Record the SOC's decision (agreement, approval, adoption).
     RecordSocAgreement,
+    /// Record the decision of the other body its route leads to next
+    /// (the Ministerial Council's adoption, …).
+    RecordBodyDecision,
     /// Sign the agreed text.
     Sign,
     /// Withdraw the draft.

@@ -16,6 +16,7 @@ mod node;
 pub mod plans;
 mod query;
 pub mod registry;
+pub mod routes;
 mod scalars;
 pub mod stances;
 mod types;
@@ -39,6 +40,7 @@ pub struct Query(
     DraftQuery,
     registry::RegistryQuery,
     meetings::MeetingsQuery,
+    routes::RoutesQuery,
     plans::PlansQuery,
     calendar::CalendarQuery,
     live::LiveQuery,
@@ -53,6 +55,7 @@ pub struct RootMutation(
     Mutation,
     registry::RegistryMutation,
     meetings::MeetingsMutation,
+    routes::RoutesMutation,
     files::FilesMutation,
     plans::PlansMutation,
     calendar::CalendarMutation,

@@ -31,6 +31,7 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("resolveProposal", Action::ResolveProposal),
     ("openSwgDiscussion", Action::OpenSwgDiscussion),
     ("recordSocAgreement", Action::RecordSocAgreement),
+    ("recordBodyDecision", Action::RecordBodyDecision),
     ("signDraft", Action::Sign),
     ("withdrawDraft", Action::Withdraw),
     ("recordStance", Action::RecordStance),
@@ -60,6 +61,8 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("draftReminder", Action::DraftReminder),
     ("createCalendarFeed", Action::CreateCalendarFeed),
     ("revokeCalendarFeed", Action::RevokeCalendarFeed),
+    ("defineRoute", Action::DefineRoute),
+    ("publishRoute", Action::PublishRoute),
 ];
 
 /// One paragraph or table row; the anchor is stable across versions (e.g. item-3).
@@ -185,6 +188,19 @@ pub struct RecordSocAgreementInput {
     pub decision_number: Option<String>,
 }
 
+/// The decision of a body other than the SOC (the Ministerial Council's
+/// adoption of a declaration, the Summit's agreement) that the draft's
+/// route leads to next.
+#[derive(InputObject, Debug, Clone)]
+pub struct RecordBodyDecisionInput {
+    /// The draft.
+    pub draft_id: ID,
+    /// The date of that body's meeting.
+    pub meeting_date: Date,
+    /// e.g. MC/2024-I/DEC/1; issued by the server when absent.
+    pub decision_number: Option<String>,
+}
+
 /// A signature.
 #[derive(InputObject, Debug, Clone)]
 pub struct SignDraftInput {
@@ -235,6 +251,15 @@ pub struct CirculateDraftPayload {
 pub struct CommentPayload {
     /// The comment as it is now.
     pub comment: Comment,
+}
+
+/// A draft after another body's decision.
+#[derive(SimpleObject)]
+pub struct RecordBodyDecisionPayload {
+    /// The draft as it is now.
+    pub draft: Draft,
+    /// The decision, numbered in that body's series.
+    pub decision: Decision,
 }
 
 /// A draft after the SOC's agreement.
@@ -299,6 +324,27 @@ fn draft_payload(ctx: &Context<'_>, outcome: Outcome) -> Result<DraftPayload> {
         Outcome::Draft { after, .. } => Ok(DraftPayload {
             draft: draft_after(ctx, &after)?,
         }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// A decision number as given, checked; `None` when the server is to
+/// issue the next one.
+fn decision_number(given: Option<&str>) -> Result<Option<DecisionNumber>> {
+    given.map(DecisionNumber::parse).transpose().gql()
+}
+
+/// What a recorded decision on a draft answers: the draft and the
+/// decision.
+async fn decided(ctx: &Context<'_>, outcome: Outcome) -> Result<(Draft, Decision)> {
+    match outcome {
+        Outcome::Agreed {
+            draft_id,
+            decision_id,
+        } => Ok((
+            draft(ctx, &draft_id).await?,
+            decision_by_id(ctx, &decision_id).await?,
+        )),
         other => Err(unexpected(&other)),
     }
 }
@@ -477,7 +523,9 @@ impl Mutation {
         draft_payload(ctx, run(ctx, command).await?)
     }
 
-    /// Record the SOC's agreement by decision; the current version is frozen (Secretariat).
+    /// Record the SOC's decision on the draft (agreement, or approval or
+    /// adoption where its route says so); the current version is frozen
+    /// (Secretariat).
     async fn record_soc_agreement(
         &self,
         ctx: &Context<'_>,
@@ -486,23 +534,28 @@ impl Mutation {
         let command = Command::RecordSocAgreement {
             draft_id: input.draft_id.to_string(),
             meeting_date: input.meeting_date.0,
-            decision_number: input
-                .decision_number
-                .as_deref()
-                .map(DecisionNumber::parse)
-                .transpose()
-                .gql()?,
+            decision_number: decision_number(input.decision_number.as_deref())?,
         };
-        match run(ctx, command).await? {
-            Outcome::Agreed {
-                draft_id,
-                decision_id,
-            } => Ok(RecordSocAgreementPayload {
-                draft: draft(ctx, &draft_id).await?,
-                decision: decision_by_id(ctx, &decision_id).await?,
-            }),
-            other => Err(unexpected(&other)),
-        }
+        let (draft, decision) = decided(ctx, run(ctx, command).await?).await?;
+        Ok(RecordSocAgreementPayload { draft, decision })
+    }
+
+    /// Record the decision of the body other than the SOC that the draft's
+    /// route leads to next (the Ministerial Council's adoption, …),
+    /// numbered in that body's series; the current version is frozen
+    /// (Secretariat).
+    async fn record_body_decision(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: RecordBodyDecisionInput,
+    ) -> Result<RecordBodyDecisionPayload> {
+        let command = Command::RecordBodyDecision {
+            draft_id: input.draft_id.to_string(),
+            meeting_date: input.meeting_date.0,
+            decision_number: decision_number(input.decision_number.as_deref())?,
+        };
+        let (draft, decision) = decided(ctx, run(ctx, command).await?).await?;
+        Ok(RecordBodyDecisionPayload { draft, decision })
     }
 
     /// Sign the agreed text for one's organisation (Secretary General).

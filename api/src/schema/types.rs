@@ -24,6 +24,7 @@ use super::enums::{
 use super::loaders::{CommentsOf, DecisionOf, HistoryOf, ItemsOf, MeetingsOf, NotesOf, VersionsOf};
 use super::meetings::{Decision, Meeting};
 use super::registry::Note;
+use super::routes::{Route, RouteStage};
 use super::scalars::DateTime;
 use crate::error::{GqlResult, internal};
 
@@ -252,6 +253,33 @@ impl Draft {
             out.push(organization(ctx, code).await?);
         }
         Ok(out)
+    }
+
+    /// The route version the draft started on, which it keeps.
+    async fn route(&self, ctx: &Context<'_>) -> Result<Route> {
+        super::routes::route(ctx, &self.0.route_id).await
+    }
+
+    /// The stage of its route the draft reached last; null while it is
+    /// being drafted. A withdrawn draft keeps the stage it was withdrawn at.
+    async fn stage(&self) -> Option<RouteStage> {
+        let key = self.0.stage.as_deref()?;
+        self.0.route.stage(key).cloned().map(RouteStage)
+    }
+
+    /// The stages its route leads to from here; empty once signed,
+    /// withdrawn or at the end of its route.
+    async fn next_stages(&self) -> Vec<RouteStage> {
+        if self.0.state.is_final() {
+            return Vec::new();
+        }
+        self.0
+            .route
+            .next(self.0.stage.as_deref())
+            .into_iter()
+            .cloned()
+            .map(RouteStage)
+            .collect()
     }
 
     /// What the viewer may do to this draft now.

@@ -21,6 +21,16 @@ pub const SECRET: &str = "accord-e2e-test-secret-0123456789abcdefghijklmno";
 pub const ISSUER: &str = "accord";
 /// See [`ISSUER`].
 pub const AUDIENCE: &str = "accord";
+/// The states a draft on the default route passes through (the others
+/// belong to other routes; see `routes.rs`).
+pub const DEFAULT_ROUTE_STATES: [DraftState; 6] = [
+    DraftState::Drafting,
+    DraftState::Circulated,
+    DraftState::SwgDiscussion,
+    DraftState::SocAgreed,
+    DraftState::Signed,
+    DraftState::Withdrawn,
+];
 /// Where the PostgreSQL variants find a server; unset means skip them.
 pub const POSTGRES_ENV: &str = "ACCORD_TEST_POSTGRES_URL";
 
@@ -508,6 +518,7 @@ impl TestApp {
             DraftState::SocAgreed => 3,
             DraftState::Signed => 4,
             DraftState::Withdrawn => 1,
+            other => panic!("{other:?} is not a state of the default route"),
         };
         let (start, end) = (rank(from), rank(to));
         if start < 1 && end >= 1 {

@@ -32,6 +32,7 @@ mod readme;
 mod registry;
 mod relay;
 mod reminders;
+mod routes;
 mod stances;
 mod tokens;
 mod visibility;

@@ -7,7 +7,9 @@ use accord_domain::DraftState;
 use accord_workflow::permissions::valid_pairs;
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, error_code, org_in, spawn_app, standard_items, str_at};
+use crate::helpers::{
+    Backend, DEFAULT_ROUTE_STATES, TestApp, error_code, org_in, spawn_app, standard_items, str_at,
+};
 use crate::on_both_backends;
 
 on_both_backends!(
@@ -69,7 +71,7 @@ async fn agreement(backend: Backend) {
         return;
     };
     let mut drafts: Vec<(String, DraftState)> = Vec::new();
-    for state in DraftState::ALL {
+    for state in DEFAULT_ROUTE_STATES {
         for signatories in [&["CICA", "SCO"][..], &["CICA"][..]] {
             let (id, _) = app.draft_in_state_for(state, signatories).await;
             drafts.push((id, state));
@@ -94,7 +96,7 @@ async fn agreement(backend: Backend) {
         let listed: BTreeSet<String> = listed.into_iter().collect();
         assert_eq!(listed, seen, "{role:?} as {relation:?}: list and lookups");
         assert_eq!(total, seen.len() as u64, "{role:?} as {relation:?}: count");
-        for state in DraftState::ALL {
+        for state in DEFAULT_ROUTE_STATES {
             let data = app
                 .op_ok(
                     &token,

@@ -14,6 +14,9 @@ pub struct Model {
     /// announces, per language, as JSON `Texts` ("the CICA Special Working
     /// Group", "Специальной рабочей группы СВМДА", …).
     pub note_names: Option<String>,
+    /// How it numbers its decisions (`SESSION`: `BODY/YEAR-SESSION/DEC/N`);
+    /// none for a body that takes no decisions (the SWG).
+    pub decision_numbering: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

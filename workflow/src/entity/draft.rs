@@ -16,6 +16,11 @@ pub struct Model {
     pub circulated_version: Option<i32>,
     pub agreed_version: Option<i32>,
     pub withdrawn_reason: Option<String>,
+    /// The route version the draft started on.
+    pub route_id: String,
+    /// The key of the last stage of its route it reached; none while
+    /// drafting.
+    pub stage: Option<String>,
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -32,6 +32,7 @@ pub mod plan;
 pub mod plan_event;
 pub mod plan_event_change;
 pub mod plan_event_organiser;
+pub mod route;
 pub mod scheduled_reminder;
 pub mod signatory_block;
 pub mod signature;

@@ -17,7 +17,7 @@ use crate::audit::AuditRecord;
 use crate::db::is_id;
 use crate::db::{from_json, to_json};
 use crate::engine::{Engine, Outcome, check};
-use crate::entity::{decision, decision_approval, draft, meeting};
+use crate::entity::{body, decision, decision_approval, draft, meeting};
 use crate::error::{Result, WorkflowError};
 use crate::paging::{Page, Window, unknown_cursor};
 use crate::permissions::Action;
@@ -293,10 +293,15 @@ pub(crate) async fn decision_number(
     meeting: &meeting::Model,
     given: Option<DecisionNumber>,
 ) -> Result<DecisionNumber> {
-    if meeting.body == "SWG" {
-        return Err(WorkflowError::bad_input(
-            "the SWG discusses drafts but takes no decisions",
-        ));
+    let numbering = body::Entity::find_by_id(meeting.body.clone())
+        .one(tx.conn())
+        .await?
+        .and_then(|b| b.decision_numbering);
+    if numbering.is_none() {
+        return Err(WorkflowError::bad_input(format!(
+            "the {} discusses drafts but takes no decisions",
+            meeting.body
+        )));
     }
     let session = meeting
         .session

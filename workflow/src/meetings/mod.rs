@@ -472,7 +472,7 @@ impl Reader {
             .all(db)
             .await?;
         let mut out = HashMap::new();
-        for snap in snapshots(db, rows).await? {
+        for snap in snapshots(db, self.store().routes(), rows).await? {
             if let Some(view) = self.view(snap)? {
                 out.insert(view.id.clone(), view);
             }

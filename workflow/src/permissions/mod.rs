@@ -12,11 +12,15 @@ use accord_domain::{Addressees, DraftState, NoteStatus, OrgKind, Role};
 use crate::actor::Actor;
 use crate::error::WorkflowError;
 
+mod ahead;
 mod table;
 mod transitions;
 
-pub use table::{Rule, TABLE, canonical_facts, person_in, rule, valid_pairs};
-pub use transitions::{TRANSITIONS, Transition, from_states, to_state, transition};
+pub use ahead::{Ahead, SOC};
+pub use table::{
+    Rule, TABLE, canonical_facts, canonical_route, canonical_stage, person_in, rule, valid_pairs,
+};
+pub use transitions::{TRANSITIONS, Transition, from_states, transition};
 
 /// Everything that can be done to a draft or its comments.
 #[derive(
@@ -41,8 +45,13 @@ pub enum Action {
     Circulate,
     /// Put the draft on a Special Working Group meeting's agenda.
     OpenSwgDiscussion,
-    /// Record the Senior Officials Committee's agreement; freezes the text.
+    /// Record the Senior Officials Committee's decision on the draft
+    /// (agreement, adoption or approval, as its route says); freezes the
+    /// text.
     RecordSocAgreement,
+    /// Record the decision of another body (the Ministerial Council, the
+    /// Summit) that its route leads the draft to; freezes the text.
+    RecordBodyDecision,
     /// Sign the agreed text for one's organisation.
     Sign,
     /// Withdraw the draft for good.
@@ -111,6 +120,11 @@ pub enum Action {
     CreateCalendarFeed,
     /// Revoke a calendar feed: one's own, or anyone's for the Secretariat.
     RevokeCalendarFeed,
+    /// Write a new version of a document kind's route (not yet in force).
+    DefineRoute,
+    /// Put a route version in force for the drafts of its kind started
+    /// from then on.
+    PublishRoute,
 }
 
 impl Action {
@@ -148,11 +162,12 @@ impl Action {
     ];
 
     /// The actions a front-end offers on a draft (`viewerActions`).
-    pub const ON_DRAFT: [Action; 8] = [
+    pub const ON_DRAFT: [Action; 9] = [
         Action::Revise,
         Action::Circulate,
         Action::OpenSwgDiscussion,
         Action::RecordSocAgreement,
+        Action::RecordBodyDecision,
         Action::Sign,
         Action::Withdraw,
         Action::Comment,
@@ -189,6 +204,8 @@ impl Action {
                 | Action::UploadFile
                 | Action::CreateCalendarFeed
                 | Action::RevokeCalendarFeed
+                | Action::DefineRoute
+                | Action::PublishRoute
         ) || self.keeps_meetings()
             || self.on_plans()
     }
@@ -265,6 +282,8 @@ pub struct DraftFacts {
     pub viewer_signed: bool,
     /// Whether the viewer reads documents at all ([`reads_documents`]).
     pub viewer_reads: bool,
+    /// What the draft's route offers next from its current stage.
+    pub ahead: Ahead,
 }
 
 /// Whether the person reads documents at all. Every role does but `admin`:
@@ -482,6 +501,14 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
             Action::CreateCalendarFeed | Action::RevokeCalendarFeed => Err(forbidden(
                 "only the Secretariat and member-state delegates keep calendar feeds",
             )),
+            Action::DefineRoute | Action::PublishRoute
+                if is_secretariat(actor) || actor.has(Role::Admin) =>
+            {
+                Ok(())
+            }
+            Action::DefineRoute | Action::PublishRoute => Err(forbidden(
+                "only the Secretariat and administrators define and publish routes",
+            )),
             action if action.on_plans() => decide_on_plan(actor, action, None),
             action if action.keeps_meetings() && is_secretariat(actor) => Ok(()),
             action if action.keeps_meetings() => Err(forbidden(
@@ -524,7 +551,9 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
         | Action::RecordSubmission
         | Action::DraftReminder
         | Action::CreateCalendarFeed
-        | Action::RevokeCalendarFeed => Err(forbidden("this action does not apply to a draft")),
+        | Action::RevokeCalendarFeed
+        | Action::DefineRoute
+        | Action::PublishRoute => Err(forbidden("this action does not apply to a draft")),
         Action::Revise => {
             require(home, "only the Secretariat revises drafts")?;
             in_states(state, action, "revised")
@@ -538,18 +567,42 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
                         .into(),
                 ));
             }
-            Ok(())
+            // Circulating again at a circulation stage keeps the draft
+            // there; from elsewhere its route must lead to a circulation.
+            on_route(
+                facts.ahead.circulation || state == Circulated,
+                state,
+                "circulation",
+            )
         }
         Action::OpenSwgDiscussion => {
-            require(home, "only the Secretariat puts drafts on the SWG agenda")?;
-            in_states(state, action, "put on the SWG agenda")
+            require(
+                home,
+                "only the Secretariat puts drafts on a meeting's agenda",
+            )?;
+            in_states(state, action, "put on a meeting's agenda for consideration")?;
+            on_route(
+                facts.ahead.consideration,
+                state,
+                "consideration at a meeting",
+            )
         }
-        Action::RecordSocAgreement => {
-            require(home, "only the Secretariat records SOC decisions")?;
-            in_states(state, action, "agreed by the SOC")?;
+        Action::RecordSocAgreement | Action::RecordBodyDecision => {
+            let soc = action == Action::RecordSocAgreement;
+            require(home, "only the Secretariat records decisions on drafts")?;
+            in_states(state, action, "decided on")?;
+            if soc {
+                on_route(facts.ahead.soc_decision, state, "a decision of the SOC")?;
+            } else {
+                on_route(
+                    facts.ahead.other_decision,
+                    state,
+                    "a decision of a body other than the SOC",
+                )?;
+            }
             if facts.has_uncirculated_version {
                 return Err(Refusal::InvalidTransition(
-                    "the current version has not been circulated; circulate it before the SOC agrees it"
+                    "the current version has not been circulated; circulate it before a body decides on it"
                         .into(),
                 ));
             }
@@ -561,6 +614,7 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
                 "only the Secretary General of a required signatory organisation signs",
             )?;
             in_states(state, action, "signed")?;
+            on_route(facts.ahead.signature, state, "signature")?;
             if facts.viewer_signed {
                 return Err(Refusal::InvalidTransition(format!(
                     "{} has already signed this draft",
@@ -571,7 +625,13 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
         }
         Action::Withdraw => {
             require(home, "only the Secretariat withdraws drafts")?;
-            in_states(state, action, "withdrawn")
+            in_states(state, action, "withdrawn")?;
+            if facts.ahead.at_end {
+                return Err(Refusal::InvalidTransition(format!(
+                    "a draft in state {state} has reached the end of its route and cannot be withdrawn"
+                )));
+            }
+            Ok(())
         }
         Action::Comment | Action::EditComment | Action::WithdrawComment => {
             require(
@@ -687,6 +747,18 @@ fn in_states(state: DraftState, action: Action, what: &str) -> Result<(), Refusa
         Ok(())
     } else {
         Err(not_from(state, what))
+    }
+}
+
+/// Whether the draft's route leads on to `what` from where it stands
+/// (`leads`); if not, why.
+fn on_route(leads: bool, state: DraftState, what: &str) -> Result<(), Refusal> {
+    if leads {
+        Ok(())
+    } else {
+        Err(Refusal::InvalidTransition(format!(
+            "the route of a draft in state {state} does not lead to {what} from here"
+        )))
     }
 }
 

@@ -4,9 +4,12 @@
 //! (role × relation × action × state) cell and checks `decide` and the
 //! server against every one.
 
-use accord_domain::{DraftState, Role};
+use accord_domain::{
+    DecisionVerb, DraftState, Role, Route, RouteDefinition, Signatories, SignatureRule, Stage,
+    StageKind,
+};
 
-use super::{Action, DraftFacts, Relation, from_states};
+use super::{Action, Ahead, DraftFacts, Relation, from_states};
 use crate::actor::Actor;
 use crate::error::Result;
 
@@ -21,7 +24,8 @@ pub struct Rule {
     /// The (role, relation) pairs that may do it.
     pub who: &'static [(Role, Relation)],
     /// The states it may be done from, for a draft in the canonical
-    /// situation of that state (see [`canonical_facts`]).
+    /// situation of that state: on its canonical route, at its canonical
+    /// stage (see [`canonical_facts`]).
     pub states: &'static [DraftState],
 }
 
@@ -71,12 +75,20 @@ pub const TABLE: &[Rule] = &[
     Rule {
         action: Action::OpenSwgDiscussion,
         who: SECRETARIAT,
-        states: from_states(Action::OpenSwgDiscussion),
+        // Where the canonical route leads to a consideration.
+        states: &[DraftState::Circulated],
     },
     Rule {
         action: Action::RecordSocAgreement,
         who: SECRETARIAT,
-        states: from_states(Action::RecordSocAgreement),
+        // Where the canonical route leads to a decision of the SOC.
+        states: &[DraftState::SwgDiscussion],
+    },
+    Rule {
+        action: Action::RecordBodyDecision,
+        who: SECRETARIAT,
+        // Where the canonical route leads to a decision of another body.
+        states: &[DraftState::UnderConsideration],
     },
     Rule {
         action: Action::Sign,
@@ -84,12 +96,22 @@ pub const TABLE: &[Rule] = &[
             (Role::SecretaryGeneral, Relation::HomeSecretariat),
             (Role::SecretaryGeneral, Relation::PartyCounterpart),
         ],
-        states: from_states(Action::Sign),
+        // Where the canonical route leads to a signature.
+        states: &[DraftState::SocAgreed, DraftState::Agreed],
     },
     Rule {
         action: Action::Withdraw,
         who: SECRETARIAT,
-        states: from_states(Action::Withdraw),
+        // Every live state but those where the canonical route ends.
+        states: &[
+            DraftState::Drafting,
+            DraftState::Circulated,
+            DraftState::SwgDiscussion,
+            DraftState::UnderConsideration,
+            DraftState::UnderSilence,
+            DraftState::SocAgreed,
+            DraftState::Agreed,
+        ],
     },
     Rule {
         action: Action::Comment,
@@ -246,6 +268,27 @@ pub const TABLE: &[Rule] = &[
         who: SECRETARIAT_AND_DELEGATES,
         states: &[],
     },
+    Rule {
+        action: Action::DefineRoute,
+        who: ROUTE_KEEPERS,
+        states: &[],
+    },
+    Rule {
+        action: Action::PublishRoute,
+        who: ROUTE_KEEPERS,
+        states: &[],
+    },
+];
+
+/// Who defines and publishes routes: the Secretariat, and an
+/// administrator wherever they are.
+const ROUTE_KEEPERS: &[(Role, Relation)] = &[
+    (Role::Secretariat, Relation::HomeSecretariat),
+    (Role::Admin, Relation::HomeSecretariat),
+    (Role::Admin, Relation::PartyCounterpart),
+    (Role::Admin, Relation::OtherCounterpart),
+    (Role::Admin, Relation::MemberState),
+    (Role::Admin, Relation::Observer),
 ];
 
 /// The table's row for `action`, if any.
@@ -254,9 +297,10 @@ pub fn rule(action: Action) -> Option<&'static Rule> {
 }
 
 /// The facts of the draft that the table assumes for a state: one reached
-/// by the shortest path (withdrawn after circulation), signed by CICA and
-/// SCO, with nothing signed yet in SOC_AGREED, and no uncirculated version
-/// except while drafting.
+/// by the shortest path on its canonical route ([`canonical_route`],
+/// [`canonical_stage`]; withdrawn after circulation), signed by CICA and
+/// SCO, with nothing signed yet where a signature is ahead, and no
+/// uncirculated version except while drafting.
 pub fn canonical_facts(state: DraftState, relation: Relation) -> DraftFacts {
     DraftFacts {
         state,
@@ -273,6 +317,89 @@ pub fn canonical_facts(state: DraftState, relation: Relation) -> DraftFacts {
                 Relation::HomeSecretariat | Relation::PartyCounterpart
             ),
         viewer_reads: true,
+        ahead: Ahead::of(&canonical_route(state), canonical_stage(state)),
+    }
+}
+
+/// The route the table's cells assume for a draft in `state`: the default
+/// route for the states it has, and for the others the shortest route
+/// that has them:
+///
+/// - `UNDER_CONSIDERATION`, `AGREED`: circulation, consideration by the
+///   Ministerial Council (which may send the text back to circulation),
+///   agreement by the Summit, signature by every party;
+/// - `UNDER_SILENCE`: circulation, then silence procedure for the SOC;
+/// - `ADOPTED`: the default route to the SOC's agreement, then adoption
+///   by the Ministerial Council, which ends it;
+/// - `APPROVED`: circulation, then approval by the SOC, which ends it.
+pub fn canonical_route(state: DraftState) -> Route {
+    let stage = |key: &str, kind: StageKind, next: &[&str]| Stage {
+        key: key.to_owned(),
+        kind,
+        next: next.iter().map(|k| (*k).to_owned()).collect(),
+    };
+    let decision = |body: &str, verb| StageKind::Decision {
+        body: body.to_owned(),
+        verb,
+    };
+    let stages = match state {
+        DraftState::UnderConsideration | DraftState::Agreed => vec![
+            stage("circulation", StageKind::Circulation, &["mc"]),
+            stage(
+                "mc",
+                StageKind::Consideration { body: "MC".into() },
+                &["circulation", "summit"],
+            ),
+            stage(
+                "summit",
+                decision("SUMMIT", DecisionVerb::Agree),
+                &["signature"],
+            ),
+            stage(
+                "signature",
+                StageKind::Signature {
+                    signatories: Signatories::Parties,
+                    role: Role::SecretaryGeneral,
+                    rule: SignatureRule::All,
+                },
+                &[],
+            ),
+        ],
+        DraftState::UnderSilence => vec![
+            stage("circulation", StageKind::Circulation, &["silence"]),
+            stage("silence", StageKind::Silence { body: "SOC".into() }, &[]),
+        ],
+        DraftState::Adopted => {
+            let mut stages = Route::default_definition().stages;
+            stages.truncate(3);
+            stages[2].next = vec!["mc".into()];
+            stages.push(stage("mc", decision("MC", DecisionVerb::Adopt), &[]));
+            stages
+        }
+        DraftState::Approved => vec![
+            stage("circulation", StageKind::Circulation, &["soc"]),
+            stage("soc", decision("SOC", DecisionVerb::Approve), &[]),
+        ],
+        _ => Route::default_definition().stages,
+    };
+    Route::stored(RouteDefinition { stages })
+}
+
+/// The stage the table's cells assume a draft in `state` stands at, on
+/// its [`canonical_route`]: none while drafting, the circulation while
+/// silence runs on it (and once withdrawn), else the stage whose state
+/// it is.
+pub fn canonical_stage(state: DraftState) -> Option<&'static str> {
+    match state {
+        DraftState::Drafting => None,
+        DraftState::Circulated | DraftState::UnderSilence | DraftState::Withdrawn => {
+            Some("circulation")
+        }
+        DraftState::SwgDiscussion => Some("swg"),
+        DraftState::UnderConsideration | DraftState::Adopted => Some("mc"),
+        DraftState::SocAgreed | DraftState::Approved => Some("soc"),
+        DraftState::Agreed => Some("summit"),
+        DraftState::Signed => Some("signature"),
     }
 }
 
@@ -309,6 +436,42 @@ pub fn valid_pairs() -> impl Iterator<Item = (Role, Relation)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_canonical_route_is_a_valid_route() {
+        let context = accord_domain::RouteContext {
+            bodies: [
+                ("SWG", false),
+                ("SOC", true),
+                ("MC", true),
+                ("SUMMIT", true),
+            ]
+            .into_iter()
+            .map(|(body, decides)| (body.to_owned(), decides))
+            .collect(),
+            signing_orgs: ["CICA", "SCO"].into_iter().map(str::to_owned).collect(),
+        };
+        for state in DraftState::ALL {
+            let route = canonical_route(state);
+            let checked = route.definition().validate(&context);
+            assert_eq!(checked, Ok(route), "{state:?}");
+        }
+    }
+
+    #[test]
+    fn each_state_stands_at_a_stage_of_its_canonical_route_that_shows_it() {
+        for state in DraftState::ALL {
+            let route = canonical_route(state);
+            let Some(key) = canonical_stage(state) else {
+                assert_eq!(state, DraftState::Drafting);
+                continue;
+            };
+            let stage = route.stage(key).unwrap();
+            if !matches!(state, DraftState::UnderSilence | DraftState::Withdrawn) {
+                assert_eq!(stage.state(), state, "{state:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_action_has_a_row_in_the_table() {

@@ -1,8 +1,10 @@
-//! The drafts' state machine, written once: for each action on a draft,
-//! the states it may be done from and the state it leaves the draft in.
-//! [`decide`](super::decide) refuses an action from any other state, the
-//! permission table ([`TABLE`](super::TABLE)) takes its states from here,
-//! and the engine moves a draft to [`to_state`].
+//! The states each action on a draft may be done from: the part of the
+//! state machine that holds on every route. [`decide`](super::decide)
+//! refuses an action from any other state; where a move leads (and whether
+//! the draft's route leads there at all) is the route's to say
+//! (`accord_domain::Route`, [`super::Ahead`]). The permission table
+//! ([`TABLE`](super::TABLE)) narrows these states to those where its
+//! canonical situations allow the action.
 
 use accord_domain::DraftState;
 
@@ -13,89 +15,104 @@ use super::Action;
 pub struct Transition {
     /// The action.
     pub action: Action,
-    /// The states it may be done from.
+    /// The states it may be done from, on some route.
     pub from: &'static [DraftState],
-    /// The state it leaves the draft in; `None` when it leaves the state as
-    /// it is (a revision, a comment). A signature leaves the draft
-    /// `SOC_AGREED` until the last one, which moves it here.
-    pub to: Option<DraftState>,
 }
 
-use DraftState::{Circulated, Drafting, Signed, SocAgreed, SwgDiscussion, Withdrawn};
+use DraftState::{
+    Adopted, Agreed, Approved, Circulated, Drafting, SocAgreed, SwgDiscussion, UnderConsideration,
+    UnderSilence,
+};
 
-/// While comments are open.
-const OPEN: &[DraftState] = &[Circulated, SwgDiscussion];
-/// Before the SOC's agreement freezes the text.
-const UNFROZEN: &[DraftState] = &[Drafting, Circulated, SwgDiscussion];
+/// While comments are open: circulated, before a body, under silence.
+const OPEN: &[DraftState] = &[Circulated, SwgDiscussion, UnderConsideration, UnderSilence];
+/// Before a decision freezes the text (and not while silence runs on it).
+const UNFROZEN: &[DraftState] = &[Drafting, Circulated, SwgDiscussion, UnderConsideration];
+/// Where a body may take up a circulated text: after circulation, after
+/// another body's consideration or decision.
+const BEFORE_A_BODY: &[DraftState] = &[
+    Circulated,
+    SwgDiscussion,
+    UnderConsideration,
+    SocAgreed,
+    Agreed,
+    Adopted,
+    Approved,
+];
+/// Once a decision froze the text.
+const DECIDED: &[DraftState] = &[SocAgreed, Agreed, Adopted, Approved];
+/// Every state but the final ones.
+const LIVE: &[DraftState] = &[
+    Drafting,
+    Circulated,
+    SwgDiscussion,
+    UnderConsideration,
+    UnderSilence,
+    SocAgreed,
+    Agreed,
+    Adopted,
+    Approved,
+];
 
-/// The drafts' state machine. Circulating from `CIRCULATED` or
-/// `SWG_DISCUSSION` also needs a version not circulated yet, and agreeing
+/// The states each action on a draft may be done from. Circulating from
+/// anywhere but drafting also needs a version not circulated yet; deciding
 /// needs the current version circulated (see `decide`).
 pub const TRANSITIONS: &[Transition] = &[
     Transition {
         action: Action::Revise,
         from: UNFROZEN,
-        to: None,
     },
     Transition {
         action: Action::Circulate,
         from: UNFROZEN,
-        to: Some(Circulated),
     },
     Transition {
         action: Action::OpenSwgDiscussion,
-        from: &[Circulated],
-        to: Some(SwgDiscussion),
+        from: &[Circulated, SwgDiscussion, UnderConsideration],
     },
     Transition {
         action: Action::RecordSocAgreement,
-        from: &[SwgDiscussion],
-        to: Some(SocAgreed),
+        from: BEFORE_A_BODY,
+    },
+    Transition {
+        action: Action::RecordBodyDecision,
+        from: BEFORE_A_BODY,
     },
     Transition {
         action: Action::Sign,
-        from: &[SocAgreed],
-        to: Some(Signed),
+        from: DECIDED,
     },
     Transition {
         action: Action::Withdraw,
-        from: &[Drafting, Circulated, SwgDiscussion, SocAgreed],
-        to: Some(Withdrawn),
+        from: LIVE,
     },
     Transition {
         action: Action::Comment,
         from: OPEN,
-        to: None,
     },
     Transition {
         action: Action::EditComment,
         from: OPEN,
-        to: None,
     },
     Transition {
         action: Action::WithdrawComment,
         from: OPEN,
-        to: None,
     },
     Transition {
         action: Action::ResolveProposal,
         from: OPEN,
-        to: None,
     },
     Transition {
         action: Action::RecordStance,
         from: OPEN,
-        to: None,
     },
     Transition {
         action: Action::RecordObjectionWithdrawn,
         from: OPEN,
-        to: None,
     },
     Transition {
         action: Action::CirculateCompilation,
         from: OPEN,
-        to: None,
     },
 ];
 
@@ -121,14 +138,6 @@ pub const fn from_states(action: Action) -> &'static [DraftState] {
     }
 }
 
-/// The state `action` leaves a draft in, if it moves it.
-pub const fn to_state(action: Action) -> Option<DraftState> {
-    match transition(action) {
-        Some(t) => t.to,
-        None => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,33 +156,19 @@ mod tests {
     }
 
     #[test]
-    fn nothing_leaves_a_final_state_and_every_move_is_forward() {
+    fn nothing_is_done_from_a_final_state_and_nothing_changes_a_frozen_text() {
         for t in TRANSITIONS {
             assert!(
                 t.from.iter().all(|s| !s.is_final()),
                 "{:?} from a final state",
                 t.action
             );
-            if let Some(to) = t.to {
-                assert!(!t.from.is_empty(), "{:?} moves from nowhere", t.action);
-                assert!(
-                    to != Drafting,
-                    "{:?}: nothing goes back to DRAFTING",
-                    t.action
-                );
-            }
         }
-    }
-
-    #[test]
-    fn every_state_but_the_first_is_reached_and_every_other_state_left() {
-        for state in DraftState::ALL {
-            let reached = TRANSITIONS.iter().any(|t| t.to == Some(state));
-            let left = TRANSITIONS
-                .iter()
-                .any(|t| t.to.is_some_and(|to| to != state) && t.from.contains(&state));
-            assert_eq!(reached, state != Drafting, "{state:?} reached");
-            assert_eq!(left, !state.is_final(), "{state:?} left");
+        for frozen in DECIDED {
+            assert!(!from_states(Action::Revise).contains(frozen));
+            assert!(!from_states(Action::Circulate).contains(frozen));
+            assert!(!from_states(Action::Comment).contains(frozen));
         }
+        assert!(!from_states(Action::Revise).contains(&UnderSilence));
     }
 }

@@ -1,0 +1,366 @@
+//! Routes as data: defining and publishing the versions of a document
+//! kind's route, finding the one in force when a draft starts, and
+//! reading a draft's route when the rules need it.
+//!
+//! A route version is written once (`DefineRoute`, checked against the
+//! bodies and organisations of the day) and may then be published
+//! (`PublishRoute`, checked again): the latest published version of a kind
+//! is the one its new drafts start on, and a draft keeps the version it
+//! started on. Kinds without a route of their own take the default route
+//! (kind `*`, version 1, today's road). As a version's stages never change
+//! once written, the [`RouteBook`] keeps each one read, by id, for the
+//! life of the process: it cannot go stale.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use accord_domain::{OrgKind, Route, RouteContext, RouteDefinition, StageKindName};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde_json::json;
+
+use crate::actor::Actor;
+use crate::audit::AuditRecord;
+use crate::engine::{Engine, Outcome, check};
+use crate::entity::{body, organization, route};
+use crate::error::{Result, WorkflowError};
+use crate::permissions::Action;
+use crate::read::Reader;
+use crate::store::expect_one;
+
+/// The document kind of the default route: every kind without a route of
+/// its own.
+pub const ANY_KIND: &str = "*";
+
+/// The default route's id (migration `…_000019_routes`).
+pub const DEFAULT_ROUTE_ID: &str = "00000000-0000-7000-8000-000000000001";
+
+/// Whether a route version is in force or only written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::EnumString)]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum RouteStatus {
+    /// Written, checked, not in force: drafts do not start on it.
+    Draft,
+    /// In force for new drafts of its kind, until a later version is
+    /// published.
+    Published,
+}
+
+impl RouteStatus {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// A route version as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteView {
+    /// The version's id.
+    pub id: String,
+    /// The document kind, or `None` for the default route.
+    pub document_kind: Option<String>,
+    /// The version number, from 1 for each kind.
+    pub version: i32,
+    /// Written or in force.
+    pub status: RouteStatus,
+    /// The stages.
+    pub route: Arc<Route>,
+    /// Who wrote it (token subject), and when.
+    pub created_by: String,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+    /// When it was published, if it was.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// A new route version.
+#[derive(Debug, Clone)]
+pub struct NewRoute {
+    /// The document kind, e.g. `DECLARATION`; `None` for a new version of
+    /// the default route.
+    pub document_kind: Option<String>,
+    /// The stages.
+    pub definition: RouteDefinition,
+}
+
+/// Every route version read so far, by id. Versions never change once
+/// written, so what is kept here is what the database holds.
+#[derive(Debug, Default)]
+pub(crate) struct RouteBook {
+    loaded: RwLock<HashMap<String, Arc<Route>>>,
+}
+
+impl RouteBook {
+    /// The route version `id`, from memory or read through `conn`.
+    pub(crate) async fn route<C: ConnectionTrait>(&self, conn: &C, id: &str) -> Result<Arc<Route>> {
+        if let Some(route) = self.kept(id) {
+            return Ok(route);
+        }
+        let row = route::Entity::find_by_id(id.to_owned())
+            .one(conn)
+            .await?
+            .ok_or_else(|| WorkflowError::Corrupt(format!("route {id} does not exist")))?;
+        self.keep(&row)
+    }
+
+    fn kept(&self, id: &str) -> Option<Arc<Route>> {
+        self.loaded.read().ok()?.get(id).cloned()
+    }
+
+    /// The route of `row`, kept for later.
+    fn keep(&self, row: &route::Model) -> Result<Arc<Route>> {
+        if let Some(route) = self.kept(&row.id) {
+            return Ok(route);
+        }
+        let definition: RouteDefinition = serde_json::from_str(&row.definition)
+            .map_err(|e| WorkflowError::Corrupt(format!("route {}: {e}", row.id)))?;
+        let route = Arc::new(Route::stored(definition));
+        if let Ok(mut loaded) = self.loaded.write() {
+            loaded.insert(row.id.clone(), Arc::clone(&route));
+        }
+        Ok(route)
+    }
+
+    /// A view of `row`.
+    pub(crate) fn view(&self, row: route::Model) -> Result<RouteView> {
+        let route = self.keep(&row)?;
+        let status = row.status.parse().map_err(|_| {
+            WorkflowError::Corrupt(format!("route {}: status {}", row.id, row.status))
+        })?;
+        Ok(RouteView {
+            document_kind: (row.document_kind != ANY_KIND).then_some(row.document_kind),
+            id: row.id,
+            version: row.version,
+            status,
+            route,
+            created_by: row.created_by,
+            created_at: row.created_at,
+            published_at: row.published_at,
+        })
+    }
+}
+
+/// The route version in force for drafts of `kind` started now: the
+/// latest published version of the kind, else of the default route.
+pub(crate) async fn in_force<C: ConnectionTrait>(conn: &C, kind: &str) -> Result<route::Model> {
+    for of in [kind, ANY_KIND] {
+        if let Some(row) = route::Entity::find()
+            .filter(route::Column::DocumentKind.eq(of))
+            .filter(route::Column::Status.eq(RouteStatus::Published.as_str()))
+            .order_by_desc(route::Column::Version)
+            .one(conn)
+            .await?
+        {
+            return Ok(row);
+        }
+    }
+    Err(WorkflowError::Corrupt(
+        "no route is in force, not even the default route".into(),
+    ))
+}
+
+/// What a route is checked against today: the bodies (and whether each
+/// numbers decisions) and the organisations whose Secretaries General
+/// sign.
+pub(crate) async fn context<C: ConnectionTrait>(conn: &C) -> Result<RouteContext> {
+    let bodies = body::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|b| (b.code, b.decision_numbering.is_some()))
+        .collect();
+    let signing_orgs = organization::Entity::find()
+        .filter(
+            organization::Column::Kind
+                .is_in([OrgKind::Secretariat.as_str(), OrgKind::Counterpart.as_str()]),
+        )
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|o| o.code)
+        .collect();
+    Ok(RouteContext {
+        bodies,
+        signing_orgs,
+    })
+}
+
+/// A document kind as a route names it: 1-64 upper-case letters, digits
+/// and underscores (as a draft's), or none for the default route.
+fn kind_of(kind: Option<&str>) -> Result<String> {
+    match kind {
+        None => Ok(ANY_KIND.to_owned()),
+        Some(kind) => crate::drafts::parse_kind(kind),
+    }
+}
+
+impl Engine {
+    /// Writes a new version of a kind's route, checked, not yet in force.
+    pub(crate) async fn define_route(&self, actor: &Actor, new: NewRoute) -> Result<Outcome> {
+        check(actor, Action::DefineRoute, None)?;
+        let kind = kind_of(new.document_kind.as_deref())?;
+        if let Some(silence) = new
+            .definition
+            .stages
+            .iter()
+            .find(|s| s.kind.name() == StageKindName::Silence)
+        {
+            // Until the engine runs the procedure (its deadline job, the
+            // notes it issues), a draft would stop at such a stage.
+            return Err(WorkflowError::bad_input(format!(
+                "stage {:?}: the silence procedure is not run by this version of Accord yet; define the route without it",
+                silence.key
+            )));
+        }
+        let db = self.store().db();
+        let route = new
+            .definition
+            .validate(&context(db).await?)
+            .map_err(|e| WorkflowError::bad_input(format!("the route is refused: {e}")))?;
+        let definition = serde_json::to_string(&route.definition())
+            .map_err(|e| WorkflowError::Corrupt(e.to_string()))?;
+        let now = self.now();
+        let id = uuid::Uuid::now_v7().to_string();
+        let tx = self.store().begin_write().await?;
+        // Under the write lock: two definitions of one kind at once take
+        // consecutive versions (and the unique index would refuse a tie).
+        let last: Option<i32> = route::Entity::find()
+            .select_only()
+            .column_as(route::Column::Version.max(), "version")
+            .filter(route::Column::DocumentKind.eq(kind.as_str()))
+            .into_tuple::<Option<i32>>()
+            .one(tx.conn())
+            .await?
+            .flatten();
+        let version = last.unwrap_or(0) + 1;
+        route::Entity::insert(route::ActiveModel {
+            id: Set(id.clone()),
+            document_kind: Set(kind.clone()),
+            version: Set(version),
+            definition: Set(definition),
+            status: Set(RouteStatus::Draft.as_str().to_owned()),
+            created_by: Set(actor.sub().to_owned()),
+            created_at: Set(now),
+            published_by: Set(None),
+            published_at: Set(None),
+        })
+        .exec_without_returning(tx.conn())
+        .await?;
+        tx.commit_audited(
+            actor,
+            AuditRecord::of(
+                Action::DefineRoute,
+                "route",
+                &id,
+                None,
+                json!({
+                    "documentKind": kind,
+                    "version": version,
+                    "stages": route.definition().stages,
+                }),
+            ),
+            now,
+        )
+        .await?;
+        Ok(Outcome::Route { route_id: id })
+    }
+
+    /// Puts a written route version in force for new drafts of its kind,
+    /// after checking it again against today's bodies and organisations.
+    pub(crate) async fn publish_route(&self, actor: &Actor, route_id: &str) -> Result<Outcome> {
+        check(actor, Action::PublishRoute, None)?;
+        let not_found = || WorkflowError::NotFound(format!("route {route_id} does not exist"));
+        if !crate::db::is_id(route_id) {
+            return Err(not_found());
+        }
+        let db = self.store().db();
+        let row = route::Entity::find_by_id(route_id.to_owned())
+            .one(db)
+            .await?
+            .ok_or_else(not_found)?;
+        if row.status != RouteStatus::Draft.as_str() {
+            return Err(WorkflowError::InvalidTransition(format!(
+                "version {} of the route is already published",
+                row.version
+            )));
+        }
+        let definition: RouteDefinition = serde_json::from_str(&row.definition)
+            .map_err(|e| WorkflowError::Corrupt(format!("route {route_id}: {e}")))?;
+        definition
+            .validate(&context(db).await?)
+            .map_err(|e| WorkflowError::bad_input(format!("the route no longer holds: {e}")))?;
+        let now = self.now();
+        let tx = self.store().begin_write().await?;
+        expect_one(
+            tx.conn(),
+            route::Entity::update_many()
+                .col_expr(
+                    route::Column::Status,
+                    Expr::value(RouteStatus::Published.as_str()),
+                )
+                .col_expr(route::Column::PublishedBy, Expr::value(actor.sub()))
+                .col_expr(route::Column::PublishedAt, Expr::value(now))
+                .filter(route::Column::Id.eq(route_id))
+                .filter(route::Column::Status.eq(RouteStatus::Draft.as_str())),
+            "the route was published meanwhile",
+        )
+        .await?;
+        tx.commit_audited(
+            actor,
+            AuditRecord::of(
+                Action::PublishRoute,
+                "route",
+                route_id,
+                Some(json!({ "status": RouteStatus::Draft.as_str() })),
+                json!({
+                    "status": RouteStatus::Published.as_str(),
+                    "documentKind": row.document_kind,
+                    "version": row.version,
+                }),
+            ),
+            now,
+        )
+        .await?;
+        Ok(Outcome::Route {
+            route_id: route_id.to_owned(),
+        })
+    }
+}
+
+impl Reader {
+    /// Every version of every route, or of `kind`'s (`Some("*")`: the
+    /// default route's), by kind and version. Routes are no secret: every
+    /// signed-in person may read them.
+    pub async fn routes(&self, kind: Option<&str>) -> Result<Vec<RouteView>> {
+        let mut find = route::Entity::find();
+        if let Some(kind) = kind {
+            find = find.filter(route::Column::DocumentKind.eq(kind));
+        }
+        let rows = find
+            .order_by_asc(route::Column::DocumentKind)
+            .order_by_asc(route::Column::Version)
+            .all(&self.conn().await?)
+            .await?;
+        rows.into_iter()
+            .map(|row| self.store().routes().view(row))
+            .collect()
+    }
+
+    /// One route version; `NOT_FOUND` if there is none with that id.
+    pub async fn route(&self, id: &str) -> Result<RouteView> {
+        let not_found = || WorkflowError::NotFound(format!("route {id} does not exist"));
+        if !crate::db::is_id(id) {
+            return Err(not_found());
+        }
+        let row = route::Entity::find_by_id(id.to_owned())
+            .one(&self.conn().await?)
+            .await?
+            .ok_or_else(not_found)?;
+        self.store().routes().view(row)
+    }
+}
