@@ -165,16 +165,42 @@ fn defaults() -> anyhow::Result<Settings> {
         .settings)
 }
 
-/// Parses the command line and runs it.
+/// Parses the command line, sets up the log (and, for `serve` with an
+/// OTLP endpoint, the export of traces), and runs it. The exporter is shut
+/// down once the command has ended, so that the spans it still holds are
+/// sent.
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
-    match dispatch(cli).await {
+    let otlp = match &cli.command {
+        Command::Serve { settings, .. } => settings.otlp(),
+        _ => Ok(None),
+    };
+    let telemetry = match otlp.and_then(|otlp| {
+        let telemetry = crate::telemetry::init(otlp.as_ref())?;
+        if let Some(otlp) = &otlp {
+            tracing::info!(
+                endpoint = %crate::config::database_url_for_display(otlp.traces_url().as_str()),
+                service_name = otlp.service_name(),
+                "exporting traces over OTLP"
+            );
+        }
+        Ok(telemetry)
+    }) {
+        Ok(telemetry) => telemetry,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = match dispatch(cli).await {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
-    }
+    };
+    telemetry.shutdown().await;
+    code
 }
 
 /// Runs the command line `args` (the program's name first), as the
@@ -394,6 +420,7 @@ mod tests {
             "--max-depth",
             "--metrics-token",
             "--demo",
+            "--otlp-endpoint",
         ] {
             assert!(!token.contains(other), "{other}: {token}");
         }
@@ -417,12 +444,37 @@ mod tests {
             "--demo",
             "--jwt-jwks-url",
             "--metrics-listen",
+            "--otlp-endpoint",
+            "--otlp-service-name",
         ] {
             assert!(serve.contains(own), "{own}: {serve}");
         }
         assert!(!serve.contains("--sub"), "{serve}");
         let schema = help(&["schema"]);
         assert!(!schema.contains("--database-url"), "{schema}");
+    }
+
+    #[test]
+    fn an_empty_otlp_endpoint_is_taken_as_unset_and_a_malformed_one_is_refused() {
+        let otlp = |endpoint: &str| {
+            let cli =
+                Cli::try_parse_from(["accord", "serve", "--otlp-endpoint", endpoint]).unwrap();
+            match cli.command {
+                Command::Serve { settings, .. } => settings.otlp(),
+                _ => unreachable!("parsed as serve"),
+            }
+        };
+        assert!(otlp("").unwrap().is_none());
+        assert_eq!(
+            otlp("http://127.0.0.1:4318")
+                .unwrap()
+                .unwrap()
+                .traces_url()
+                .as_str(),
+            "http://127.0.0.1:4318/v1/traces"
+        );
+        let refused = otlp("127.0.0.1:4318").unwrap_err().to_string();
+        assert!(refused.contains("--otlp-endpoint"), "{refused}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use anyhow::{Context, bail};
 
 use crate::auth::{AuthConfig, MIN_HS256_SECRET_BYTES};
 use crate::jwks::{KeySource, RemoteKeysConfig};
+use crate::telemetry::{OtlpConfig, TelemetryError};
 
 /// Everything `accord serve` (and the other commands) can be told. Its
 /// `Debug` form shows no secret (the JWT secret and a database password are
@@ -154,6 +155,15 @@ pub struct Settings {
         default_value_t = 16
     )]
     pub ws_max_subscriptions_per_socket: usize,
+    /// An OpenTelemetry collector's OTLP/HTTP endpoint (e.g.
+    /// `http://localhost:4318`; `/v1/traces` is added unless given): the
+    /// server's spans are exported to it as traces. Unset or empty: none
+    /// are.
+    #[arg(long, env = "ACCORD_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
+    /// The service name the exported traces carry.
+    #[arg(long, env = "ACCORD_OTLP_SERVICE_NAME", default_value = crate::telemetry::DEFAULT_SERVICE_NAME)]
+    pub otlp_service_name: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -208,6 +218,11 @@ impl std::fmt::Debug for Settings {
                 "metrics_token",
                 &self.metrics_token.as_ref().map(|_| crate::redact::REDACTED),
             )
+            .field(
+                "otlp_endpoint",
+                &self.otlp_endpoint.as_deref().map(database_url_for_display),
+            )
+            .field("otlp_service_name", &self.otlp_service_name)
             .finish()
     }
 }
@@ -263,7 +278,15 @@ impl Settings {
             metrics: true,
             metrics_listen: None,
             metrics_token: None,
+            otlp_endpoint: None,
+            otlp_service_name: crate::telemetry::DEFAULT_SERVICE_NAME.into(),
         }
+    }
+
+    /// Where the server's traces are exported, if anywhere; a malformed
+    /// endpoint is refused.
+    pub fn otlp(&self) -> Result<Option<OtlpConfig>, TelemetryError> {
+        OtlpConfig::parse(self.otlp_endpoint.as_deref(), &self.otlp_service_name)
     }
 
     /// Who may read `GET /metrics` on the main listener: a bearer of the

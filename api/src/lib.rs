@@ -21,3 +21,4 @@ mod request_log;
 pub mod schema;
 pub mod server;
 mod state;
+pub mod telemetry;

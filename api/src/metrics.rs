@@ -159,16 +159,32 @@ pub fn job_ran(job: &str, succeeded: bool, took: Duration) {
     }
 }
 
-/// What the GraphQL handler tells the metrics about a request, carried in
-/// the response's extensions: the operation's label, and the outcome when
-/// the answer is a GraphQL response (an HTTP refusal's comes from its
-/// status).
+/// What the GraphQL handler tells the metrics (and the request's span)
+/// about a request, carried in the response's extensions: the operation's
+/// label, and the outcome when the answer is a GraphQL response (an HTTP
+/// refusal's comes from its status).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Answered {
     /// The root field the operation selected, if it was validated.
     pub(crate) operation: Option<Label>,
     /// `ok` or the first error's code.
     pub(crate) outcome: Option<&'static str>,
+    /// The operation's name as the client gave it (`operationName`, or
+    /// the document's one operation's name), if it is a GraphQL name. For
+    /// the request's span only: a client chooses it, so it is no metric's
+    /// label.
+    pub(crate) name: Option<String>,
+}
+
+impl Answered {
+    /// The outcome of `response`: the handler's, or else its status's.
+    pub(crate) fn outcome_of(response: &Response) -> &'static str {
+        response
+            .extensions()
+            .get::<Answered>()
+            .and_then(|answered| answered.outcome)
+            .unwrap_or_else(|| outcome_of_status(response.status()))
+    }
 }
 
 /// A label value known to be bounded (see the module's documentation).
@@ -185,9 +201,15 @@ impl Label {
             _ => Some(Label(SEVERAL_OPERATIONS.to_owned())),
         }
     }
+
+    /// The label's value.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
-fn is_graphql_name(name: &str) -> bool {
+/// Whether `name` is a GraphQL name of at most 64 characters.
+pub(crate) fn is_graphql_name(name: &str) -> bool {
     let mut chars = name.chars();
     name.len() <= 64
         && chars
@@ -264,9 +286,7 @@ pub(crate) async fn count<E: Endpoint>(next: Arc<E>, request: Request) -> poem::
             .operation
             .as_ref()
             .map_or(NO_OPERATION, |label| label.0.as_str());
-        let outcome = answered
-            .outcome
-            .unwrap_or_else(|| outcome_of_status(response.status()));
+        let outcome = Answered::outcome_of(&response);
         metrics
             .requests
             .with_label_values(&[operation, outcome])

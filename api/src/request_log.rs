@@ -1,9 +1,14 @@
 //! The request log: one span per request (remote address, HTTP version,
-//! method and request target) and one event when it is answered (status
-//! and duration, or the error). It replaces poem's `Tracing` middleware,
-//! which logs the request target as sent: a calendar feed's path is its
-//! bearer credential. Targets and error messages go through
-//! [`crate::redact`] first.
+//! method and request target; once answered, the status, the outcome and,
+//! for GraphQL, the operation's name and root field) and one event when it
+//! is answered (status and duration, or the error). It replaces poem's
+//! `Tracing` middleware, which logs the request target as sent: a calendar
+//! feed's path is its bearer credential. Targets and error messages go
+//! through [`crate::redact`] first.
+//!
+//! Exported as a trace (see [`crate::telemetry`]), the span is the server
+//! side of the request, a child of the caller's span when the request
+//! carries a `traceparent`.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -12,6 +17,8 @@ use poem::web::RealIp;
 use poem::{Endpoint, FromRequest, IntoResponse, Request, Response};
 use tracing::Instrument as _;
 
+use crate::error::Code;
+use crate::metrics::Answered;
 use crate::redact;
 
 /// Logs `request` and its answer (see the module's documentation).
@@ -27,11 +34,19 @@ pub(crate) async fn log<E: Endpoint>(next: Arc<E>, request: Request) -> poem::Re
     let target = redact::request_target(uri.path(), uri.query());
     let span = tracing::info_span!(
         "request",
+        otel.kind = "server",
         remote_addr = %remote_addr,
         version = ?request.version(),
         method = %request.method(),
         uri = %target,
+        status = tracing::field::Empty,
+        outcome = tracing::field::Empty,
+        graphql.operation.name = tracing::field::Empty,
+        graphql.root_field = tracing::field::Empty,
+        otel.status_code = tracing::field::Empty,
     );
+    crate::telemetry::join_caller_trace(&span, request.headers());
+    let answered = span.clone();
     async move {
         let started = Instant::now();
         let result = next.call(request).await;
@@ -39,10 +54,15 @@ pub(crate) async fn log<E: Endpoint>(next: Arc<E>, request: Request) -> poem::Re
         match result {
             Ok(response) => {
                 let response = response.into_response();
+                record(&answered, &response);
                 tracing::info!(status = %response.status(), ?duration, "response");
                 Ok(response)
             }
             Err(error) => {
+                answered.record("status", i64::from(error.status().as_u16()));
+                if error.status().is_server_error() {
+                    answered.record("otel.status_code", "error");
+                }
                 tracing::info!(
                     status = %error.status(),
                     error = %redact::text(&error.to_string()),
@@ -55,6 +75,30 @@ pub(crate) async fn log<E: Endpoint>(next: Arc<E>, request: Request) -> poem::Re
     }
     .instrument(span)
     .await
+}
+
+/// Records on a request's `span` what its `response` tells: the status,
+/// the outcome (as the metrics count it), and what the GraphQL handler
+/// said of the operation ([`Answered`]). An internal error or a 5xx status
+/// marks the span as failed.
+fn record(span: &tracing::Span, response: &Response) {
+    let status = response.status();
+    let outcome = Answered::outcome_of(response);
+    // As a signed number: OpenTelemetry has no unsigned one, and an
+    // unsigned field is exported as text.
+    span.record("status", i64::from(status.as_u16()));
+    span.record("outcome", outcome);
+    if let Some(answered) = response.extensions().get::<Answered>() {
+        if let Some(name) = &answered.name {
+            span.record("graphql.operation.name", name.as_str());
+        }
+        if let Some(label) = &answered.operation {
+            span.record("graphql.root_field", label.as_str());
+        }
+    }
+    if status.is_server_error() || outcome == Code::Internal.as_str() {
+        span.record("otel.status_code", "error");
+    }
 }
 
 #[cfg(test)]

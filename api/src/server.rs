@@ -597,6 +597,7 @@ async fn execute_as(
         crate::schema::root_field_names(document, operation.as_deref())
             .and_then(|names| Label::of_root_fields(&names))
     });
+    let name = operation_name(&mut request);
     // A mutation with an idempotency key: answered from its first use, or
     // carried out with the key in hand for its first commit.
     let claim = match (prepared.writes, key) {
@@ -662,12 +663,12 @@ async fn execute_as(
             remember(state, &claim, &response).await;
         }
         let validated = !is_request_error(&response);
-        return labelled(render(media, response), label.filter(|_| validated));
+        return labelled(render(media, response), label.filter(|_| validated), name);
     }
     match tokio::time::timeout(state.query_timeout, prepared.schema.execute(request)).await {
         Ok(response) => {
             let validated = !is_request_error(&response);
-            labelled(render(media, response), label.filter(|_| validated))
+            labelled(render(media, response), label.filter(|_| validated), name)
         }
         // Cut off while it ran: validation (which the limits keep quick)
         // was over long before, so the label is the schema's.
@@ -683,18 +684,38 @@ async fn execute_as(
                 }]),
             ),
             label,
+            name,
         ),
     }
 }
 
 /// `response` with the operation's label for the metrics, given only for
 /// a document that passed validation (so that it names a root field of
-/// the schema, never a client's invention).
-fn labelled(mut response: Response, operation: Option<Label>) -> Response {
+/// the schema, never a client's invention), and its name for the
+/// request's span.
+fn labelled(mut response: Response, operation: Option<Label>, name: Option<String>) -> Response {
     if let Some(answered) = response.extensions_mut().get_mut::<Answered>() {
         answered.operation = operation;
+        answered.name = name;
     }
     response
+}
+
+/// The name of the operation `request` runs, as the client gave it: its
+/// `operationName`, or else the name of its document's one operation;
+/// `None` for an anonymous operation or a name that is not a GraphQL name.
+fn operation_name(request: &mut async_graphql::Request) -> Option<String> {
+    let name = match request.operation_name.clone() {
+        Some(name) => Some(name),
+        None => request.parsed_query().ok().and_then(|document| {
+            let mut names = document.operations.iter().map(|(name, _)| name);
+            match (names.next(), names.next()) {
+                (Some(Some(name)), None) => Some(name.to_string()),
+                _ => None,
+            }
+        }),
+    };
+    name.filter(|name| crate::metrics::is_graphql_name(name))
 }
 
 /// A mutation whose write committed and which then failed (reading its
@@ -751,6 +772,7 @@ fn render(media: MediaType, response: async_graphql::Response) -> Response {
     let answered = Answered {
         operation: None,
         outcome: Some(crate::metrics::outcome_of(&response)),
+        name: None,
     };
     let mut out = render_unlabelled(media, response);
     out.extensions_mut().insert(answered);

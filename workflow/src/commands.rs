@@ -15,6 +15,7 @@ use accord_domain::{
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
+use tracing::Instrument as _;
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
@@ -315,19 +316,28 @@ impl Command {
 impl Engine {
     /// Checks and carries out one command, with the request's idempotency
     /// key in hand; on SQLite, from the moment it asks for the write lock,
-    /// on the command thread (see `lane`).
+    /// on the command thread (see `lane`). It runs in a `command` span
+    /// named by its action, inside the caller's (a request's), so that a
+    /// trace shows which command a request carried out and for how long.
     pub async fn execute(&self, actor: &Actor, command: Command) -> Result<Outcome> {
+        let span = tracing::info_span!("command", command = command.action().as_str());
         // Boxed, so that a caller awaiting many commands (the demo loader,
         // a test) does not carry the largest command's state in its own.
         if !self.store().writes_one_at_a_time() {
-            return Box::pin(self.carry_out(actor, command)).await;
+            return Box::pin(self.carry_out(actor, command))
+                .instrument(span)
+                .await;
         }
         let engine = self.clone();
         let actor = actor.clone();
         let carried = crate::idempotency::lend();
-        let work = Box::pin(async move {
-            crate::idempotency::carry(carried, engine.carry_out(&actor, command)).await
-        });
+        let work =
+            Box::pin(
+                async move {
+                    crate::idempotency::carry(carried, engine.carry_out(&actor, command)).await
+                }
+                .instrument(span),
+            );
         let (outcome, carried) = crate::lane::run(work).await.map_err(|_| {
             WorkflowError::Unavailable(
                 "the server is stopping and the command was cut short; check whether it took effect before retrying"

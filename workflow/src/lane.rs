@@ -29,6 +29,7 @@ use std::sync::OnceLock;
 use std::task::{Context, Poll};
 
 use tokio::runtime::{Builder, Runtime};
+use tracing::Instrument as _;
 
 /// Where the work polled on this thread stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,11 +85,14 @@ impl Drop for Restore {
 /// calls [`enter`], then on the lane. Once started, `work` runs to its end
 /// even if the caller stops waiting (a client that hangs up does not cut a
 /// command in the middle). A panic in `work` is resumed in the caller.
+/// `work` runs in the caller's span wherever it is polled: the tasks it is
+/// spawned as would otherwise start with none, and a trace would lose it.
 pub(crate) async fn run<F>(work: F) -> Result<F::Output, CutShort>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
+    let work = work.in_current_span();
     let nested = ON_LANE.with(Cell::get) || HOP.with(Cell::get) != Hop::Idle;
     let (lane, here) = match (lane(), tokio::runtime::Handle::try_current()) {
         (Some(lane), Ok(here)) if !nested => (lane, here),
