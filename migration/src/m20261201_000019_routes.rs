@@ -175,4 +175,36 @@ impl MigrationTrait for Migration {
             .await?;
         Ok(())
     }
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("drafts_route")
+                    .table(Drafts::Table)
+                    .to_owned(),
+            )
+            .await?;
+        for column in [Drafts::Stage, Drafts::RouteId] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Drafts::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        manager
+            .drop_table(Table::drop().table(Routes::Table).to_owned())
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Bodies::Table)
+                    .drop_column(Bodies::DecisionNumbering)
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
 }
