@@ -374,6 +374,10 @@ pub(super) const MEMORANDUM_TITLE_EN: &str = "Memorandum on cooperation in disas
 pub(super) const MEMORANDUM_TITLE_RU: &str =
     "Меморандум о сотрудничестве в сфере управления стихийными бедствиями";
 pub(super) const REGULATIONS_TITLE_EN: &str = "Draft Regulations on observers";
+pub(super) const DECLARATION_TITLE_EN: &str =
+    "Declaration of the CICA Ministerial Council on strengthening connectivity in Asia";
+pub(super) const DECLARATION_TITLE_RU: &str =
+    "Декларация Совета министров СВМДА об укреплении взаимосвязанности в Азии";
 
 /// What PAR/713 forwards, in the seed's words in each language (the
 /// opening's formula puts it after "has the honour to forward for
@@ -576,6 +580,42 @@ pub(super) fn memorandum() -> anyhow::Result<Content> {
             texts(
                 "This Memorandum shall enter into force on the date of its signature by both Secretaries General.",
                 "Настоящий Меморандум вступает в силу с даты его подписания обоими Генеральными секретарями.",
+            )?,
+        )?,
+    ])?)
+}
+
+/// The road of a Ministerial Council declaration: circulated, agreed by
+/// the SOC, adopted by the Ministers; nobody signs it.
+pub(super) fn declaration_route() -> anyhow::Result<accord_domain::RouteDefinition> {
+    Ok(serde_json::from_value(serde_json::json!({ "stages": [
+        { "key": "circulation", "kind": "CIRCULATION", "next": ["soc"] },
+        { "key": "soc", "kind": "DECISION", "body": "SOC", "verb": "AGREE", "next": ["mc"] },
+        { "key": "mc", "kind": "DECISION", "body": "MC", "verb": "ADOPT" }
+    ] }))?)
+}
+
+pub(super) fn declaration() -> anyhow::Result<Content> {
+    Ok(Content::new(vec![
+        item(
+            "preamble-1",
+            texts(
+                "The Ministers of Foreign Affairs of the Member States of the Conference on Interaction and Confidence Building Measures in Asia (CICA), meeting in Astana,",
+                "Министры иностранных дел государств-членов Совещания по взаимодействию и мерам доверия в Азии (СВМДА), собравшись в Астане,",
+            )?,
+        )?,
+        item(
+            "item-1",
+            texts(
+                "Reaffirm that transport and energy connectivity contributes to confidence, security and sustainable development in Asia.",
+                "Подтверждают, что транспортная и энергетическая взаимосвязанность способствует доверию, безопасности и устойчивому развитию в Азии.",
+            )?,
+        )?,
+        item(
+            "item-2",
+            texts(
+                "Task the Secretariat to prepare, in consultation with the Member States, proposals for confidence building measures in this dimension.",
+                "Поручают Секретариату подготовить в консультации с государствами-членами предложения по мерам доверия в этом измерении.",
             )?,
         )?,
     ])?)

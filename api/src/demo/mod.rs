@@ -22,6 +22,7 @@
 //! | Concept Paper on the CICA Youth Forum | `CONCEPT_PAPER` | `SWG_DISCUSSION` (SWG of 25 June 2024) |
 //! | Memorandum on cooperation in disaster management | `MEMORANDUM` | `SOC_AGREED` by SOC/2023-III/DEC/3, signed by CICA only |
 //! | Draft Regulations on observers | `REGULATIONS` | `WITHDRAWN` |
+//! | Declaration of the CICA Ministerial Council on strengthening connectivity in Asia | `DECLARATION` | `ADOPTED` by MC/2024-I/DEC/1 after the SOC agreed it by SOC/2023-III/DEC/4; on the declarations' own route, nobody signs it |
 //!
 //! Meetings and decisions: the SOC of 12 December 2023 (session 2023-III),
 //! which approved the Plan of Implementation of CBMs for 2024 by decision
@@ -48,6 +49,7 @@ use accord_workflow::meetings::{AgendaSubject, ApprovalKind, Approved, NewDecisi
 use accord_workflow::paging::Window;
 use accord_workflow::plans::{EventMove, EventStatusChange, NewEvent, NewPlan, NewSubmission};
 use accord_workflow::reminders;
+use accord_workflow::routes::NewRoute;
 use accord_workflow::{
     Actor, Command, Engine, NewComment, NewDraft, Outcome, Proposal, Reader, Store,
 };
@@ -327,6 +329,41 @@ impl Demo {
                 "creating the Memorandum on disaster management",
             )
             .await?;
+        // Declarations of the Ministerial Council take their own road:
+        // agreed by the SOC, adopted by the Ministers, signed by nobody.
+        self.at(2023, 11, 28, 30)?;
+        let route = self
+            .exec(
+                officer,
+                Command::DefineRoute(NewRoute {
+                    document_kind: Some("DECLARATION".into()),
+                    definition: declaration_route()?,
+                }),
+                "defining the route of Ministerial Council declarations",
+            )
+            .await?;
+        let Outcome::Route { route_id } = route else {
+            return Err(anyhow!("defining the declarations' route gave {route:?}"));
+        };
+        self.exec(
+            officer,
+            Command::PublishRoute { route_id },
+            "publishing the route of Ministerial Council declarations",
+        )
+        .await?;
+        self.at(2023, 11, 28, 40)?;
+        let declaration = self
+            .create(
+                officer,
+                NewDraft {
+                    kind: "DECLARATION".into(),
+                    title: texts(DECLARATION_TITLE_EN, DECLARATION_TITLE_RU)?,
+                    signatories: orgs(&["CICA"])?,
+                    content: declaration()?,
+                },
+                "creating the Declaration of the Ministerial Council",
+            )
+            .await?;
 
         // 29 November 2023: PAR/1453 circulates the first draft.
         self.at(2023, 11, 29, 0)?;
@@ -452,6 +489,22 @@ impl Demo {
             )
             .await?;
 
+        // 11 December 2023: the declaration for the Ministerial Council is
+        // circulated.
+        self.at(2023, 12, 11, 30)?;
+        self.circulate(
+            officer,
+            &declaration,
+            texts(
+                "Draft Declaration of the Ministerial Council on connectivity",
+                "Проект Декларации Совета министров о взаимосвязанности",
+            )?,
+            &[],
+            None,
+            "circulating the draft Declaration of the Ministerial Council",
+        )
+        .await?;
+
         // 12 December 2023: the SOC (session III of 2023) approves the Plan
         // of Implementation of CBMs for 2024 (SOC/2023-III/DEC/2, recalled
         // by SOC/19) and agrees the Memorandum (SOC/2023-III/DEC/3).
@@ -538,6 +591,20 @@ impl Demo {
                 )?),
             },
             "giving decision SOC/2023-III/DEC/3 its title and text",
+        )
+        .await?;
+
+        // The same meeting agrees the declaration (SOC/2023-III/DEC/4) and
+        // forwards it to the Ministers.
+        self.at(2023, 12, 12, 30)?;
+        self.exec(
+            officer,
+            Command::RecordSocAgreement {
+                draft_id: declaration.clone(),
+                meeting_date: day(2023, 12, 12)?,
+                decision_number: None,
+            },
+            "recording the SOC's agreement of the Declaration",
         )
         .await?;
 
@@ -696,6 +763,20 @@ impl Demo {
                 proposal: None,
             },
             "KAZ commenting on item-8",
+        )
+        .await?;
+
+        // 25 April 2024: the Ministerial Council adopts the declaration
+        // (MC/2024-I/DEC/1); no signature follows on its route.
+        self.at(2024, 4, 25, 0)?;
+        self.exec(
+            officer,
+            Command::RecordBodyDecision {
+                draft_id: declaration.clone(),
+                meeting_date: day(2024, 4, 25)?,
+                decision_number: None,
+            },
+            "recording the Ministerial Council's adoption of the Declaration",
         )
         .await?;
 
@@ -860,6 +941,7 @@ impl Demo {
             (youth, YOUTH_TITLE_EN),
             (memorandum, MEMORANDUM_TITLE_EN),
             (regulations, REGULATIONS_TITLE_EN),
+            (declaration, DECLARATION_TITLE_EN),
         ])
     }
 }
@@ -1106,6 +1188,7 @@ mod tests {
                 (YOUTH_TITLE_EN, "SWG_DISCUSSION"),
                 (MEMORANDUM_TITLE_EN, "SOC_AGREED"),
                 (REGULATIONS_TITLE_EN, "WITHDRAWN"),
+                (DECLARATION_TITLE_EN, "ADOPTED"),
             ]
         );
 
@@ -1435,7 +1518,34 @@ mod tests {
         let again = load(store).await.unwrap();
         assert!(!again.loaded);
         assert!(again.drafts.is_empty());
-        assert_eq!(draft::Entity::find().count(store.db()).await.unwrap(), 5);
+        assert_eq!(draft::Entity::find().count(store.db()).await.unwrap(), 6);
+
+        // The declaration: circulated, agreed by the SOC, adopted by the
+        // Ministerial Council, at the end of its own route.
+        let declaration = draft_titled(store, &summary, DECLARATION_TITLE_EN).await;
+        assert_eq!(declaration.kind, "DECLARATION");
+        assert_eq!(declaration.stage.as_deref(), Some("mc"));
+        assert_ne!(
+            declaration.route_id,
+            accord_workflow::routes::DEFAULT_ROUTE_ID
+        );
+        let decided: Vec<(String, String)> = decision::Entity::find()
+            .filter(decision::Column::DraftId.eq(declaration.id.as_str()))
+            .order_by_asc(decision::Column::Date)
+            .all(store.db())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.number, d.date.to_string()))
+            .collect();
+        assert_eq!(
+            decided,
+            [
+                ("SOC/2023-III/DEC/4".to_owned(), "2023-12-12".to_owned()),
+                ("MC/2024-I/DEC/1".to_owned(), "2024-04-25".to_owned()),
+            ]
+        );
+        assert_eq!(notes_of(store, &declaration.id).await.len(), 1);
 
         // The SCO's Secretary General can complete the Memorandum.
         let hash = ContentHash::parse(&versions_of(store, &memorandum.id).await[0]).unwrap();
