@@ -179,7 +179,7 @@ pub async fn run() -> ExitCode {
         let telemetry = crate::telemetry::init(otlp.as_ref())?;
         if let Some(otlp) = &otlp {
             tracing::info!(
-                endpoint = %crate::config::database_url_for_display(otlp.traces_url().as_str()),
+                endpoint = %crate::redact::url_for_display(otlp.traces_url().as_str()),
                 service_name = otlp.service_name(),
                 "exporting traces over OTLP"
             );
@@ -237,7 +237,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             server::connect(&settings).await?;
             println!(
                 "migrations applied to {}",
-                crate::config::database_url_for_display(&settings.database_url)
+                crate::redact::url_for_display(&settings.database_url)
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -318,7 +318,7 @@ async fn open_existing(settings: &Settings) -> anyhow::Result<Store> {
     Store::connect(&config).await.with_context(|| {
         format!(
             "opening the database {}",
-            crate::config::database_url_for_display(&settings.database_url)
+            crate::redact::url_for_display(&settings.database_url)
         )
     })
 }

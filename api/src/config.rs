@@ -172,7 +172,7 @@ impl std::fmt::Debug for Settings {
             .field("listen", &self.listen)
             .field(
                 "database_url",
-                &database_url_for_display(&self.database_url),
+                &crate::redact::url_for_display(&self.database_url),
             )
             .field(
                 "jwt_secret",
@@ -220,19 +220,13 @@ impl std::fmt::Debug for Settings {
             )
             .field(
                 "otlp_endpoint",
-                &self.otlp_endpoint.as_deref().map(database_url_for_display),
+                &self
+                    .otlp_endpoint
+                    .as_deref()
+                    .map(crate::redact::url_for_display),
             )
             .field("otlp_service_name", &self.otlp_service_name)
             .finish()
-    }
-}
-
-/// A database URL without its password (what is between `://` and the last
-/// `@`, user included), for printing and logging.
-pub fn database_url_for_display(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
-        _ => url.to_owned(),
     }
 }
 

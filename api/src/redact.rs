@@ -45,6 +45,16 @@ const SECRET_NAME_PARTS: &[&str] = &[
     "signature",
 ];
 
+/// A URL without its credentials (what is between `://` and the last
+/// `@`, user included): a database's or a collector's, for printing and
+/// logging.
+pub fn url_for_display(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…{}", &url[..scheme], &url[at..]),
+        _ => url.to_owned(),
+    }
+}
+
 /// A request target (`path` and optional `query`) as it may be logged:
 /// feed tokens and anything that looks like a credential replaced by
 /// [`REDACTED`].

@@ -74,7 +74,7 @@ impl OtlpConfig {
             return Ok(None);
         };
         let malformed = |reason: &str| TelemetryError::MalformedEndpoint {
-            endpoint: crate::config::database_url_for_display(endpoint),
+            endpoint: crate::redact::url_for_display(endpoint),
             reason: reason.to_owned(),
         };
         let mut url = Url::parse(endpoint).map_err(|error| malformed(&error.to_string()))?;

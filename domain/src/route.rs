@@ -95,6 +95,16 @@ pub enum StageKind {
 }
 
 impl StageKind {
+    /// Signature by the Secretary General of each party named among the
+    /// draft's signatories, every one of them: the default route's.
+    pub fn signed_by_every_party() -> StageKind {
+        StageKind::Signature {
+            signatories: Signatories::Parties,
+            role: Role::SecretaryGeneral,
+            rule: SignatureRule::All,
+        }
+    }
+
     /// The kind's name.
     pub fn name(&self) -> StageKindName {
         match self {
@@ -190,6 +200,15 @@ pub struct Stage {
 }
 
 impl Stage {
+    /// A stage keyed `key` of `kind`, leading to the stages keyed `next`.
+    pub fn new(key: &str, kind: StageKind, next: &[&str]) -> Stage {
+        Stage {
+            key: key.to_owned(),
+            kind,
+            next: next.iter().map(|k| (*k).to_owned()).collect(),
+        }
+    }
+
     /// The state a draft shows once it has reached this stage (for a
     /// silence procedure: once the text is deemed agreed; while silence
     /// runs it shows `UNDER_SILENCE`).
@@ -631,11 +650,7 @@ impl Route {
     /// again), agreement by the SOC's decision, signature by every party's
     /// Secretary General.
     pub fn default_definition() -> RouteDefinition {
-        let stage = |key: &str, kind: StageKind, next: &[&str]| Stage {
-            key: key.to_owned(),
-            kind,
-            next: next.iter().map(|k| (*k).to_owned()).collect(),
-        };
+        let stage = Stage::new;
         RouteDefinition {
             stages: vec![
                 stage("circulation", StageKind::Circulation, &["swg"]),
@@ -652,15 +667,7 @@ impl Route {
                     },
                     &["signature"],
                 ),
-                stage(
-                    "signature",
-                    StageKind::Signature {
-                        signatories: Signatories::Parties,
-                        role: Role::SecretaryGeneral,
-                        rule: SignatureRule::All,
-                    },
-                    &[],
-                ),
+                stage("signature", StageKind::signed_by_every_party(), &[]),
             ],
         }
     }

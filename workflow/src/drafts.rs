@@ -77,7 +77,7 @@ impl Engine {
         let kind = parse_kind(&new.kind)?;
         self.check_signatories(&new.signatories).await?;
         let db = self.store().db();
-        let in_force = crate::routes::in_force(db, &kind).await?;
+        let in_force = crate::route_book::in_force(db, &kind).await?;
         let route = self.store().routes().route(db, &in_force.id).await?;
         signatories_fit(&route, &kind, &new.signatories)?;
         let now = self.now();

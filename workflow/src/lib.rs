@@ -73,6 +73,7 @@ pub mod printed;
 pub mod read;
 pub mod registry;
 pub mod reminders;
+mod route_book;
 pub mod routes;
 mod snapshot;
 pub mod stances;

@@ -17,7 +17,7 @@ use crate::db::is_id;
 use crate::entity::{draft, draft_signatory, signature};
 use crate::error::{Result, WorkflowError};
 use crate::permissions::{self, Ahead, DraftFacts, Relation};
-use crate::routes::RouteBook;
+use crate::route_book::RouteBook;
 
 /// A draft as read before a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -219,7 +219,7 @@ pub struct Store {
     /// (what live updates wait on).
     commits: Commits,
     /// Every route version read so far (versions never change).
-    routes: Arc<crate::routes::RouteBook>,
+    routes: Arc<crate::route_book::RouteBook>,
 }
 
 impl Store {
@@ -320,7 +320,7 @@ impl Store {
     }
 
     /// Every route version read so far.
-    pub(crate) fn routes(&self) -> &crate::routes::RouteBook {
+    pub(crate) fn routes(&self) -> &crate::route_book::RouteBook {
         &self.routes
     }
 

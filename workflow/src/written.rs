@@ -106,7 +106,7 @@ mod tests {
             circulated_version: None,
             agreed_version: None,
             withdrawn_reason: None,
-            route_id: crate::routes::DEFAULT_ROUTE_ID.into(),
+            route_id: crate::route_book::DEFAULT_ROUTE_ID.into(),
             stage: None,
             created_by: "s".into(),
             created_at: at,

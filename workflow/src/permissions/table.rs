@@ -4,10 +4,7 @@
 //! (role × relation × action × state) cell and checks `decide` and the
 //! server against every one.
 
-use accord_domain::{
-    DecisionVerb, DraftState, Role, Route, RouteDefinition, Signatories, SignatureRule, Stage,
-    StageKind,
-};
+use accord_domain::{DecisionVerb, DraftState, Role, Route, RouteDefinition, Stage, StageKind};
 
 use super::{Action, Ahead, DraftFacts, Relation, from_states};
 use crate::actor::Actor;
@@ -333,11 +330,7 @@ pub fn canonical_facts(state: DraftState, relation: Relation) -> DraftFacts {
 ///   by the Ministerial Council, which ends it;
 /// - `APPROVED`: circulation, then approval by the SOC, which ends it.
 pub fn canonical_route(state: DraftState) -> Route {
-    let stage = |key: &str, kind: StageKind, next: &[&str]| Stage {
-        key: key.to_owned(),
-        kind,
-        next: next.iter().map(|k| (*k).to_owned()).collect(),
-    };
+    let stage = Stage::new;
     let decision = |body: &str, verb| StageKind::Decision {
         body: body.to_owned(),
         verb,
@@ -355,15 +348,7 @@ pub fn canonical_route(state: DraftState) -> Route {
                 decision("SUMMIT", DecisionVerb::Agree),
                 &["signature"],
             ),
-            stage(
-                "signature",
-                StageKind::Signature {
-                    signatories: Signatories::Parties,
-                    role: Role::SecretaryGeneral,
-                    rule: SignatureRule::All,
-                },
-                &[],
-            ),
+            stage("signature", StageKind::signed_by_every_party(), &[]),
         ],
         DraftState::UnderSilence => vec![
             stage("circulation", StageKind::Circulation, &["silence"]),
