@@ -426,7 +426,10 @@ impl Follower {
             || entry.is(Action::RemoveAgendaItem);
         let meeting_id = if on_agenda && entry.entity_type == "meeting" {
             entry.entity_id.clone()
-        } else if entry.is(Action::OpenSwgDiscussion) || entry.is(Action::RecordSocAgreement) {
+        } else if entry.is(Action::OpenSwgDiscussion)
+            || entry.is(Action::RecordSocAgreement)
+            || entry.is(Action::RecordBodyDecision)
+        {
             // These put the draft on the meeting's agenda; the entry names
             // the meeting by its body and date.
             match self.meeting_taking_up(entry).await? {
@@ -468,10 +471,21 @@ impl Follower {
             return Ok(None);
         };
         let after = entry.after();
+        // The body the draft's route took it to; entries written before
+        // routes name none, and were the SWG's or the SOC's.
         let (body, date) = if entry.is(Action::OpenSwgDiscussion) {
-            ("SWG", after.pointer("/meeting/date"))
+            (
+                after
+                    .pointer("/meeting/body")
+                    .and_then(Value::as_str)
+                    .unwrap_or("SWG"),
+                after.pointer("/meeting/date"),
+            )
         } else {
-            ("SOC", after.get("date"))
+            (
+                after.get("body").and_then(Value::as_str).unwrap_or("SOC"),
+                after.get("date"),
+            )
         };
         let Some(date) = date.and_then(Value::as_str) else {
             return Ok(None);

@@ -18,7 +18,8 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::attacks::spawn_custom;
 use crate::helpers::{
-    Backend, TestApp, all_at_once, error_code, now, sign_raw, spawn_app, str_at, with,
+    Backend, TestApp, all_at_once, error_code, meeting_year, now, sign_raw, soc_date, spawn_app,
+    str_at, with,
 };
 use crate::on_both_backends;
 
@@ -26,6 +27,11 @@ on_both_backends!(
     across_instances =>
         a_change_through_one_instance_reaches_a_subscriber_on_another_sqlite,
         a_change_through_one_instance_reaches_a_subscriber_on_another_postgres
+);
+on_both_backends!(
+    adoption_on_the_agenda =>
+        the_ministers_adoption_reaches_the_subscribers_of_their_meetings_agenda_sqlite,
+        the_ministers_adoption_reaches_the_subscribers_of_their_meetings_agenda_postgres
 );
 on_both_backends!(
     visibility =>
@@ -239,6 +245,62 @@ async fn across_instances(backend: Backend) {
     // The subscriber reads what it was told of, through its own instance.
     let draft = b.draft(&secretariat, &id).await;
     assert_eq!(draft["state"], "CIRCULATED");
+}
+
+const AGENDAS: &str = "subscription ($after: String) {
+  agendaChanged(after: $after) { cursor action meetingId }
+}";
+
+/// A decision of a body other than the SOC puts the draft on that body's
+/// meeting's agenda, and its subscribers are told of that meeting.
+async fn adoption_on_the_agenda(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let secretariat = app.secretariat();
+    crate::routes::route_in_force(
+        &app,
+        "DECLARATION",
+        crate::routes::through_the_soc(
+            "AGREE",
+            &["mc"],
+            vec![json!({ "key": "mc", "kind": "DECISION", "body": "MC", "verb": "ADOPT" })],
+        ),
+    )
+    .await;
+    let created = crate::routes::create(&app, "DECLARATION", &["CICA"]).await;
+    let id = str_at(&created, "/data/createDraft/draft/id");
+    app.advance(
+        &id,
+        DraftState::Drafting,
+        DraftState::SwgDiscussion,
+        &["CICA"],
+    )
+    .await;
+    app.op_ok(
+        &secretariat,
+        "RecordSocAgreement",
+        json!({ "input": { "draftId": id, "meetingDate": soc_date() } }),
+    )
+    .await;
+    let mut socket = Socket::open(&app.base, &secretariat).await;
+    let after = live_cursor(&app, &secretariat).await;
+    socket
+        .subscribe("agendas", AGENDAS, json!({ "after": after }))
+        .await;
+    let adopted = app
+        .gql(
+            &secretariat,
+            "mutation ($input: RecordBodyDecisionInput!) {
+               recordBodyDecision(input: $input) { decision { meeting { id body } } } }",
+            json!({ "input": { "draftId": id, "meetingDate": format!("{}-06-20", meeting_year()) } }),
+        )
+        .await;
+    let meeting = &adopted["data"]["recordBodyDecision"]["decision"]["meeting"];
+    assert_eq!(meeting["body"], "MC", "{adopted}");
+    let event = socket.event("agendas").await;
+    assert_eq!(event["action"], "RECORD_BODY_DECISION");
+    assert_eq!(event["meetingId"], meeting["id"]);
 }
 
 async fn visibility(backend: Backend) {

@@ -51,7 +51,7 @@ const SOC: &str = "mutation Soc($input: RecordSocAgreementInput!) {
     recordSocAgreement(input: $input) { draft { state stage { key } } decision { number } } }";
 
 /// The stages of a road through the SWG and the SOC, then `last`.
-fn through_the_soc(soc_verb: &str, then: &[&str], last: Vec<Value>) -> Vec<Value> {
+pub(crate) fn through_the_soc(soc_verb: &str, then: &[&str], last: Vec<Value>) -> Vec<Value> {
     let mut stages = vec![
         json!({ "key": "circulation", "kind": "CIRCULATION", "next": ["swg"] }),
         json!({ "key": "swg", "kind": "CONSIDERATION", "body": "SWG", "next": ["circulation", "soc"] }),
@@ -62,7 +62,7 @@ fn through_the_soc(soc_verb: &str, then: &[&str], last: Vec<Value>) -> Vec<Value
 }
 
 /// Defines and publishes a route for `kind`; its id.
-async fn route_in_force(app: &TestApp, kind: &str, stages: Vec<Value>) -> String {
+pub(crate) async fn route_in_force(app: &TestApp, kind: &str, stages: Vec<Value>) -> String {
     let secretariat = app.secretariat();
     let body = app
         .gql(
@@ -87,7 +87,7 @@ async fn route_in_force(app: &TestApp, kind: &str, stages: Vec<Value>) -> String
 }
 
 /// Creates a `kind` draft signed by `signatories`, as the Secretariat.
-async fn create(app: &TestApp, kind: &str, signatories: &[&str]) -> Value {
+pub(crate) async fn create(app: &TestApp, kind: &str, signatories: &[&str]) -> Value {
     app.gql(
         &app.secretariat(),
         CREATE,
