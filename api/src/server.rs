@@ -20,8 +20,8 @@ use accord_workflow::blobs;
 use accord_workflow::idempotency::{self, Claim, Earlier};
 use accord_workflow::jobs::{self, Scheduler};
 use accord_workflow::permissions::{self, Refusal};
-use accord_workflow::reminders;
 use accord_workflow::{Action, Actor, Reader, Store, WorkflowError};
+use accord_workflow::{reminders, silence};
 use anyhow::Context as _;
 use poem::http::{HeaderMap, HeaderValue, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpListener};
@@ -42,6 +42,9 @@ use crate::http::{
 use crate::metrics::{Answered, Label};
 use crate::schema::request_loader;
 pub use crate::state::{AppState, connect};
+
+/// How often, at most, an instance looks for silence periods that ended.
+const SILENCE_CHECK: Duration = Duration::from_secs(10);
 
 /// The background jobs of this instance, or `None` when
 /// `ACCORD_JOB_INTERVAL_SECS` is 0. Every job runs every interval, on one
@@ -68,6 +71,14 @@ pub fn scheduler(settings: &Settings, store: &Store) -> Option<Scheduler> {
         reminders::MONTHLY_REMINDER,
         every,
         reminders::monthly_reminder(settings.reminder_series.clone()),
+    );
+    // A silence period ends at an exact instant: its decision is recorded
+    // at most this late, whatever the other jobs' interval.
+    register_counted(
+        &mut scheduler,
+        silence::SILENCE_DEADLINES,
+        every.min(SILENCE_CHECK),
+        silence::silence_deadlines,
     );
     Some(scheduler)
 }

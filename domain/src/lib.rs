@@ -20,6 +20,7 @@ mod numbers;
 mod org;
 mod route;
 mod signature_copy;
+mod silence;
 mod text;
 
 pub use content::{Anchor, Content, ContentHash, Item, MAX_ITEMS, MAX_TEXT_CHARS};
@@ -51,6 +52,10 @@ pub use route::{
 pub use signature_copy::{
     CopyFacts, CopyItem, SignatoryBlock, SignatoryColumn, SignatoryFacts, SignatureCopy, Signed,
     compose_signature_copy, render_signature_copy,
+};
+pub use silence::{
+    Breach, SilenceFacts, SilenceStatus, silence_agreed, silence_broken, silence_opened,
+    silence_subject,
 };
 pub use text::{
     Lang, Lines, LocalizedText, Texts, check_characters, non_blank, one_line, printable,

@@ -10,7 +10,7 @@
 
 use accord_domain::{
     Content, ContentHash, DecisionNumber, DecisionVerb, NoteNumber, NoteSeries, ProposalResolution,
-    Stage, StageKind, Texts,
+    Stage, StageKind, Stance, Texts,
 };
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -32,6 +32,7 @@ use crate::plans::{
     NewSubmission, PlanChange, ReminderRequest,
 };
 use crate::routes::NewRoute;
+use crate::silence::{Breaking, NewSilence, breaks_silence};
 use crate::stances::NewStance;
 
 /// Everything that changes Accord's data. Each variant is one mutation.
@@ -115,6 +116,8 @@ pub enum Command {
         /// The decision's number, or `None` to issue the next one.
         decision_number: Option<DecisionNumber>,
     },
+    /// Put the circulated version under silence procedure.
+    PutUnderSilence(NewSilence),
     /// Sign the agreed text for one's organisation.
     SignDraft {
         /// The draft.
@@ -279,6 +282,7 @@ impl Command {
             Command::OpenSwgDiscussion { .. } => Action::OpenSwgDiscussion,
             Command::RecordSocAgreement { .. } => Action::RecordSocAgreement,
             Command::RecordBodyDecision { .. } => Action::RecordBodyDecision,
+            Command::PutUnderSilence(_) => Action::PutUnderSilence,
             Command::SignDraft { .. } => Action::Sign,
             Command::WithdrawDraft { .. } => Action::Withdraw,
             Command::RecordStance(_) => Action::RecordStance,
@@ -387,7 +391,16 @@ impl Engine {
                 )
                 .await
             }
-            Command::AddComment(new) => self.add_comment(actor, new).await,
+            Command::AddComment(new) => {
+                // A member state's proposal while silence runs breaks it.
+                match breaks_silence(self, actor, &new.draft_id, new.proposal.is_some()).await? {
+                    Some(snap) => {
+                        self.break_silence(actor, snap, Breaking::Amendment(new))
+                            .await
+                    }
+                    None => self.add_comment(actor, new).await,
+                }
+            }
             Command::EditComment { comment_id, body } => {
                 self.change_comment(actor, &comment_id, Some(body)).await
             }
@@ -399,7 +412,18 @@ impl Engine {
                 resolution,
                 reply,
             } => self.resolve(actor, &comment_id, resolution, reply).await,
-            Command::RecordStance(new) => self.record_stance(actor, new).await,
+            Command::RecordStance(new) => {
+                // A member state's objection while silence runs breaks it.
+                let objection = new.stance == Stance::Objection;
+                match breaks_silence(self, actor, &new.draft_id, objection).await? {
+                    Some(snap) => {
+                        self.break_silence(actor, snap, Breaking::Objection(new))
+                            .await
+                    }
+                    None => self.record_stance(actor, new).await,
+                }
+            }
+            Command::PutUnderSilence(new) => self.put_under_silence(actor, new).await,
             Command::RecordObjectionWithdrawn {
                 draft_id,
                 version,
@@ -808,6 +832,7 @@ impl Engine {
         let decision_id = crate::meetings::insert_decision(
             &tx,
             &meeting,
+            meeting.date,
             &number,
             None,
             None,

@@ -11,7 +11,8 @@ use std::collections::BTreeSet;
 
 use accord_domain::{
     Anchor, CommentKind, CommentStatus, Content, ContentHash, DraftState, OrgCode, OrgKind,
-    ProposalOperation, ProposalResolution, Route, Signatories, SignatureRule, StageKind, Texts,
+    ProposalOperation, ProposalResolution, Route, Signatories, SignatureRule, SilenceStatus,
+    StageKind, Texts,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -22,9 +23,11 @@ use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::db::{is_id, to_json};
 use crate::engine::{CHANGED, Engine, Outcome, check, check_draft, compare_and_set, moved, touch};
-use crate::entity::{comment, draft, draft_signatory, item, organization, signature, version};
+use crate::entity::{
+    comment, draft, draft_signatory, item, organization, signature, silence_procedure, version,
+};
 use crate::error::{Result, WorkflowError};
-use crate::permissions::{self, Action};
+use crate::permissions::{self, Action, DraftFacts};
 use crate::snapshot::Snapshot;
 use crate::store::{WriteTx, expect_one};
 use crate::written::{CommentAfter, DraftAfter, changed};
@@ -317,6 +320,36 @@ impl Engine {
     pub(crate) async fn add_comment(&self, actor: &Actor, new: NewComment) -> Result<Outcome> {
         let snap = self.snapshot(&new.draft_id).await?;
         let facts = check_draft(actor, Action::Comment, &snap)?;
+        let now = self.now();
+        let (row, record) = self.comment_to_add(actor, &snap, &facts, &new, now).await?;
+        let tx = self.store().begin_write().await?;
+        // Locks the draft row and re-checks that nothing changed: comments
+        // are still open on this version. A comment is no new revision, so
+        // comments made at once all count.
+        let draft = touch(&tx, &snap, now).await?;
+        insert_comment(&tx, &row).await?;
+        tx.commit_audited(actor, record, now).await?;
+        Ok(Outcome::Comment {
+            comment_id: row.id.clone(),
+            after: CommentAfter {
+                comment: Box::new(row),
+                draft,
+            },
+        })
+    }
+
+    /// The comment `new` as `actor` adds it at `now` to the draft `snap`
+    /// (which `facts` describe), checked, with the audit record of its
+    /// addition; the caller inserts it ([`insert_comment`]) with the
+    /// draft's row locked.
+    pub(crate) async fn comment_to_add(
+        &self,
+        actor: &Actor,
+        snap: &Snapshot,
+        facts: &DraftFacts,
+        new: &NewComment,
+        now: DateTime<Utc>,
+    ) -> Result<(comment::Model, AuditRecord)> {
         let current = crate::read::visible_current_version(&snap.row, facts.relation);
         if new.version != current {
             return Err(WorkflowError::Conflict(format!(
@@ -368,7 +401,6 @@ impl Engine {
                 )
             }
         };
-        let now = self.now();
         let id = uuid::Uuid::now_v7().to_string();
         let row = comment::Model {
             id: id.clone(),
@@ -390,40 +422,21 @@ impl Engine {
             created_at: now,
             updated_at: now,
         };
-        let tx = self.store().begin_write().await?;
-        // Locks the draft row and re-checks that nothing changed: comments
-        // are still open on this version. A comment is no new revision, so
-        // comments made at once all count.
-        let draft = touch(&tx, &snap, now).await?;
-        comment::Entity::insert(comment::ActiveModel::from(row.clone()))
-            .exec_without_returning(tx.conn())
-            .await?;
-        tx.commit_audited(
-            actor,
-            AuditRecord::of_comment(
-                Action::Comment,
-                &id,
-                &new.draft_id,
-                None,
-                json!({
-                    "kind": kind,
-                    "version": new.version,
-                    "anchor": new.anchor,
-                    "body": body,
-                    "operation": operation,
-                    "texts": new.proposal.as_ref().and_then(|p| p.texts.clone()),
-                }),
-            ),
-            now,
-        )
-        .await?;
-        Ok(Outcome::Comment {
-            comment_id: id,
-            after: CommentAfter {
-                comment: Box::new(row),
-                draft,
-            },
-        })
+        let record = AuditRecord::of_comment(
+            Action::Comment,
+            &id,
+            &new.draft_id,
+            None,
+            json!({
+                "kind": kind,
+                "version": new.version,
+                "anchor": new.anchor,
+                "body": body,
+                "operation": operation,
+                "texts": new.proposal.as_ref().and_then(|p| p.texts.clone()),
+            }),
+        );
+        Ok((row, record))
     }
 
     /// Edits (`Some(body)`) or withdraws (`None`) the author's own comment.
@@ -684,6 +697,19 @@ impl Engine {
             },
         )
         .await?;
+        // A silence procedure running on the text ends with the draft.
+        if facts.state == DraftState::UnderSilence {
+            silence_procedure::Entity::update_many()
+                .col_expr(
+                    silence_procedure::Column::Status,
+                    Expr::value(SilenceStatus::Withdrawn.as_str()),
+                )
+                .col_expr(silence_procedure::Column::ClosedAt, Expr::value(Some(now)))
+                .filter(silence_procedure::Column::DraftId.eq(draft_id))
+                .filter(silence_procedure::Column::Status.eq(SilenceStatus::Running.as_str()))
+                .exec(tx.conn())
+                .await?;
+        }
         tx.commit_audited(
             actor,
             AuditRecord::of_draft(
@@ -752,6 +778,14 @@ impl Engine {
         }
         Ok((found, snap))
     }
+}
+
+/// Stores a comment made by [`Engine::comment_to_add`].
+pub(crate) async fn insert_comment(tx: &WriteTx, row: &comment::Model) -> Result<()> {
+    comment::Entity::insert(comment::ActiveModel::from(row.clone()))
+        .exec_without_returning(tx.conn())
+        .await?;
+    Ok(())
 }
 
 async fn insert_version(

@@ -66,6 +66,15 @@ pub enum Outcome {
         /// The decision's id.
         decision_id: String,
     },
+    /// A silence procedure was opened on the draft.
+    Silence {
+        /// The draft's id.
+        draft_id: String,
+        /// The procedure's id.
+        procedure_id: String,
+        /// The draft as the change left it.
+        after: DraftAfter,
+    },
     /// A signature was added.
     Signed {
         /// The draft's id.

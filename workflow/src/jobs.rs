@@ -30,6 +30,9 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, Set};
 
+use accord_domain::{OrgCode, OrgKind, Role};
+
+use crate::actor::Actor;
 use crate::audit::{self, Verdict};
 use crate::entity::job_lease;
 use crate::error::{Result, WorkflowError};
@@ -351,6 +354,12 @@ pub struct SchedulerHandle {
 }
 
 impl SchedulerHandle {
+    /// Stops the loop at once, cutting short a job being run (whose
+    /// transaction then rolls back); for tests that drop a server.
+    pub fn abort(&self) {
+        self.task.abort();
+    }
+
     /// Stops the loop, waiting for a job being run to finish.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
@@ -358,6 +367,23 @@ impl SchedulerHandle {
             tracing::error!(%error, "the scheduler ended abnormally");
         }
     }
+}
+
+/// The Secretariat's scheduler as an actor: an officer of the home
+/// secretariat, `sub` as the audit log names it, with the display `name`.
+pub async fn system_actor(store: &Store, sub: &str, name: &str) -> Result<Actor> {
+    let orgs = store.organizations().await?;
+    let home = orgs
+        .iter()
+        .find(|o| o.kind == OrgKind::Secretariat.as_str())
+        .ok_or_else(|| WorkflowError::Corrupt("no secretariat is registered".into()))?;
+    Actor::new(
+        sub,
+        name,
+        OrgCode::parse(&home.code)?,
+        OrgKind::Secretariat,
+        [Role::Secretariat],
+    )
 }
 
 /// The job that walks the audit chain ([`audit::verify`]); a broken chain
@@ -379,12 +405,11 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use accord_migration::{Migrator, MigratorTrait};
-    use sea_orm::{ConnectionTrait, Database};
+    use sea_orm::ConnectionTrait;
 
     use super::*;
     use crate::store::StoreConfig;
-
-    const POSTGRES_ENV: &str = "ACCORD_TEST_POSTGRES_URL";
+    use crate::testing::{POSTGRES_ENV, drop_postgres, postgres_url};
 
     fn at(seconds: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_750_000_000 + seconds, 0).unwrap()
@@ -394,38 +419,6 @@ mod tests {
         let path =
             std::env::temp_dir().join(format!("accord-jobs-{}.db", uuid::Uuid::new_v4().simple()));
         format!("sqlite://{}?mode=rwc", path.display())
-    }
-
-    /// A fresh PostgreSQL database (and its name, to drop), when
-    /// `ACCORD_TEST_POSTGRES_URL` names a server.
-    async fn postgres_url() -> Option<(String, String, String)> {
-        let admin_url = std::env::var(POSTGRES_ENV).ok()?;
-        let name = format!("accord_j_{}", uuid::Uuid::new_v4().simple());
-        let admin = Database::connect(admin_url.as_str()).await.unwrap();
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        admin.close().await.ok();
-        let (head, query) = match admin_url.split_once('?') {
-            Some((head, query)) => (head.to_owned(), format!("?{query}")),
-            None => (admin_url.clone(), String::new()),
-        };
-        let scheme_end = head.find("://").unwrap() + 3;
-        let base = match head[scheme_end..].find('/') {
-            Some(slash) => head[..scheme_end + slash].to_owned(),
-            None => head.clone(),
-        };
-        Some((format!("{base}/{name}{query}"), admin_url, name))
-    }
-
-    async fn drop_postgres(admin_url: &str, name: &str) {
-        let admin = Database::connect(admin_url).await.unwrap();
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .await
-            .unwrap();
-        admin.close().await.ok();
     }
 
     /// Two stores on one database, as two instances would have.

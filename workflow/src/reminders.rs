@@ -9,7 +9,7 @@
 //! on the first tick of a month (in Astana) whose next month has events with
 //! documents not yet received, it drafts the reminder for that month as an
 //! unsent REMINDER note, written by the Secretariat's scheduler
-//! ([`system_actor`]), for an officer to review and issue.
+//! ([`crate::jobs::system_actor`]), for an officer to review and issue.
 //!
 //! Once per period, whatever the number of instances or ticks: the
 //! `scheduled_reminders` row of the period is looked for and written in the
@@ -26,7 +26,7 @@
 
 use std::sync::Arc;
 
-use accord_domain::{Addressees, NotePurpose, NoteSeries, OrgCode, OrgKind, Role};
+use accord_domain::{Addressees, NotePurpose, NoteSeries};
 use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use serde_json::json;
@@ -149,23 +149,6 @@ pub fn period_after(today: NaiveDate) -> Result<(NaiveDate, NaiveDate)> {
     Ok((first, last))
 }
 
-/// The Secretariat's scheduler as an actor: an officer of the home
-/// secretariat named by [`SCHEDULER_SUB`].
-pub async fn system_actor(store: &Store) -> Result<Actor> {
-    let orgs = store.organizations().await?;
-    let home = orgs
-        .iter()
-        .find(|o| o.kind == OrgKind::Secretariat.as_str())
-        .ok_or_else(|| WorkflowError::Corrupt("no secretariat is registered".into()))?;
-    Actor::new(
-        SCHEDULER_SUB,
-        "Scheduled reminders",
-        OrgCode::parse(&home.code)?,
-        OrgKind::Secretariat,
-        [Role::Secretariat],
-    )
-}
-
 /// Drafts, at `now`, the reminder for the next month's events in `series`
 /// unless it was drafted before or nothing is missing.
 pub async fn draft_for_next_month(
@@ -179,7 +162,7 @@ pub async fn draft_for_next_month(
     if let Some(note_id) = drafted(store.db(), &period).await? {
         return Ok(Run::AlreadyDrafted { period, note_id });
     }
-    let actor = system_actor(store).await?;
+    let actor = crate::jobs::system_actor(store, SCHEDULER_SUB, "Scheduled reminders").await?;
     let engine = Engine::with_clock(store.clone(), Arc::new(move || now));
     let request = ReminderRequest {
         from,

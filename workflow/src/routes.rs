@@ -8,7 +8,7 @@
 //! draft keeps the version it started on. Kinds without a route of their
 //! own take the default route (kind `*`, version 1, today's road).
 
-use accord_domain::{RouteDefinition, StageKindName};
+use accord_domain::RouteDefinition;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
@@ -49,19 +49,6 @@ impl Engine {
     pub(crate) async fn define_route(&self, actor: &Actor, new: NewRoute) -> Result<Outcome> {
         check(actor, Action::DefineRoute, None)?;
         let kind = kind_of(new.document_kind.as_deref())?;
-        if let Some(silence) = new
-            .definition
-            .stages
-            .iter()
-            .find(|s| s.kind.name() == StageKindName::Silence)
-        {
-            // Until the engine runs the procedure (its deadline job, the
-            // notes it issues), a draft would stop at such a stage.
-            return Err(WorkflowError::bad_input(format!(
-                "stage {:?}: the silence procedure is not run by this version of Accord yet; define the route without it",
-                silence.key
-            )));
-        }
         let db = self.store().db();
         let route = new
             .definition

@@ -115,72 +115,94 @@ fn stance_record(
     }
 }
 
+/// The stance `new` of `actor`'s state on the draft `snap`, as recorded
+/// at `now`, checked: on the version under consideration, a reservation
+/// with its wording.
+pub(crate) fn stance_row(
+    actor: &Actor,
+    snap: &Snapshot,
+    new: &NewStance,
+    now: DateTime<Utc>,
+) -> Result<draft_stance::Model> {
+    under_consideration(snap, new.version)?;
+    let text = match (new.stance, new.text.as_deref()) {
+        (Stance::Reservation, None) => {
+            return Err(WorkflowError::bad_input(
+                "a reservation needs its wording (text)",
+            ));
+        }
+        (_, text) => text
+            .map(|t| accord_domain::non_blank("text", t, MAX_STANCE_CHARS))
+            .transpose()?,
+    };
+    Ok(draft_stance::Model {
+        draft_id: new.draft_id.clone(),
+        version: new.version,
+        org_code: actor.org().to_string(),
+        stance: new.stance.as_str().to_owned(),
+        text,
+        recorded_by_sub: actor.sub().to_owned(),
+        recorded_by_name: actor.name().to_owned(),
+        recorded_at: now,
+        withdrawn_by_sub: None,
+        withdrawn_by_name: None,
+        withdrawn_at: None,
+        withdrawal_remark: None,
+    })
+}
+
+/// Records the stance `row` on the draft `snap` in `tx`, replacing the
+/// state's earlier stance on that version; the audit record. The caller
+/// holds the draft's row.
+pub(crate) async fn put_stance(
+    tx: &WriteTx,
+    snap: &Snapshot,
+    row: draft_stance::Model,
+) -> Result<AuditRecord> {
+    let before =
+        draft_stance::Entity::find_by_id((row.draft_id.clone(), row.version, row.org_code.clone()))
+            .one(tx.conn())
+            .await?;
+    use draft_stance::Column as C;
+    draft_stance::Entity::insert(draft_stance::ActiveModel::from(row.clone()))
+        .on_conflict(
+            OnConflict::columns([C::DraftId, C::Version, C::OrgCode])
+                .update_columns([
+                    C::Stance,
+                    C::Text,
+                    C::RecordedBySub,
+                    C::RecordedByName,
+                    C::RecordedAt,
+                    C::WithdrawnBySub,
+                    C::WithdrawnByName,
+                    C::WithdrawnAt,
+                    C::WithdrawalRemark,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(tx.conn())
+        .await?;
+    Ok(stance_record(
+        Action::RecordStance,
+        snap,
+        row.version,
+        &row.org_code,
+        before.as_ref(),
+        stance_json(&row),
+    ))
+}
+
 impl Engine {
     /// Records the stance of the delegate's own state on the version under
     /// consideration, replacing the state's earlier stance on it.
     pub(crate) async fn record_stance(&self, actor: &Actor, new: NewStance) -> Result<Outcome> {
         let snap = self.snapshot(&new.draft_id).await?;
         check_draft(actor, Action::RecordStance, &snap)?;
-        under_consideration(&snap, new.version)?;
-        let text = match (new.stance, new.text.as_deref()) {
-            (Stance::Reservation, None) => {
-                return Err(WorkflowError::bad_input(
-                    "a reservation needs its wording (text)",
-                ));
-            }
-            (_, text) => text
-                .map(|t| accord_domain::non_blank("text", t, MAX_STANCE_CHARS))
-                .transpose()?,
-        };
-        let org = actor.org().to_string();
         let now = self.now();
+        let row = stance_row(actor, &snap, &new, now)?;
         let tx = self.store().begin_write().await?;
         let after = touch(&tx, &snap, now).await?;
-        let before =
-            draft_stance::Entity::find_by_id((new.draft_id.clone(), new.version, org.clone()))
-                .one(tx.conn())
-                .await?;
-        let row = draft_stance::Model {
-            draft_id: new.draft_id.clone(),
-            version: new.version,
-            org_code: org.clone(),
-            stance: new.stance.as_str().to_owned(),
-            text,
-            recorded_by_sub: actor.sub().to_owned(),
-            recorded_by_name: actor.name().to_owned(),
-            recorded_at: now,
-            withdrawn_by_sub: None,
-            withdrawn_by_name: None,
-            withdrawn_at: None,
-            withdrawal_remark: None,
-        };
-        use draft_stance::Column as C;
-        draft_stance::Entity::insert(draft_stance::ActiveModel::from(row.clone()))
-            .on_conflict(
-                OnConflict::columns([C::DraftId, C::Version, C::OrgCode])
-                    .update_columns([
-                        C::Stance,
-                        C::Text,
-                        C::RecordedBySub,
-                        C::RecordedByName,
-                        C::RecordedAt,
-                        C::WithdrawnBySub,
-                        C::WithdrawnByName,
-                        C::WithdrawnAt,
-                        C::WithdrawalRemark,
-                    ])
-                    .to_owned(),
-            )
-            .exec_without_returning(tx.conn())
-            .await?;
-        let record = stance_record(
-            Action::RecordStance,
-            &snap,
-            new.version,
-            &org,
-            before.as_ref(),
-            stance_json(&row),
-        );
+        let record = put_stance(&tx, &snap, row).await?;
         tx.commit_audited(actor, record, now).await?;
         Ok(Outcome::Draft {
             draft_id: snap.row.id.clone(),

@@ -621,6 +621,51 @@ pub(super) fn declaration() -> anyhow::Result<Content> {
     ])?)
 }
 
+pub(super) const TERMS_TITLE_EN: &str = "Terms of Reference of the CICA Think Tank Forum";
+pub(super) const TERMS_TITLE_RU: &str = "Положение о Форуме аналитических центров СВМДА";
+
+/// The road of terms of reference: circulated, then agreed by the SOC by
+/// silence procedure between its sessions.
+pub(super) fn terms_route() -> anyhow::Result<accord_domain::RouteDefinition> {
+    Ok(serde_json::from_value(serde_json::json!({ "stages": [
+        { "key": "circulation", "kind": "CIRCULATION", "next": ["silence"] },
+        { "key": "silence", "kind": "SILENCE", "body": "SOC" }
+    ] }))?)
+}
+
+/// The terms of reference, as first circulated (1) and as revised after
+/// India's objection (2).
+pub(super) fn terms_of_reference(version: u32) -> anyhow::Result<Content> {
+    let meetings = if version == 1 {
+        texts(
+            "The Forum meets once a year, in Astana.",
+            "Форум собирается один раз в год в Астане.",
+        )?
+    } else {
+        texts(
+            "The Forum meets once a year, in the Member State that offers to host it, or in Astana.",
+            "Форум собирается один раз в год в государстве-члене, предложившем его принять, или в Астане.",
+        )?
+    };
+    Ok(Content::new(vec![
+        item(
+            "item-1",
+            texts(
+                "The CICA Think Tank Forum brings together research institutions of the Member States to discuss confidence building measures in Asia.",
+                "Форум аналитических центров СВМДА объединяет научно-исследовательские учреждения государств-членов для обсуждения мер доверия в Азии.",
+            )?,
+        )?,
+        item("item-2", meetings)?,
+        item(
+            "item-3",
+            texts(
+                "The Secretariat reports on the Forum's work to the Senior Officials Committee.",
+                "Секретариат докладывает о работе Форума Комитету старших должностных лиц.",
+            )?,
+        )?,
+    ])?)
+}
+
 pub(super) fn regulations() -> anyhow::Result<Content> {
     Ok(Content::new(vec![
         item(

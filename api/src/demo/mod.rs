@@ -50,6 +50,8 @@ use accord_workflow::paging::Window;
 use accord_workflow::plans::{EventMove, EventStatusChange, NewEvent, NewPlan, NewSubmission};
 use accord_workflow::reminders;
 use accord_workflow::routes::NewRoute;
+use accord_workflow::silence::{self, NewSilence};
+use accord_workflow::stances::NewStance;
 use accord_workflow::{
     Actor, Command, Engine, NewComment, NewDraft, Outcome, Proposal, Reader, Store,
 };
@@ -792,6 +794,10 @@ impl Demo {
         )
         .await?;
 
+        // 21-31 May 2024: the Think Tank Forum's terms of reference are
+        // agreed by silence procedure, at the second attempt.
+        let terms = self.terms_by_silence(&cast).await?;
+
         // 3 June 2024: the Concept Paper on the Youth Forum is drafted.
         self.at(2024, 6, 3, 0)?;
         let youth = self
@@ -942,7 +948,163 @@ impl Demo {
             (memorandum, MEMORANDUM_TITLE_EN),
             (regulations, REGULATIONS_TITLE_EN),
             (declaration, DECLARATION_TITLE_EN),
+            (terms, TERMS_TITLE_EN),
         ])
+    }
+}
+
+impl Demo {
+    /// 21-31 May 2024: the terms of reference of the Think Tank Forum, on
+    /// a road agreed by the SOC by silence procedure, in the session the
+    /// SOC held on 28 March 2024 (2024-I). India objects under the first
+    /// silence; version 2 meets its point and passes the second, so the
+    /// deadline job records SOC/2024-I/DEC/1 on 31 May. Returns the
+    /// draft's id.
+    async fn terms_by_silence(&self, cast: &Cast) -> anyhow::Result<String> {
+        let officer = &cast.officer;
+        self.at(2024, 5, 21, 0)?;
+        let route = self
+            .exec(
+                officer,
+                Command::DefineRoute(NewRoute {
+                    document_kind: Some("TERMS_OF_REFERENCE".into()),
+                    definition: terms_route()?,
+                }),
+                "defining the route of terms of reference",
+            )
+            .await?;
+        let Outcome::Route { route_id } = route else {
+            return Err(anyhow!("defining the terms' route gave {route:?}"));
+        };
+        self.exec(
+            officer,
+            Command::PublishRoute { route_id },
+            "publishing the route of terms of reference",
+        )
+        .await?;
+        self.at(2024, 5, 21, 10)?;
+        let terms = self
+            .create(
+                officer,
+                NewDraft {
+                    kind: "TERMS_OF_REFERENCE".into(),
+                    title: texts(TERMS_TITLE_EN, TERMS_TITLE_RU)?,
+                    signatories: orgs(&["CICA"])?,
+                    content: terms_of_reference(1)?,
+                },
+                "creating the terms of reference of the Think Tank Forum",
+            )
+            .await?;
+        self.at(2024, 5, 21, 20)?;
+        self.circulate(
+            officer,
+            &terms,
+            texts(
+                "Draft Terms of Reference of the CICA Think Tank Forum",
+                "Проект Положения о Форуме аналитических центров СВМДА",
+            )?,
+            &[],
+            None,
+            "circulating the terms of reference, version 1 (PAR/363)",
+        )
+        .await?;
+        // Until 18:00 in Astana on 24 May.
+        self.at(2024, 5, 22, 0)?;
+        self.silence(
+            officer,
+            &terms,
+            &["PAR/363"],
+            (2024, 5, 24),
+            "version 1 (PAR/364)",
+        )
+        .await?;
+        self.at(2024, 5, 23, 0)?;
+        self.exec(
+            &cast.ind,
+            Command::RecordStance(NewStance {
+                draft_id: terms.clone(),
+                version: 1,
+                stance: accord_domain::Stance::Objection,
+                text: Some("India cannot join a text that fixes every meeting of the Forum in Astana; Member States should be able to host it.".into()),
+            }),
+            "India breaking the silence by objecting (PAR/365)",
+        )
+        .await?;
+        self.at(2024, 5, 27, 0)?;
+        self.revise(
+            officer,
+            &terms,
+            1,
+            terms_of_reference(2)?,
+            "The Forum may meet in a Member State that offers to host it (item 2), as India asked.",
+            Vec::new(),
+        )
+        .await?;
+        self.at(2024, 5, 27, 10)?;
+        self.circulate(
+            officer,
+            &terms,
+            texts(
+                "Updated draft Terms of Reference of the CICA Think Tank Forum",
+                "Обновленный проект Положения о Форуме аналитических центров СВМДА",
+            )?,
+            &["PAR/363", "PAR/365"],
+            None,
+            "circulating the terms of reference, version 2 (PAR/366)",
+        )
+        .await?;
+        // Until 18:00 in Astana on 31 May; nobody objects.
+        self.at(2024, 5, 27, 20)?;
+        self.silence(
+            officer,
+            &terms,
+            &["PAR/366"],
+            (2024, 5, 31),
+            "version 2 (PAR/367)",
+        )
+        .await?;
+        // 18:00 in Astana: the deadline job's run.
+        self.at(2024, 5, 31, 7 * 60)?;
+        let run = silence::silence_deadlines(self.engine.store().clone(), self.now())
+            .await
+            .context("demo data: the end of the second silence")?;
+        if run != "texts agreed by silence: SOC/2024-I/DEC/1" {
+            return Err(anyhow!("demo data: the end of the second silence: {run}"));
+        }
+        Ok(terms)
+    }
+
+    /// Puts `draft_id` under silence until 18:00 in Astana on `until`, in
+    /// the SOC's session of 28 March 2024.
+    async fn silence(
+        &self,
+        officer: &Actor,
+        draft_id: &str,
+        references: &[&str],
+        until: (i32, u32, u32),
+        what: &str,
+    ) -> anyhow::Result<()> {
+        let (y, m, d) = until;
+        let ends_at = day(y, m, d)?
+            .and_hms_opt(13, 0, 0)
+            .ok_or_else(|| anyhow!("no 13:00"))?
+            .and_utc();
+        self.exec(
+            officer,
+            Command::PutUnderSilence(NewSilence {
+                draft_id: draft_id.to_owned(),
+                series: NoteSeries::parse("PAR")?,
+                meeting_date: day(2024, 3, 28)?,
+                ends_at,
+                references: references
+                    .iter()
+                    .map(|n| NoteNumber::parse(n))
+                    .collect::<Result<Vec<_>, _>>()?,
+            }),
+            &format!("putting the terms of reference under silence, {what}"),
+        )
+        .await?;
+        Ok(())
     }
 }
 
@@ -1189,6 +1351,7 @@ mod tests {
                 (MEMORANDUM_TITLE_EN, "SOC_AGREED"),
                 (REGULATIONS_TITLE_EN, "WITHDRAWN"),
                 (DECLARATION_TITLE_EN, "ADOPTED"),
+                (TERMS_TITLE_EN, "SOC_AGREED"),
             ]
         );
 
@@ -1361,9 +1524,13 @@ mod tests {
             )
             .await
             .unwrap();
-        assert_eq!(soc.nodes.len(), 1);
-        assert_eq!(soc.nodes[0].date, day(2024, 6, 27).unwrap());
-        assert_eq!(soc.nodes[0].session, Some(2));
+        // The SOC of 28 March 2024, in whose session the terms of
+        // reference were agreed by silence, and the SOC of 27 June.
+        let sessions: Vec<(NaiveDate, Option<i32>)> =
+            soc.nodes.iter().map(|m| (m.date, m.session)).collect();
+        assert_eq!(sessions.len(), 2, "{sessions:?}");
+        assert!(sessions.contains(&(day(2024, 3, 28).unwrap(), Some(1))));
+        assert!(sessions.contains(&(day(2024, 6, 27).unwrap(), Some(2))));
         let dec_2 = reader
             .decision_by_number(&DecisionNumber::parse("SOC/2023-III/DEC/2").unwrap())
             .await
@@ -1518,7 +1685,7 @@ mod tests {
         let again = load(store).await.unwrap();
         assert!(!again.loaded);
         assert!(again.drafts.is_empty());
-        assert_eq!(draft::Entity::find().count(store.db()).await.unwrap(), 6);
+        assert_eq!(draft::Entity::find().count(store.db()).await.unwrap(), 7);
 
         // The declaration: circulated, agreed by the SOC, adopted by the
         // Ministerial Council, at the end of its own route.
@@ -1546,6 +1713,67 @@ mod tests {
             ]
         );
         assert_eq!(notes_of(store, &declaration.id).await.len(), 1);
+
+        // The terms of reference: silence broken by India's objection,
+        // then agreed when the second period ended, by SOC/2024-I/DEC/1.
+        let terms = draft_titled(store, &summary, TERMS_TITLE_EN).await;
+        assert_eq!((terms.current_version, terms.agreed_version), (2, Some(2)));
+        let procedures: Vec<(i32, String, Option<String>)> =
+            accord_workflow::entity::silence_procedure::Entity::find()
+                .filter(
+                    accord_workflow::entity::silence_procedure::Column::DraftId
+                        .eq(terms.id.as_str()),
+                )
+                .order_by_asc(accord_workflow::entity::silence_procedure::Column::OpenedAt)
+                .all(store.db())
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| (p.version, p.status, p.broken_by_org))
+                .collect();
+        assert_eq!(
+            procedures,
+            [
+                (1, "BROKEN".to_owned(), Some("IND".to_owned())),
+                (2, "AGREED".to_owned(), None),
+            ]
+        );
+        let agreed_by: Vec<(String, String)> = decision::Entity::find()
+            .filter(decision::Column::DraftId.eq(terms.id.as_str()))
+            .all(store.db())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.number, d.date.to_string()))
+            .collect();
+        assert_eq!(
+            agreed_by,
+            [("SOC/2024-I/DEC/1".to_owned(), "2024-05-31".to_owned())]
+        );
+        let silence_notes: Vec<(String, String)> = note::Entity::find()
+            .filter(note::Column::Number.is_in([
+                "PAR/363", "PAR/364", "PAR/365", "PAR/366", "PAR/367", "PAR/368",
+            ]))
+            .filter(note::Column::Year.eq(2024))
+            .order_by_asc(note::Column::Sequence)
+            .all(store.db())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|n| (n.number, n.date.to_string()))
+            .collect();
+        assert_eq!(
+            silence_notes,
+            [
+                ("PAR/363", "2024-05-21"),
+                ("PAR/364", "2024-05-22"),
+                ("PAR/365", "2024-05-23"),
+                ("PAR/366", "2024-05-27"),
+                ("PAR/367", "2024-05-27"),
+                ("PAR/368", "2024-05-31"),
+            ]
+            .map(|(n, d)| (n.to_owned(), d.to_owned()))
+        );
 
         // The SCO's Secretary General can complete the Memorandum.
         let hash = ContentHash::parse(&versions_of(store, &memorandum.id).await[0]).unwrap();

@@ -158,6 +158,8 @@ pub enum DraftAction {
     /// Record the decision of the other body its route leads to next
     /// (the Ministerial Council's adoption, …).
     RecordBodyDecision,
+    /// Put the circulated version under silence procedure.
+    PutUnderSilence,
     /// Sign the agreed text.
     Sign,
     /// Withdraw the draft.

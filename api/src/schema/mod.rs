@@ -18,6 +18,7 @@ mod query;
 pub mod registry;
 pub mod routes;
 mod scalars;
+pub mod silence;
 pub mod stances;
 mod types;
 
@@ -56,6 +57,7 @@ pub struct RootMutation(
     registry::RegistryMutation,
     meetings::MeetingsMutation,
     routes::RoutesMutation,
+    silence::SilenceMutation,
     files::FilesMutation,
     plans::PlansMutation,
     calendar::CalendarMutation,

@@ -32,6 +32,7 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("openSwgDiscussion", Action::OpenSwgDiscussion),
     ("recordSocAgreement", Action::RecordSocAgreement),
     ("recordBodyDecision", Action::RecordBodyDecision),
+    ("putUnderSilence", Action::PutUnderSilence),
     ("signDraft", Action::Sign),
     ("withdrawDraft", Action::Withdraw),
     ("recordStance", Action::RecordStance),

@@ -453,6 +453,16 @@ impl Draft {
         super::stances::stances(ctx, &self.0, version).await
     }
 
+    /// The silence procedures run on it, oldest first: when each period
+    /// ends, and whether a member state broke the silence or the text was
+    /// deemed agreed.
+    async fn silence_procedures(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::silence::SilenceProcedure>> {
+        super::silence::procedures(ctx, &self.0).await
+    }
+
     /// The compilations of proposals circulated so far, by version.
     async fn circulated_compilations(
         &self,

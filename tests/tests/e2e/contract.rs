@@ -170,7 +170,10 @@ const ADDED_VALUES: &[(&str, &[&str])] = &[
             "APPROVED",
         ],
     ),
-    ("DraftAction", &["RECORD_BODY_DECISION"]),
+    (
+        "DraftAction",
+        &["RECORD_BODY_DECISION", "PUT_UNDER_SILENCE"],
+    ),
 ];
 
 #[tokio::test]

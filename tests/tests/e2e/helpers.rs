@@ -94,10 +94,23 @@ pub struct TestApp {
     pub files_dir: PathBuf,
     /// Held for the server's life: dropping it shuts the server down.
     _running: Running,
+    /// The background jobs, when the settings run them; stopped first.
+    _jobs: Jobs,
     /// Dropped after the server: removes the database.
     _cleanup: Cleanup,
     /// Removes the file store (unless shared with the first instance).
     _files: FilesCleanup,
+}
+
+/// The background jobs of a test server, stopped when it is dropped.
+struct Jobs(Option<accord_workflow::jobs::SchedulerHandle>);
+
+impl Drop for Jobs {
+    fn drop(&mut self) {
+        if let Some(jobs) = &self.0 {
+            jobs.abort();
+        }
+    }
 }
 
 /// The file store to remove when a test is done.
@@ -209,6 +222,8 @@ async fn serve(
             .await
             .expect("the demo data loads");
     }
+    // As `accord serve` does: the jobs run when the settings say so.
+    let jobs = Jobs(server::scheduler(&settings, state.store()).map(|s| s.spawn()));
     let running = server::spawn(&settings, Arc::new(state))
         .await
         .expect("the server binds a free port");
@@ -224,6 +239,7 @@ async fn serve(
         db_url,
         _files: FilesCleanup(owns_files.then(|| settings.files_dir.clone())),
         files_dir: settings.files_dir,
+        _jobs: jobs,
         _running: running,
         _cleanup: cleanup,
     }
@@ -297,12 +313,18 @@ impl TestApp {
     /// A second server on the same database, as when several API
     /// instances share one (it must not outlive this one).
     pub async fn another_instance(&self) -> TestApp {
+        self.another_instance_with(|_| {}).await
+    }
+
+    /// [`TestApp::another_instance`] with the test settings changed by
+    /// `configure` first.
+    pub async fn another_instance_with(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
         serve(
             self.db_url.clone(),
             Some(self.files_dir.clone()),
             Cleanup::Nothing,
             false,
-            |_| {},
+            configure,
         )
         .await
     }

@@ -33,6 +33,7 @@ mod registry;
 mod relay;
 mod reminders;
 mod routes;
+mod silence;
 mod stances;
 mod tokens;
 mod visibility;

@@ -137,6 +137,15 @@ fn request(action: Action, at: &Situation) -> (&'static str, Value) {
             RECORD_BODY_DECISION,
             json!({ "input": { "draftId": id, "meetingDate": soc_date() } }),
         ),
+        Action::PutUnderSilence => (
+            PUT_UNDER_SILENCE,
+            json!({ "input": {
+                "draftId": id,
+                "endsAt": (chrono::Utc::now() + chrono::Duration::days(7)).to_rfc3339(),
+                "meetingDate": soc_date(),
+                "series": "PAR",
+            }}),
+        ),
         other => panic!("the matrix does not send {other:?}"),
     }
 }
@@ -146,6 +155,11 @@ fn request(action: Action, at: &Situation) -> (&'static str, Value) {
 /// route reaches (so every cell refuses it).
 const RECORD_BODY_DECISION: &str = "mutation RecordBodyDecision($input: RecordBodyDecisionInput!) {
     recordBodyDecision(input: $input) { draft { id state } decision { id number } } }";
+
+/// Putting a text under silence, which no draft on the default route
+/// can be (so every cell refuses it).
+const PUT_UNDER_SILENCE: &str = "mutation PutUnderSilence($input: PutUnderSilenceInput!) {
+    putUnderSilence(input: $input) { draft { id state } silenceProcedure { id } } }";
 
 /// Sends what [`request`] made: a contract operation by name, or the
 /// document itself.

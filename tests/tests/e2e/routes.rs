@@ -522,9 +522,9 @@ async fn refusals(backend: Backend) {
         (
             json!([
                 { "key": "circulation", "kind": "CIRCULATION", "next": ["silence"] },
-                { "key": "silence", "kind": "SILENCE", "body": "SOC" }
+                { "key": "silence", "kind": "SILENCE", "body": "SWG" }
             ]),
-            "silence procedure",
+            "takes no decisions",
         ),
     ];
     for (stages, names) in refused {

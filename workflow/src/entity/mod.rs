@@ -36,6 +36,7 @@ pub mod route;
 pub mod scheduled_reminder;
 pub mod signatory_block;
 pub mod signature;
+pub mod silence_procedure;
 pub mod submission;
 pub mod submission_rule;
 pub mod upload;

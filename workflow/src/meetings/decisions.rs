@@ -191,6 +191,7 @@ impl Engine {
         let decision_id = insert_decision(
             &tx,
             &meeting,
+            meeting.date,
             &number,
             Some(&new.title),
             new.text.as_ref(),
@@ -361,12 +362,15 @@ pub(crate) async fn decision_number(
     }
 }
 
-/// Stores a numbered decision of `meeting` with what it approves; its id.
-/// The first approved draft is also kept in `decisions.draft_id`, which
-/// `Draft.decision` reads.
+/// Stores a numbered decision of `meeting`'s session, dated `date` (the
+/// meeting's, or the day a silence procedure ended), with what it
+/// approves; its id. The first approved draft is also kept in
+/// `decisions.draft_id`, which `Draft.decision` reads.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_decision(
     tx: &WriteTx,
     meeting: &meeting::Model,
+    date: NaiveDate,
     number: &DecisionNumber,
     title: Option<&Texts>,
     text: Option<&Texts>,
@@ -385,7 +389,7 @@ pub(crate) async fn insert_decision(
         year: Set(number.year()),
         session: Set(number.session().session() as i32),
         sequence: Set(number.sequence() as i32),
-        date: Set(meeting.date),
+        date: Set(date),
         meeting_id: Set(meeting.id.clone()),
         draft_id: Set(first_draft),
         created_at: Set(now),

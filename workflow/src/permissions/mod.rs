@@ -52,6 +52,10 @@ pub enum Action {
     /// Record the decision of another body (the Ministerial Council, the
     /// Summit) that its route leads the draft to; freezes the text.
     RecordBodyDecision,
+    /// Put the circulated version under silence procedure, by a note to
+    /// all member states, for the body of the silence stage its route
+    /// leads to.
+    PutUnderSilence,
     /// Sign the agreed text for one's organisation.
     Sign,
     /// Withdraw the draft for good.
@@ -162,12 +166,13 @@ impl Action {
     ];
 
     /// The actions a front-end offers on a draft (`viewerActions`).
-    pub const ON_DRAFT: [Action; 9] = [
+    pub const ON_DRAFT: [Action; 10] = [
         Action::Revise,
         Action::Circulate,
         Action::OpenSwgDiscussion,
         Action::RecordSocAgreement,
         Action::RecordBodyDecision,
+        Action::PutUnderSilence,
         Action::Sign,
         Action::Withdraw,
         Action::Comment,
@@ -603,6 +608,21 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
             if facts.has_uncirculated_version {
                 return Err(Refusal::InvalidTransition(
                     "the current version has not been circulated; circulate it before a body decides on it"
+                        .into(),
+                ));
+            }
+            Ok(())
+        }
+        Action::PutUnderSilence => {
+            require(
+                home,
+                "only the Secretariat puts texts under silence procedure",
+            )?;
+            in_states(state, action, "put under silence procedure")?;
+            on_route(facts.ahead.silence, state, "a silence procedure")?;
+            if facts.has_uncirculated_version {
+                return Err(Refusal::InvalidTransition(
+                    "the current version has not been circulated; circulate it before putting it under silence"
                         .into(),
                 ));
             }

@@ -88,6 +88,15 @@ pub const TABLE: &[Rule] = &[
         states: &[DraftState::UnderConsideration],
     },
     Rule {
+        action: Action::PutUnderSilence,
+        who: SECRETARIAT,
+        // No canonical route leads from a circulation to silence: the
+        // default route's circulation leads to the SWG, and a draft under
+        // silence is past the move. The end-to-end suite puts drafts on a
+        // route with silence (`tests/tests/e2e/silence.rs`).
+        states: &[],
+    },
+    Rule {
         action: Action::Sign,
         who: &[
             (Role::SecretaryGeneral, Relation::HomeSecretariat),

@@ -79,6 +79,10 @@ pub const TRANSITIONS: &[Transition] = &[
         from: BEFORE_A_BODY,
     },
     Transition {
+        action: Action::PutUnderSilence,
+        from: &[Circulated],
+    },
+    Transition {
         action: Action::Sign,
         from: DECIDED,
     },
