@@ -334,23 +334,11 @@ impl Demo {
         // Declarations of the Ministerial Council take their own road:
         // agreed by the SOC, adopted by the Ministers, signed by nobody.
         self.at(2023, 11, 28, 30)?;
-        let route = self
-            .exec(
-                officer,
-                Command::DefineRoute(NewRoute {
-                    document_kind: Some("DECLARATION".into()),
-                    definition: declaration_route()?,
-                }),
-                "defining the route of Ministerial Council declarations",
-            )
-            .await?;
-        let Outcome::Route { route_id } = route else {
-            return Err(anyhow!("defining the declarations' route gave {route:?}"));
-        };
-        self.exec(
+        self.route_in_force(
             officer,
-            Command::PublishRoute { route_id },
-            "publishing the route of Ministerial Council declarations",
+            "DECLARATION",
+            declaration_route()?,
+            "the route of Ministerial Council declarations",
         )
         .await?;
         self.at(2023, 11, 28, 40)?;
@@ -963,23 +951,11 @@ impl Demo {
     async fn terms_by_silence(&self, cast: &Cast) -> anyhow::Result<String> {
         let officer = &cast.officer;
         self.at(2024, 5, 21, 0)?;
-        let route = self
-            .exec(
-                officer,
-                Command::DefineRoute(NewRoute {
-                    document_kind: Some("TERMS_OF_REFERENCE".into()),
-                    definition: terms_route()?,
-                }),
-                "defining the route of terms of reference",
-            )
-            .await?;
-        let Outcome::Route { route_id } = route else {
-            return Err(anyhow!("defining the terms' route gave {route:?}"));
-        };
-        self.exec(
+        self.route_in_force(
             officer,
-            Command::PublishRoute { route_id },
-            "publishing the route of terms of reference",
+            "TERMS_OF_REFERENCE",
+            terms_route()?,
+            "the route of terms of reference",
         )
         .await?;
         self.at(2024, 5, 21, 10)?;
@@ -1072,6 +1048,36 @@ impl Demo {
             return Err(anyhow!("demo data: the end of the second silence: {run}"));
         }
         Ok(terms)
+    }
+
+    /// Defines and publishes the route `definition` of `kind` (`what`).
+    async fn route_in_force(
+        &self,
+        officer: &Actor,
+        kind: &str,
+        definition: accord_domain::RouteDefinition,
+        what: &str,
+    ) -> anyhow::Result<()> {
+        let route = self
+            .exec(
+                officer,
+                Command::DefineRoute(NewRoute {
+                    document_kind: Some(kind.to_owned()),
+                    definition,
+                }),
+                &format!("defining {what}"),
+            )
+            .await?;
+        let Outcome::Route { route_id } = route else {
+            return Err(anyhow!("demo data: defining {what} gave {route:?}"));
+        };
+        self.exec(
+            officer,
+            Command::PublishRoute { route_id },
+            &format!("publishing {what}"),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Puts `draft_id` under silence until 18:00 in Astana on `until`, in
