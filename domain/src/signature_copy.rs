@@ -45,6 +45,10 @@ pub struct Signed {
     pub name: String,
     /// The day they signed (Astana time).
     pub date: NaiveDate,
+    /// For a signature under a delegation: the Secretary General's name
+    /// (as their token gave it) and the signer's acting title per
+    /// language.
+    pub acting: Option<(String, Texts)>,
 }
 
 /// One column of the copy: an organisation's block and its signature.
@@ -162,7 +166,17 @@ pub fn compose_signature_copy(facts: &CopyFacts, lang: Lang) -> Result<Signature
         .iter()
         .map(|s| {
             let block = &s.block;
-            let title = in_lang(&block.title);
+            let acting = s.signed.as_ref().and_then(|signed| signed.acting.as_ref());
+            // An acting signatory signs under their acting title (in the
+            // copy's language, else in English).
+            let title = match acting {
+                Some((_, title)) => title
+                    .get(lang)
+                    .or_else(|| title.get(Lang::En))
+                    .unwrap_or_default()
+                    .to_owned(),
+                None => in_lang(&block.title),
+            };
             let organization: Vec<String> = in_lang(&block.organization)
                 .lines()
                 .map(str::to_owned)
@@ -172,18 +186,27 @@ pub fn compose_signature_copy(facts: &CopyFacts, lang: Lang) -> Result<Signature
                 Lang::En | Lang::Ru => [title].into_iter().chain(organization).collect(),
             };
             let holder = |lang| block.holder.as_ref().and_then(|h| h.get(lang));
+            // A name as the holder's in `lang` when it is the holder's in
+            // any language, else as the token gave it.
+            let as_holder = |name: &str| {
+                block
+                    .holder
+                    .as_ref()
+                    .filter(|h| h.iter().any(|(_, held)| held == name))
+                    .and_then(|h| h.get(lang))
+                    .unwrap_or(name)
+                    .to_owned()
+            };
+            let designation = match acting {
+                Some((for_name, _)) => [for_the_secretary_general(lang, &as_holder(for_name))]
+                    .into_iter()
+                    .chain(designation)
+                    .collect(),
+                None => designation,
+            };
             let name = match &s.signed {
-                // The signer's name as the holder's in `lang` when it is
-                // the holder's in any language, else as the token gave it.
-                Some(signed) => Some(
-                    block
-                        .holder
-                        .as_ref()
-                        .filter(|h| h.iter().any(|(_, name)| name == signed.name))
-                        .and_then(|h| h.get(lang))
-                        .unwrap_or(&signed.name)
-                        .to_owned(),
-                ),
+                Some(signed) if acting.is_some() => Some(signed.name.clone()),
+                Some(signed) => Some(as_holder(&signed.name)),
                 None => holder(lang).map(str::to_owned),
             };
             SignatoryColumn {
@@ -212,6 +235,17 @@ pub fn compose_signature_copy(facts: &CopyFacts, lang: Lang) -> Result<Signature
         items,
         agreed: agreed_line(lang, facts),
     })
+}
+
+/// The line above an acting signatory's title naming the Secretary
+/// General signed for.
+fn for_the_secretary_general(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::En => format!("For the Secretary General, {name}"),
+        Lang::Ru => format!("За Генерального секретаря ({name})"),
+        Lang::Kk => format!("Бас хатшының атынан ({name})"),
+        Lang::Zh => format!("代表秘书长（{name}）"),
+    }
 }
 
 /// "Signed on 20 December 2023" in `lang`.
@@ -517,10 +551,12 @@ mod tests {
         facts.signatories[0].signed = Some(Signed {
             name: "Kairat Sarybay".into(),
             date: NaiveDate::from_ymd_opt(2024, 7, 4).unwrap(),
+            acting: None,
         });
         facts.signatories[1].signed = Some(Signed {
             name: "Acting Secretary-General".into(),
             date: NaiveDate::from_ymd_opt(2024, 7, 5).unwrap(),
+            acting: None,
         });
         let ru = compose_signature_copy(&facts, Lang::Ru).unwrap();
         assert_eq!(ru.columns[0].name.as_deref(), Some("Кайрат Сарыбай"));
@@ -541,6 +577,51 @@ mod tests {
         let html = render_signature_copy(&kk, RenderFormat::Html);
         assert!(html.contains("<p class=\"signed\">2024 жылғы 4 шілдеде қол қойылды</p>"));
         assert_eq!(html.matches("<div class=\"signatory\">").count(), 2);
+    }
+
+    #[test]
+    fn an_acting_signatory_signs_for_the_secretary_general_under_their_acting_title() {
+        let mut facts = facts();
+        facts.signatories[0].signed = Some(Signed {
+            name: "Askar Zhumabayev".into(),
+            date: NaiveDate::from_ymd_opt(2024, 7, 4).unwrap(),
+            acting: Some((
+                "Kairat Sarybay".into(),
+                texts(&[
+                    (Lang::En, "Acting Secretary General"),
+                    (Lang::Ru, "Исполняющий обязанности Генерального секретаря"),
+                ]),
+            )),
+        });
+        let en = compose_signature_copy(&facts, Lang::En).unwrap();
+        assert_eq!(en.columns[0].name.as_deref(), Some("Askar Zhumabayev"));
+        assert_eq!(
+            en.columns[0].designation[..2],
+            [
+                "For the Secretary General, Kairat Sarybay".to_owned(),
+                "Acting Secretary General".to_owned()
+            ]
+        );
+        let ru = compose_signature_copy(&facts, Lang::Ru).unwrap();
+        assert_eq!(
+            ru.columns[0].designation[..2],
+            [
+                "За Генерального секретаря (Кайрат Сарыбай)".to_owned(),
+                "Исполняющий обязанности Генерального секретаря".to_owned()
+            ],
+            "the Secretary General named as the holder is in the copy's language"
+        );
+        let text = render_signature_copy(&en, RenderFormat::Text);
+        assert!(
+            text.contains("For the Secretary General, Kairat Sarybay\nActing Secretary General")
+        );
+        // The title missing in Kazakh is the English one.
+        let kk = compose_signature_copy(&facts, Lang::Kk).unwrap();
+        assert!(
+            kk.columns[0]
+                .designation
+                .contains(&"Acting Secretary General".to_owned())
+        );
     }
 
     #[test]

@@ -30,6 +30,7 @@ mod m20261201_000017_cited_titles;
 mod m20261201_000018_dative_names;
 mod m20261201_000019_routes;
 mod m20261202_000020_silence_procedures;
+mod m20261202_000021_signing_delegations;
 
 /// The key of the PostgreSQL advisory lock that migrations hold ("ACCORD"
 /// in ASCII): whoever else migrates the same database waits for it.
@@ -91,6 +92,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000018_dative_names::Migration),
             Box::new(m20261201_000019_routes::Migration),
             Box::new(m20261202_000020_silence_procedures::Migration),
+            Box::new(m20261202_000021_signing_delegations::Migration),
         ]
     }
 }

@@ -20,6 +20,7 @@ use tracing::Instrument as _;
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::calendar::NewFeed;
+use crate::delegations::NewDelegation;
 use crate::drafts::{NewComment, NewDraft};
 use crate::engine::{Engine, Outcome, check_draft, compare_and_set, destination, moved};
 use crate::entity::{draft, meeting, meeting_agenda, note, version};
@@ -266,6 +267,13 @@ pub enum Command {
         /// The route version.
         route_id: String,
     },
+    /// Delegate one's signing as Secretary General for a period.
+    DelegateSigning(NewDelegation),
+    /// Revoke a delegation of signing of one's organisation.
+    RevokeSigningDelegation {
+        /// The delegation.
+        delegation_id: String,
+    },
 }
 
 impl Command {
@@ -313,6 +321,8 @@ impl Command {
             Command::RevokeCalendarFeed { .. } => Action::RevokeCalendarFeed,
             Command::DefineRoute(_) => Action::DefineRoute,
             Command::PublishRoute { .. } => Action::PublishRoute,
+            Command::DelegateSigning(_) => Action::DelegateSigning,
+            Command::RevokeSigningDelegation { .. } => Action::RevokeSigningDelegation,
         }
     }
 }
@@ -476,6 +486,10 @@ impl Engine {
             }
             Command::DefineRoute(new) => self.define_route(actor, new).await,
             Command::PublishRoute { route_id } => self.publish_route(actor, &route_id).await,
+            Command::DelegateSigning(new) => self.delegate_signing(actor, new).await,
+            Command::RevokeSigningDelegation { delegation_id } => {
+                self.revoke_signing_delegation(actor, &delegation_id).await
+            }
             Command::SignDraft {
                 draft_id,
                 content_hash,

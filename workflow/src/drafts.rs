@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 use accord_domain::{
     Anchor, CommentKind, CommentStatus, Content, ContentHash, DraftState, OrgCode, OrgKind,
-    ProposalOperation, ProposalResolution, Route, Signatories, SignatureRule, SilenceStatus,
+    ProposalOperation, ProposalResolution, Role, Route, Signatories, SignatureRule, SilenceStatus,
     StageKind, Texts,
 };
 use chrono::{DateTime, Utc};
@@ -22,7 +22,9 @@ use serde_json::json;
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
 use crate::db::{is_id, to_json};
-use crate::engine::{CHANGED, Engine, Outcome, check, check_draft, compare_and_set, moved, touch};
+use crate::engine::{
+    CHANGED, Engine, Outcome, check, check_draft, check_facts, compare_and_set, moved, touch,
+};
 use crate::entity::{
     comment, draft, draft_signatory, item, organization, signature, silence_procedure, version,
 };
@@ -577,7 +579,23 @@ impl Engine {
         content_hash: ContentHash,
     ) -> Result<Outcome> {
         let snap = self.snapshot(draft_id).await?;
-        let facts = check_draft(actor, Action::Sign, &snap)?;
+        let now = self.now();
+        // Someone other than a Secretary General signs only for theirs,
+        // under a delegation in force.
+        let delegation = if actor.has(Role::SecretaryGeneral) {
+            None
+        } else {
+            crate::delegations::in_force(self.store().db(), actor, now).await?
+        };
+        let facts = check_facts(
+            actor,
+            Action::Sign,
+            &snap,
+            DraftFacts {
+                viewer_acting: delegation.is_some(),
+                ..snap.facts(actor)?
+            },
+        )?;
         let from = facts.state;
         let stage = crate::engine::destination(&snap, Action::Sign)?;
         let required = match stage.map(|s| &s.kind) {
@@ -593,8 +611,16 @@ impl Engine {
                 "the agreed text's content hash is {agreed_hash}, not {content_hash}; reload the agreed version before signing"
             )));
         }
-        let now = self.now();
         let tx = self.store().begin_write().await?;
+        // Under the write lock: a revocation committed since is seen.
+        if let Some(delegation) = &delegation {
+            let still = crate::delegations::in_force(tx.conn(), actor, now).await?;
+            if still.as_ref().map(|d| &d.id) != Some(&delegation.id) {
+                return Err(WorkflowError::Conflict(
+                    "your delegation of signing was revoked meanwhile".into(),
+                ));
+            }
+        }
         // Signatures do not compare revisions: two Secretaries General may
         // sign at the same instant, and both must count.
         expect_one(
@@ -618,6 +644,9 @@ impl Engine {
             signer_name: Set(actor.name().to_owned()),
             content_hash: Set(agreed_hash.clone()),
             signed_at: Set(now),
+            delegation_id: Set(delegation.as_ref().map(|d| d.id.clone())),
+            acting_for: Set(delegation.as_ref().map(|d| d.delegator_name.clone())),
+            acting_title: Set(delegation.as_ref().map(|d| d.acting_title.clone())),
         })
         .on_conflict_do_nothing()
         .exec_without_returning(tx.conn())
@@ -665,6 +694,12 @@ impl Engine {
                     "contentHash": agreed_hash,
                     "signatures": signed,
                     "required": required,
+                    "signer": actor.name(),
+                    "delegation": delegation.as_ref().map(|d| json!({
+                        "id": d.id,
+                        "actingFor": d.delegator_name,
+                        "actingTitle": serde_json::from_str::<serde_json::Value>(&d.acting_title).ok(),
+                    })),
                 }),
             ),
             now,

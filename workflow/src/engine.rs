@@ -124,6 +124,11 @@ pub enum Outcome {
         /// The route version's id.
         route_id: String,
     },
+    /// A signing delegation was recorded or revoked.
+    Delegation {
+        /// The delegation's id.
+        delegation_id: String,
+    },
     /// A calendar feed was made or revoked.
     CalendarFeed {
         /// The feed's id.
@@ -193,7 +198,17 @@ pub(crate) fn check(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -
 /// decided on. A draft the actor may not know of is answered exactly as a
 /// draft that does not exist.
 pub(crate) fn check_draft(actor: &Actor, action: Action, snap: &Snapshot) -> Result<DraftFacts> {
-    let facts = snap.facts(actor)?;
+    check_facts(actor, action, snap, snap.facts(actor)?)
+}
+
+/// [`check_draft`] on `facts` of the draft `snap` that the caller
+/// completed (whether the actor acts for their Secretary General).
+pub(crate) fn check_facts(
+    actor: &Actor,
+    action: Action,
+    snap: &Snapshot,
+    facts: DraftFacts,
+) -> Result<DraftFacts> {
     permissions::decide(actor, action, Some(&facts)).map_err(|refusal| match refusal {
         Refusal::NotFound => WorkflowError::draft_not_found(&snap.row.id),
         other => other.into(),

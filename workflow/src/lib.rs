@@ -55,6 +55,7 @@ pub mod commands;
 pub mod commits;
 pub mod compilations;
 mod db;
+pub mod delegations;
 pub mod drafts;
 pub mod engine;
 pub mod entity;

@@ -116,6 +116,7 @@ impl Reader {
                     .map(|s| Signed {
                         name: s.signer_name.clone(),
                         date: astana_date(s.signed_at),
+                        acting: s.acting.clone(),
                     }),
                 block,
             })

@@ -167,6 +167,9 @@ pub struct SignatureView {
     pub signer_name: String,
     /// The hash signed.
     pub content_hash: String,
+    /// For a signature under a delegation: the Secretary General signed
+    /// for, and the acting title per language.
+    pub acting: Option<(String, Texts)>,
     /// When.
     pub signed_at: DateTime<Utc>,
 }
@@ -225,6 +228,9 @@ pub struct Reader {
     store: Store,
     actor: Actor,
     snapshot: Option<Arc<OnceCell<DatabaseTransaction>>>,
+    /// Whether the viewer acts for their Secretary General, once asked
+    /// (on one snapshot only: see [`Reader::memo_acting`]).
+    acting: Arc<OnceCell<bool>>,
 }
 
 impl Reader {
@@ -234,6 +240,7 @@ impl Reader {
             store,
             actor,
             snapshot: None,
+            acting: Arc::default(),
         }
     }
 
@@ -244,6 +251,7 @@ impl Reader {
             store,
             actor,
             snapshot: Some(Arc::default()),
+            acting: Arc::default(),
         }
     }
 
@@ -268,6 +276,21 @@ impl Reader {
                 Ok(DatabaseExecutor::Transaction(tx))
             }
         }
+    }
+
+    /// The answer of `ask`, kept for the reader's life when it reads one
+    /// snapshot (a query: its answers are those of one instant), asked
+    /// afresh each time otherwise (a mutation's answer, a subscription
+    /// that lives on).
+    pub(crate) async fn memo_acting<F, Fut>(&self, ask: F) -> Result<bool>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<bool>>,
+    {
+        if self.snapshot.is_none() {
+            return ask().await;
+        }
+        self.acting.get_or_try_init(ask).await.copied()
     }
 
     /// The viewer.
@@ -325,14 +348,26 @@ impl Reader {
             signatures: snap
                 .signatures
                 .into_iter()
-                .map(|s| SignatureView {
-                    org_code: s.org_code,
-                    signer_sub: s.signer_sub,
-                    signer_name: s.signer_name,
-                    content_hash: s.content_hash,
-                    signed_at: s.signed_at,
+                .map(|s| {
+                    let acting = match (s.acting_for, s.acting_title) {
+                        (Some(name), Some(title)) => Some((
+                            name,
+                            serde_json::from_str::<Texts>(&title).map_err(|error| {
+                                WorkflowError::Corrupt(format!("acting title: {error}"))
+                            })?,
+                        )),
+                        _ => None,
+                    };
+                    Ok(SignatureView {
+                        org_code: s.org_code,
+                        signer_sub: s.signer_sub,
+                        signer_name: s.signer_name,
+                        content_hash: s.content_hash,
+                        signed_at: s.signed_at,
+                        acting,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_>>()?,
             facts,
         }))
     }

@@ -48,6 +48,9 @@ impl Snapshot {
                 .is_none_or(|c| c < self.row.current_version),
             viewer_signs,
             viewer_signed: self.signatures.iter().any(|s| s.org_code == org),
+            // Known only from the delegations in force: the sign command
+            // and `viewerActions` ask (`delegations`).
+            viewer_acting: false,
             viewer_reads: permissions::reads_documents(actor),
             ahead: Ahead::of(&self.route, self.row.stage.as_deref()),
         })

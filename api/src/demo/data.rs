@@ -46,6 +46,13 @@ pub const PEOPLE: &[Person] = &[
         role: Role::SecretaryGeneral,
     },
     Person {
+        sub: "cica-deputy-sg",
+        name: "Daniyar Seitkali",
+        org: "CICA",
+        kind: OrgKind::Secretariat,
+        role: Role::Secretariat,
+    },
+    Person {
         sub: "sco-sg",
         name: "Zhang Ming",
         org: "SCO",

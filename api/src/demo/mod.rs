@@ -20,7 +20,7 @@
 //! | Action Plan for 2024-2029 (CICA–SCO) | `ACTION_PLAN` | `CIRCULATED` by PAR/713, version 3 |
 //! | Joint Statement on countering the financing of terrorism | `JOINT_STATEMENT` | `DRAFTING` |
 //! | Concept Paper on the CICA Youth Forum | `CONCEPT_PAPER` | `SWG_DISCUSSION` (SWG of 25 June 2024) |
-//! | Memorandum on cooperation in disaster management | `MEMORANDUM` | `SOC_AGREED` by SOC/2023-III/DEC/3, signed by CICA only |
+//! | Memorandum on cooperation in disaster management | `MEMORANDUM` | `SOC_AGREED` by SOC/2023-III/DEC/3, signed for CICA only, by the Acting Secretary General while the Secretary General was on mission |
 //! | Draft Regulations on observers | `REGULATIONS` | `WITHDRAWN` |
 //! | Declaration of the CICA Ministerial Council on strengthening connectivity in Asia | `DECLARATION` | `ADOPTED` by MC/2024-I/DEC/1 after the SOC agreed it by SOC/2023-III/DEC/4; on the declarations' own route, nobody signs it |
 //!
@@ -44,6 +44,7 @@ use accord_domain::{
     Anchor, Content, DecisionNumber, EventStatus, Lang, NoteNumber, NoteSeries, ProposalOperation,
     ProposalResolution, Texts,
 };
+use accord_workflow::delegations::NewDelegation;
 use accord_workflow::engine::Clock;
 use accord_workflow::meetings::{AgendaSubject, ApprovalKind, Approved, NewDecision, NewMeeting};
 use accord_workflow::paging::Window;
@@ -120,6 +121,7 @@ fn read_clock(now: &Mutex<DateTime<Utc>>) -> DateTime<Utc> {
 struct Cast {
     officer: Actor,
     cica_sg: Actor,
+    cica_deputy: Actor,
     sco_officer: Actor,
     kaz: Actor,
     rus: Actor,
@@ -132,6 +134,7 @@ impl Cast {
         Ok(Cast {
             officer: person("cica-officer-1")?,
             cica_sg: person("cica-sg")?,
+            cica_deputy: person("cica-deputy-sg")?,
             sco_officer: person("sco-officer-1")?,
             kaz: person("kaz-delegate-1")?,
             rus: person("rus-delegate-1")?,
@@ -603,15 +606,34 @@ impl Demo {
         // Guidelines in force that day.
         let events = self.plan_2024(officer, dec_2).await?;
 
-        // 20 December 2023: CICA's Secretary General signs; SCO has not yet.
-        self.at(2023, 12, 20, 0)?;
+        // 18 December 2023: CICA's Secretary General, leaving on mission,
+        // delegates signing to the Deputy until 29 December; on the 20th
+        // the Acting Secretary General signs the Memorandum for CICA. SCO
+        // has not signed yet.
+        self.at(2023, 12, 18, 0)?;
         self.exec(
             &cast.cica_sg,
+            Command::DelegateSigning(NewDelegation {
+                delegate_sub: "cica-deputy-sg".into(),
+                delegate_name: cast.cica_deputy.name().to_owned(),
+                acting_title: None,
+                starts_at: self.now(),
+                ends_at: day(2023, 12, 29)?
+                    .and_hms_opt(19, 0, 0)
+                    .ok_or_else(|| anyhow!("no 19:00"))?
+                    .and_utc(),
+            }),
+            "CICA's Secretary General delegating signing while on mission",
+        )
+        .await?;
+        self.at(2023, 12, 20, 0)?;
+        self.exec(
+            &cast.cica_deputy,
             Command::SignDraft {
                 draft_id: memorandum.clone(),
                 content_hash: memorandum_content.hash(),
             },
-            "CICA's Secretary General signing the Memorandum",
+            "CICA's Acting Secretary General signing the Memorandum",
         )
         .await?;
 
@@ -1573,7 +1595,21 @@ mod tests {
             .unwrap();
         assert_eq!(signatures.len(), 1);
         assert_eq!(signatures[0].org_code, "CICA");
-        assert_eq!(signatures[0].signer_name, "Kairat Sarybay");
+        // Signed by the Acting Secretary General, for Kairat Sarybay.
+        assert_eq!(signatures[0].signer_name, "Daniyar Seitkali");
+        assert_eq!(signatures[0].acting_for.as_deref(), Some("Kairat Sarybay"));
+        assert!(signatures[0].delegation_id.is_some());
+        let officer = Reader::new(store.clone(), person("cica-officer-1").unwrap());
+        let seen = officer.draft(&memorandum.id).await.unwrap();
+        let copy = officer.signature_copy(&seen, Lang::En).await.unwrap();
+        let text = accord_domain::render_signature_copy(&copy, accord_domain::RenderFormat::Text);
+        assert!(
+            text.contains("Daniyar Seitkali")
+                && text.contains(
+                    "For the Secretary General, Kairat Sarybay\nActing Secretary General"
+                ),
+            "{text}"
+        );
 
         let regulations = draft_titled(store, &summary, REGULATIONS_TITLE_EN).await;
         assert_eq!(notes_of(store, &regulations.id).await[0].number, "PAR/362");

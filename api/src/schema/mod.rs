@@ -5,6 +5,7 @@ pub mod calendar;
 mod common;
 #[cfg(test)]
 mod conventions;
+pub mod delegations;
 mod enums;
 pub mod files;
 mod limits;
@@ -42,6 +43,7 @@ pub struct Query(
     registry::RegistryQuery,
     meetings::MeetingsQuery,
     routes::RoutesQuery,
+    delegations::DelegationsQuery,
     plans::PlansQuery,
     calendar::CalendarQuery,
     live::LiveQuery,
@@ -58,6 +60,7 @@ pub struct RootMutation(
     meetings::MeetingsMutation,
     routes::RoutesMutation,
     silence::SilenceMutation,
+    delegations::DelegationsMutation,
     files::FilesMutation,
     plans::PlansMutation,
     calendar::CalendarMutation,

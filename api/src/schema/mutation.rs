@@ -64,6 +64,8 @@ pub const MUTATIONS: &[(&str, Action)] = &[
     ("revokeCalendarFeed", Action::RevokeCalendarFeed),
     ("defineRoute", Action::DefineRoute),
     ("publishRoute", Action::PublishRoute),
+    ("delegateSigning", Action::DelegateSigning),
+    ("revokeSigningDelegation", Action::RevokeSigningDelegation),
 ];
 
 /// One paragraph or table row; the anchor is stable across versions (e.g. item-3).

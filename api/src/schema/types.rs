@@ -284,9 +284,15 @@ impl Draft {
 
     /// What the viewer may do to this draft now.
     async fn viewer_actions(&self, ctx: &Context<'_>) -> Result<Vec<DraftAction>> {
-        let actor = reader(ctx)?.actor();
+        let reader = reader(ctx)?;
+        let mut facts = self.0.facts;
+        // Whether the viewer signs for their Secretary General is asked
+        // only where it could matter: an organisation that signs.
+        if facts.viewer_signs {
+            facts.viewer_acting = reader.acting().await.gql()?;
+        }
         Ok(
-            accord_workflow::permissions::viewer_actions(actor, &self.0.facts)
+            accord_workflow::permissions::viewer_actions(reader.actor(), &facts)
                 .into_iter()
                 .filter_map(DraftAction::of)
                 .collect(),
@@ -750,6 +756,51 @@ impl Signature {
     /// When.
     async fn signed_at(&self) -> DateTime {
         DateTime(self.0.signed_at)
+    }
+
+    /// For a signature made under a delegation, the Secretary General
+    /// signed for; null when they signed themselves.
+    async fn acting_for(&self) -> Option<&str> {
+        self.0.acting.as_ref().map(|(name, _)| name.as_str())
+    }
+
+    /// For a signature made under a delegation, the signer's acting title
+    /// in `lang` (else English).
+    async fn acting_title(
+        &self,
+        #[graphql(desc = "The language wanted; English when absent or missing.")] lang: Option<
+            Lang,
+        >,
+    ) -> Option<String> {
+        self.0
+            .acting
+            .as_ref()
+            .map(|(_, title)| text_in(title, lang))
+    }
+
+    /// How the signature reads: the signer's name, or under a delegation
+    /// "for the Secretary General Kairat Sarybay, Askar Zhumabayev,
+    /// Acting Secretary General".
+    async fn signed_as(
+        &self,
+        #[graphql(desc = "The language wanted; English when absent.")] lang: Option<Lang>,
+    ) -> String {
+        match &self.0.acting {
+            None => self.0.signer_name.clone(),
+            Some((for_name, title)) => {
+                let title = text_in(title, lang);
+                let signer = &self.0.signer_name;
+                match lang.map(Into::into) {
+                    Some(accord_domain::Lang::Ru) => {
+                        format!("за Генерального секретаря ({for_name}) {signer}, {title}")
+                    }
+                    Some(accord_domain::Lang::Kk) => {
+                        format!("Бас хатшының атынан ({for_name}) {signer}, {title}")
+                    }
+                    _ => format!("for the Secretary General {for_name}, {signer}, {title}"),
+                }
+            }
+        }
     }
 }
 

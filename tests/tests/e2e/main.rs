@@ -7,6 +7,7 @@
 // functions: a failed expectation there should panic with a message.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod acting;
 mod attacks;
 mod attacks_http;
 mod attacks_input;

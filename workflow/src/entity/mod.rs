@@ -36,6 +36,7 @@ pub mod route;
 pub mod scheduled_reminder;
 pub mod signatory_block;
 pub mod signature;
+pub mod signing_delegation;
 pub mod silence_procedure;
 pub mod submission;
 pub mod submission_rule;

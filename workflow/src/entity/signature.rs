@@ -13,6 +13,12 @@ pub struct Model {
     pub signer_name: String,
     pub content_hash: String,
     pub signed_at: DateTimeUtc,
+    /// The delegation signed under, for an acting signatory.
+    pub delegation_id: Option<String>,
+    /// The Secretary General signed for, under a delegation.
+    pub acting_for: Option<String>,
+    /// The acting title per language (JSON `Texts`), under a delegation.
+    pub acting_title: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

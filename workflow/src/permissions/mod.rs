@@ -129,6 +129,11 @@ pub enum Action {
     /// Put a route version in force for the drafts of its kind started
     /// from then on.
     PublishRoute,
+    /// Delegate one's signing, as Secretary General, to a named person for
+    /// a period.
+    DelegateSigning,
+    /// Revoke a delegation of signing made for one's organisation.
+    RevokeSigningDelegation,
 }
 
 impl Action {
@@ -211,6 +216,8 @@ impl Action {
                 | Action::RevokeCalendarFeed
                 | Action::DefineRoute
                 | Action::PublishRoute
+                | Action::DelegateSigning
+                | Action::RevokeSigningDelegation
         ) || self.keeps_meetings()
             || self.on_plans()
     }
@@ -285,6 +292,9 @@ pub struct DraftFacts {
     pub viewer_signs: bool,
     /// Whether the viewer's organisation has already signed.
     pub viewer_signed: bool,
+    /// Whether the viewer signs for their organisation's Secretary General
+    /// now, under a delegation in force (an acting Secretary General).
+    pub viewer_acting: bool,
     /// Whether the viewer reads documents at all ([`reads_documents`]).
     pub viewer_reads: bool,
     /// What the draft's route offers next from its current stage.
@@ -514,6 +524,14 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
             Action::DefineRoute | Action::PublishRoute => Err(forbidden(
                 "only the Secretariat and administrators define and publish routes",
             )),
+            Action::DelegateSigning | Action::RevokeSigningDelegation
+                if is_secretary_general(actor) =>
+            {
+                Ok(())
+            }
+            Action::DelegateSigning | Action::RevokeSigningDelegation => Err(forbidden(
+                "only a Secretary General delegates their signing, for their own organisation",
+            )),
             action if action.on_plans() => decide_on_plan(actor, action, None),
             action if action.keeps_meetings() && is_secretariat(actor) => Ok(()),
             action if action.keeps_meetings() => Err(forbidden(
@@ -558,7 +576,11 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
         | Action::CreateCalendarFeed
         | Action::RevokeCalendarFeed
         | Action::DefineRoute
-        | Action::PublishRoute => Err(forbidden("this action does not apply to a draft")),
+        | Action::PublishRoute
+        | Action::DelegateSigning
+        | Action::RevokeSigningDelegation => {
+            Err(forbidden("this action does not apply to a draft"))
+        }
         Action::Revise => {
             require(home, "only the Secretariat revises drafts")?;
             in_states(state, action, "revised")
@@ -630,8 +652,8 @@ pub fn decide(actor: &Actor, action: Action, facts: Option<&DraftFacts>) -> Resu
         }
         Action::Sign => {
             require(
-                actor.has(Role::SecretaryGeneral) && facts.viewer_signs,
-                "only the Secretary General of a required signatory organisation signs",
+                (actor.has(Role::SecretaryGeneral) || facts.viewer_acting) && facts.viewer_signs,
+                "only the Secretary General of a required signatory organisation signs, or the person they delegated signing to, during the delegation",
             )?;
             in_states(state, action, "signed")?;
             on_route(facts.ahead.signature, state, "signature")?;
@@ -733,6 +755,14 @@ pub fn viewer_actions(actor: &Actor, facts: &DraftFacts) -> Vec<Action> {
 
 fn is_secretariat(actor: &Actor) -> bool {
     actor.org_kind() == OrgKind::Secretariat && actor.has(Role::Secretariat)
+}
+
+/// A Secretary General of a secretariat or a counterpart secretariat.
+fn is_secretary_general(actor: &Actor) -> bool {
+    matches!(
+        actor.org_kind(),
+        OrgKind::Secretariat | OrgKind::Counterpart
+    ) && actor.has(Role::SecretaryGeneral)
 }
 
 fn is_delegate(actor: &Actor) -> bool {
@@ -875,6 +905,28 @@ mod tests {
             decide(&sg, Action::Sign, Some(&facts)),
             Err(Refusal::InvalidTransition(_))
         ));
+    }
+
+    #[test]
+    fn an_acting_secretary_general_signs_only_under_a_delegation_in_force() {
+        let deputy = actor(Role::Counterpart, Relation::PartyCounterpart);
+        let agreed = canonical_facts(DraftState::SocAgreed, Relation::PartyCounterpart);
+        assert!(matches!(
+            decide(&deputy, Action::Sign, Some(&agreed)),
+            Err(Refusal::Forbidden(_))
+        ));
+        let acting = DraftFacts {
+            viewer_acting: true,
+            ..agreed
+        };
+        assert_eq!(decide(&deputy, Action::Sign, Some(&acting)), Ok(()));
+        // Not for an organisation that does not sign the draft.
+        let other = DraftFacts {
+            viewer_acting: true,
+            ..canonical_facts(DraftState::SocAgreed, Relation::OtherCounterpart)
+        };
+        let outsider = actor(Role::Counterpart, Relation::OtherCounterpart);
+        assert!(decide(&outsider, Action::Sign, Some(&other)).is_err());
     }
 
     #[test]

@@ -98,6 +98,8 @@ pub const TABLE: &[Rule] = &[
     },
     Rule {
         action: Action::Sign,
+        // Or a person acting for one under a delegation in force, which
+        // no canonical situation has (see `DraftFacts::viewer_acting`).
         who: &[
             (Role::SecretaryGeneral, Relation::HomeSecretariat),
             (Role::SecretaryGeneral, Relation::PartyCounterpart),
@@ -284,6 +286,24 @@ pub const TABLE: &[Rule] = &[
         who: ROUTE_KEEPERS,
         states: &[],
     },
+    Rule {
+        action: Action::DelegateSigning,
+        who: SECRETARIES_GENERAL,
+        states: &[],
+    },
+    Rule {
+        action: Action::RevokeSigningDelegation,
+        who: SECRETARIES_GENERAL,
+        states: &[],
+    },
+];
+
+/// The Secretaries General of the home and counterpart secretariats: who
+/// sign, and who delegate their signing.
+const SECRETARIES_GENERAL: &[(Role, Relation)] = &[
+    (Role::SecretaryGeneral, Relation::HomeSecretariat),
+    (Role::SecretaryGeneral, Relation::PartyCounterpart),
+    (Role::SecretaryGeneral, Relation::OtherCounterpart),
 ];
 
 /// Who defines and publishes routes: the Secretariat, and an
@@ -322,6 +342,7 @@ pub fn canonical_facts(state: DraftState, relation: Relation) -> DraftFacts {
                 relation,
                 Relation::HomeSecretariat | Relation::PartyCounterpart
             ),
+        viewer_acting: false,
         viewer_reads: true,
         ahead: Ahead::of(&canonical_route(state), canonical_stage(state)),
     }
