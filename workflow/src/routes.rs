@@ -8,6 +8,8 @@
 //! draft keeps the version it started on. Kinds without a route of their
 //! own take the default route (kind `*`, version 1, today's road).
 
+use std::collections::HashMap;
+
 use accord_domain::RouteDefinition;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -180,6 +182,29 @@ impl Reader {
             .await?;
         rows.into_iter()
             .map(|row| self.store().routes().view(row))
+            .collect()
+    }
+
+    /// The route versions of `ids` that exist, in one statement: those of
+    /// a page of drafts.
+    pub async fn routes_by_id(&self, ids: &[String]) -> Result<HashMap<String, RouteView>> {
+        let ids: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| crate::db::is_id(id))
+            .collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        route::Entity::find()
+            .filter(route::Column::Id.is_in(ids))
+            .all(&self.conn().await?)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let view = self.store().routes().view(row)?;
+                Ok((view.id.clone(), view))
+            })
             .collect()
     }
 

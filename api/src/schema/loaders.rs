@@ -58,6 +58,9 @@ pub struct DecisionById(pub String);
 /// The decisions taken at a meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DecisionsAt(pub String);
+/// A route version by id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RouteById(pub String);
 
 /// One request's loader: batches the keys its fields ask for at once and,
 /// when the request reads one snapshot, caches what it loaded, so that a
@@ -287,6 +290,22 @@ impl Loader<MeetingById> for Loaders {
             .into_iter()
             .map(|(k, v)| (MeetingById(k), v))
             .collect())
+    }
+}
+
+impl Loader<RouteById> for Loaders {
+    type Value = accord_workflow::RouteView;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[RouteById],
+    ) -> Result<HashMap<RouteById, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .routes_by_id(&ids(keys, |k| k.0.clone()))
+            .await?;
+        Ok(found.into_iter().map(|(k, v)| (RouteById(k), v)).collect())
     }
 }
 

@@ -56,7 +56,7 @@ pub enum RouteStatus {
 }
 
 /// A route version, as read.
-pub struct Route(RouteView);
+pub struct Route(pub(crate) RouteView);
 
 /// One version of the road a kind of document takes: its stages, in
 /// order. A draft keeps the version it started on.

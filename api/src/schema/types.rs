@@ -257,7 +257,11 @@ impl Draft {
 
     /// The route version the draft started on, which it keeps.
     async fn route(&self, ctx: &Context<'_>) -> Result<Route> {
-        super::routes::route(ctx, &self.0.route_id).await
+        // Batched: a page of drafts reads its routes in one statement.
+        load(ctx, super::loaders::RouteById(self.0.route_id.clone()))
+            .await?
+            .map(Route)
+            .ok_or_else(|| internal(&format!("draft {} names a missing route", self.0.id)))
     }
 
     /// The stage of its route the draft reached last; null while it is
@@ -286,9 +290,20 @@ impl Draft {
     async fn viewer_actions(&self, ctx: &Context<'_>) -> Result<Vec<DraftAction>> {
         let reader = reader(ctx)?;
         let mut facts = self.0.facts;
-        // Whether the viewer signs for their Secretary General is asked
-        // only where it could matter: an organisation that signs.
-        if facts.viewer_signs {
+        // Whether the viewer signs for their Secretary General is asked of
+        // the database only where it would change the answer: a draft
+        // that someone acting for them could sign now.
+        let if_acting = accord_workflow::permissions::DraftFacts {
+            viewer_acting: true,
+            ..facts
+        };
+        let could_sign = accord_workflow::permissions::decide(
+            reader.actor(),
+            accord_workflow::Action::Sign,
+            Some(&if_acting),
+        )
+        .is_ok();
+        if could_sign {
             facts.viewer_acting = reader.acting().await.gql()?;
         }
         Ok(
