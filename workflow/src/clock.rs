@@ -2,7 +2,7 @@
 //! databases store exactly), and calendar dates in Astana, where the
 //! Secretariat dates its notes.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, SubsecRound, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SecondsFormat, SubsecRound, Utc};
 
 use crate::error::{Result, WorkflowError};
 
@@ -30,9 +30,14 @@ pub fn parse_stamp(text: &str, what: &str) -> Result<DateTime<Utc>> {
 
 /// The calendar date in Astana at `instant`.
 pub fn astana_date(instant: DateTime<Utc>) -> NaiveDate {
+    astana_time(instant).date()
+}
+
+/// `instant` on the wall clock in Astana.
+pub fn astana_time(instant: DateTime<Utc>) -> NaiveDateTime {
     match FixedOffset::east_opt(ASTANA_OFFSET_SECS) {
-        Some(offset) => instant.with_timezone(&offset).date_naive(),
-        None => instant.date_naive(),
+        Some(offset) => instant.with_timezone(&offset).naive_local(),
+        None => instant.naive_utc(),
     }
 }
 

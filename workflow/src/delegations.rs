@@ -27,8 +27,8 @@ use crate::db::{is_id, to_json};
 use crate::engine::{Engine, Outcome, check};
 use crate::entity::signing_delegation;
 use crate::error::{Result, WorkflowError};
-use crate::permissions::Action;
-use crate::read::Reader;
+use crate::permissions::{Action, DraftFacts};
+use crate::read::{DraftView, Reader};
 use crate::store::expect_one;
 
 /// The longest name or token subject, in characters.
@@ -346,6 +346,21 @@ impl Reader {
             .into_iter()
             .find(|d| d.id == id)
             .ok_or_else(|| WorkflowError::NotFound(format!("signing delegation {id:?} not found")))
+    }
+
+    /// What the viewer may do to `draft` now (`viewerActions`): the
+    /// delegations in force are asked of the database only where acting
+    /// for the Secretary General would let the viewer sign.
+    pub async fn viewer_actions(&self, draft: &DraftView) -> Result<Vec<Action>> {
+        let mut facts = draft.facts;
+        let if_acting = DraftFacts {
+            viewer_acting: true,
+            ..facts
+        };
+        if crate::permissions::decide(self.actor(), Action::Sign, Some(&if_acting)).is_ok() {
+            facts.viewer_acting = self.acting().await?;
+        }
+        Ok(crate::permissions::viewer_actions(self.actor(), &facts))
     }
 
     /// Whether the viewer signs now for their organisation's Secretary

@@ -25,6 +25,7 @@
 //! ends. The audit log's order is the order in which they happened, and
 //! the losing attempt leaves no trace but its error.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use accord_domain::{
@@ -32,14 +33,14 @@ use accord_domain::{
     SilenceFacts, SilenceStatus, StageKindName, Texts, silence_agreed, silence_broken,
     silence_opened, silence_subject,
 };
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use crate::actor::Actor;
 use crate::audit::AuditRecord;
-use crate::clock::{astana_date, stamp};
+use crate::clock::{astana_date, astana_time, stamp};
 use crate::drafts::{NewComment, insert_comment};
 use crate::engine::{Engine, Outcome, check_draft, compare_and_set};
 use crate::entity::{body, draft, meeting, silence_procedure, version};
@@ -47,7 +48,7 @@ use crate::error::{Result, WorkflowError};
 use crate::meetings::Approved;
 use crate::notes::{Composed, Issue};
 use crate::permissions::Action;
-use crate::read::{DraftView, Reader};
+use crate::read::Reader;
 use crate::snapshot::Snapshot;
 use crate::stances::{NewStance, put_stance, stance_row};
 use crate::store::{Store, WriteTx, expect_one};
@@ -65,9 +66,6 @@ pub const SILENCE_AGREED: &str = "SILENCE_AGREED";
 /// The token subject of the Secretariat's silence-procedure clerk, which
 /// issues the notes that close a procedure, as the audit log shows it.
 pub const SILENCE_SUB: &str = "accord-silence-procedure";
-
-/// Astana's offset from UTC, in seconds (as `clock` dates notes).
-const ASTANA_OFFSET_SECS: i32 = 5 * 3600;
 
 /// A silence procedure to open.
 #[derive(Debug, Clone)]
@@ -176,14 +174,6 @@ impl SilenceView {
     }
 }
 
-/// `instant` on the wall clock in Astana.
-pub fn astana_time(instant: DateTime<Utc>) -> NaiveDateTime {
-    match FixedOffset::east_opt(ASTANA_OFFSET_SECS) {
-        Some(offset) => instant.with_timezone(&offset).naive_local(),
-        None => instant.naive_utc(),
-    }
-}
-
 /// `instant` as a message names it: `18:00 (Astana time) on 2024-03-15`.
 fn in_astana(instant: DateTime<Utc>) -> String {
     let local = astana_time(instant);
@@ -192,18 +182,6 @@ fn in_astana(instant: DateTime<Utc>) -> String {
         local.format("%H:%M:%S"),
         local.date()
     )
-}
-
-/// The procedures run on draft `draft_id`, oldest first.
-async fn procedures_of<C: ConnectionTrait>(conn: &C, draft_id: &str) -> Result<Vec<SilenceView>> {
-    silence_procedure::Entity::find()
-        .filter(silence_procedure::Column::DraftId.eq(draft_id))
-        .order_by_asc(silence_procedure::Column::OpenedAt)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(SilenceView::of)
-        .collect()
 }
 
 /// The procedure running on draft `draft_id`, if any.
@@ -922,10 +900,28 @@ pub(crate) async fn breaks_silence(
 }
 
 impl Reader {
-    /// The silence procedures run on `draft` (which the viewer sees),
-    /// oldest first.
-    pub async fn silence_procedures(&self, draft: &DraftView) -> Result<Vec<SilenceView>> {
-        procedures_of(&self.conn().await?, &draft.id).await
+    /// The silence procedures run on each of `draft_ids` (drafts the
+    /// viewer sees), oldest first, in one statement.
+    pub async fn silence_procedures(
+        &self,
+        draft_ids: &[String],
+    ) -> Result<HashMap<String, Vec<SilenceView>>> {
+        let mut found: HashMap<String, Vec<SilenceView>> = HashMap::new();
+        if draft_ids.is_empty() {
+            return Ok(found);
+        }
+        let rows = silence_procedure::Entity::find()
+            .filter(silence_procedure::Column::DraftId.is_in(draft_ids.iter().map(String::as_str)))
+            .order_by_asc(silence_procedure::Column::OpenedAt)
+            .all(&self.conn().await?)
+            .await?;
+        for row in rows {
+            found
+                .entry(row.draft_id.clone())
+                .or_default()
+                .push(SilenceView::of(row)?);
+        }
+        Ok(found)
     }
 }
 

@@ -58,6 +58,9 @@ pub struct DecisionById(pub String);
 /// The decisions taken at a meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DecisionsAt(pub String);
+/// The silence procedures run on a draft.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SilenceOf(pub String);
 /// A route version by id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RouteById(pub String);
@@ -306,6 +309,22 @@ impl Loader<RouteById> for Loaders {
             .routes_by_id(&ids(keys, |k| k.0.clone()))
             .await?;
         Ok(found.into_iter().map(|(k, v)| (RouteById(k), v)).collect())
+    }
+}
+
+impl Loader<SilenceOf> for Loaders {
+    type Value = Vec<accord_workflow::SilenceView>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[SilenceOf],
+    ) -> Result<HashMap<SilenceOf, Self::Value>, Self::Error> {
+        let found = self
+            .reader
+            .silence_procedures(&ids(keys, |k| k.0.clone()))
+            .await?;
+        Ok(found.into_iter().map(|(k, v)| (SilenceOf(k), v)).collect())
     }
 }
 

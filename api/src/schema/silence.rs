@@ -4,13 +4,14 @@
 //! `addComment` with a proposal.
 
 use accord_domain::NoteSeries;
+use accord_workflow::clock::astana_time;
 use accord_workflow::read::DraftView;
-use accord_workflow::silence::{NewSilence, SilenceView, astana_time};
+use accord_workflow::silence::{NewSilence, SilenceView};
 use accord_workflow::{Command, Outcome};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
 use super::common::{load, note_numbers, reader, run, unexpected};
-use super::loaders::{DecisionById, MeetingById, NoteById};
+use super::loaders::{DecisionById, MeetingById, NoteById, SilenceOf};
 use super::meetings::{Decision, Meeting};
 use super::registry::Note;
 use super::scalars::{Date, DateTime};
@@ -153,15 +154,15 @@ impl SilenceProcedure {
     }
 }
 
-/// The silence procedures run on a draft, oldest first.
+/// The silence procedures run on a draft, oldest first (batched over a
+/// page of drafts).
 pub(super) async fn procedures(
     ctx: &Context<'_>,
     draft: &DraftView,
 ) -> Result<Vec<SilenceProcedure>> {
-    Ok(reader(ctx)?
-        .silence_procedures(draft)
-        .await
-        .gql()?
+    Ok(load(ctx, SilenceOf(draft.id.clone()))
+        .await?
+        .unwrap_or_default()
         .into_iter()
         .map(SilenceProcedure)
         .collect())
@@ -231,9 +232,11 @@ impl SilenceMutation {
                 let reader = reader(ctx)?;
                 let view = reader.draft_after(&after).gql()?;
                 let procedure = reader
-                    .silence_procedures(&view)
+                    .silence_procedures(std::slice::from_ref(&view.id))
                     .await
                     .gql()?
+                    .remove(&view.id)
+                    .unwrap_or_default()
                     .into_iter()
                     .find(|p| p.id == procedure_id)
                     .ok_or_else(|| {

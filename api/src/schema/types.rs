@@ -288,30 +288,13 @@ impl Draft {
 
     /// What the viewer may do to this draft now.
     async fn viewer_actions(&self, ctx: &Context<'_>) -> Result<Vec<DraftAction>> {
-        let reader = reader(ctx)?;
-        let mut facts = self.0.facts;
-        // Whether the viewer signs for their Secretary General is asked of
-        // the database only where it would change the answer: a draft
-        // that someone acting for them could sign now.
-        let if_acting = accord_workflow::permissions::DraftFacts {
-            viewer_acting: true,
-            ..facts
-        };
-        let could_sign = accord_workflow::permissions::decide(
-            reader.actor(),
-            accord_workflow::Action::Sign,
-            Some(&if_acting),
-        )
-        .is_ok();
-        if could_sign {
-            facts.viewer_acting = reader.acting().await.gql()?;
-        }
-        Ok(
-            accord_workflow::permissions::viewer_actions(reader.actor(), &facts)
-                .into_iter()
-                .filter_map(DraftAction::of)
-                .collect(),
-        )
+        Ok(reader(ctx)?
+            .viewer_actions(&self.0)
+            .await
+            .gql()?
+            .into_iter()
+            .filter_map(DraftAction::of)
+            .collect())
     }
 
     /// The latest version the viewer may see (member states see the last
