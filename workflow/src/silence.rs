@@ -958,7 +958,7 @@ mod tests {
 
     fn delegate(org: &str) -> Actor {
         Actor::new(
-            &format!("{}-delegate", org.to_lowercase()),
+            format!("{}-delegate", org.to_lowercase()),
             "A Delegate",
             OrgCode::parse(org).unwrap(),
             OrgKind::MemberState,
