@@ -383,12 +383,7 @@ impl Reader {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
+    use crate::testing::at;
 
     fn view(revoked: bool) -> DelegationView {
         DelegationView {

@@ -938,14 +938,10 @@ mod tests {
     use crate::routes::NewRoute;
     use crate::stances::NewStance;
     use crate::store::StoreConfig;
-    use crate::testing::{POSTGRES_ENV, drop_postgres, fresh_store_and_url, officer, postgres_url};
+    use crate::testing::{
+        POSTGRES_ENV, at, drop_postgres, fresh_store_and_url, officer, postgres_url,
+    };
     use crate::{Command, NewDraft};
-
-    fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc)
-    }
 
     /// When the Secretariat opens the procedures.
     const OPENED: &str = "2024-03-11T09:00:00Z";

@@ -22,6 +22,11 @@ pub(crate) async fn fresh_store_and_url() -> (Store, String) {
     (store, url)
 }
 
+/// The instant an RFC 3339 text names, in UTC.
+pub(crate) fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
+    crate::clock::parse_stamp(text, "a test's instant").unwrap()
+}
+
 /// A CICA Secretariat officer.
 pub(crate) fn officer() -> Actor {
     Actor::new(
