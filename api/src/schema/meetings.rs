@@ -7,20 +7,19 @@
 use accord_domain::{DecisionNumber, SessionNumber, Texts};
 use accord_workflow::meetings::{
     AgendaEntry, AgendaSubject, ApprovalView, Approved, DecisionFilter as DecisionWhere,
-    DecisionRecord, MeetingFilter as MeetingWhere, MeetingRecord, NewDecision, NewMeeting,
+    MeetingFilter as MeetingWhere, NewDecision, NewMeeting,
 };
-use accord_workflow::read::{DecisionView, MeetingView};
 use accord_workflow::{Command, Outcome};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 
 use super::common::{
-    DEFAULT_PAGE, LocalizedTextInput, Record, connection, load, reader, run, texts, unexpected,
-    window,
+    DEFAULT_PAGE, LocalizedTextInput, connection, load, reader, run, texts, unexpected, window,
 };
 use super::enums::{DraftState, Lang, RenderFormat};
-use super::loaders::{AgendaOf, DecisionById, DecisionsAt, MeetingById};
+use super::loaders::{AgendaOf, DecisionsAt, MeetingById};
+use super::objects::{Decision, Draft, Meeting};
 use super::scalars::Date;
-use super::types::{Draft, LocalizedText, localized, text_in};
+use super::types::{LocalizedText, localized, text_in};
 use crate::error::{Code, GqlResult, coded, internal};
 
 /// What a decision approves.
@@ -66,41 +65,6 @@ impl Body {
     /// Its name in every language.
     async fn names(&self) -> Vec<LocalizedText> {
         localized(&self.names)
-    }
-}
-
-/// A meeting of a body. What a draft's `meetings` shows (body, date,
-/// session) is at hand; the rest is loaded when asked for, so the `Draft`
-/// query costs no statement more for it.
-#[derive(Clone)]
-pub struct Meeting {
-    id: String,
-    body: String,
-    date: chrono::NaiveDate,
-    session: Option<i32>,
-    record: Record<MeetingById, MeetingRecord>,
-}
-
-impl Meeting {
-    pub(crate) fn new(record: MeetingRecord) -> Meeting {
-        Meeting {
-            id: record.id.clone(),
-            body: record.body.clone(),
-            date: record.date,
-            session: record.session,
-            record: Record::held(MeetingById(record.id.clone()), record),
-        }
-    }
-
-    /// A meeting of which only the basics have been read.
-    pub(crate) fn basic(view: MeetingView) -> Meeting {
-        Meeting {
-            record: Record::to_load(MeetingById(view.id.clone())),
-            id: view.id,
-            body: view.body,
-            date: view.date,
-            session: view.session,
-        }
     }
 }
 
@@ -250,37 +214,6 @@ impl AgendaItem {
     /// The draft's current state, if the item is a draft.
     async fn draft_state(&self) -> Option<DraftState> {
         self.0.draft.as_ref().map(|d| d.state.into())
-    }
-}
-
-/// A numbered decision. What a draft's `decision` shows (number, date) is
-/// at hand; the rest is loaded when asked for.
-#[derive(Clone)]
-pub struct Decision {
-    id: String,
-    number: String,
-    date: chrono::NaiveDate,
-    record: Record<DecisionById, DecisionRecord>,
-}
-
-impl Decision {
-    pub(crate) fn new(record: DecisionRecord) -> Decision {
-        Decision {
-            id: record.id.clone(),
-            number: record.number.clone(),
-            date: record.date,
-            record: Record::held(DecisionById(record.id.clone()), record),
-        }
-    }
-
-    /// A decision of which only the basics have been read.
-    pub(crate) fn basic(view: DecisionView) -> Decision {
-        Decision {
-            record: Record::to_load(DecisionById(view.id.clone())),
-            id: view.id,
-            number: view.number,
-            date: view.date,
-        }
     }
 }
 

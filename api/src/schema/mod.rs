@@ -14,6 +14,7 @@ mod loaders;
 pub mod meetings;
 pub mod mutation;
 mod node;
+mod objects;
 pub mod plans;
 mod query;
 pub mod registry;

@@ -11,11 +11,11 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use super::common::{LocalizedTextInput, note_numbers, reader, run, texts, unexpected};
 use super::enums::{ProposalOperation, ProposalResolution};
-use super::meetings::{Decision, decision_by_id};
-use super::registry::Note;
+use super::meetings::decision_by_id;
+use super::objects::{Decision, Draft, Note};
 use super::scalars::Date;
 use super::stances::{CirculateCompilationInput, RecordObjectionWithdrawnInput, RecordStanceInput};
-use super::types::{Comment, Draft, Signature};
+use super::types::{Comment, Signature};
 use crate::error::{GqlResult, internal};
 
 /// Every mutation and the permission-table action it performs. A test

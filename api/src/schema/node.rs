@@ -6,10 +6,9 @@ use accord_workflow::WorkflowError;
 use async_graphql::{Context, ID, Interface, Object, Result};
 
 use super::common::reader;
-use super::meetings::{Decision, Meeting};
+use super::objects::{Decision, Draft, Meeting, Note};
 use super::plans::{Event, Plan};
-use super::registry::Note;
-use super::types::{Comment, Draft};
+use super::types::Comment;
 use crate::error::GqlResult;
 
 /// An object with an id of its own, which `node(id:)` finds again. The id

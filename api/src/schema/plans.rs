@@ -23,7 +23,8 @@ use super::common::{
     DEFAULT_PAGE, LocalizedTextInput, connection, reader, run, texts, unexpected, window,
 };
 use super::enums::Lang;
-use super::meetings::{Decision, decision_by_id};
+use super::meetings::decision_by_id;
+use super::objects::Decision;
 use super::registry::{NotePayload, note_of};
 use super::scalars::Date;
 use super::types::{LocalizedText, localized, text_in};

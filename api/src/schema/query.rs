@@ -4,7 +4,8 @@ use async_graphql::{Context, ID, Object, Result};
 
 use super::common::{DEFAULT_PAGE, connection, reader, window};
 use super::enums::DraftState;
-use super::types::{Draft, Organization, Viewer};
+use super::objects::Draft;
+use super::types::{Organization, Viewer};
 use crate::error::GqlResult;
 
 /// What can be read.

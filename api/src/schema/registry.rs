@@ -3,10 +3,8 @@
 //! `editNote` and `issueNote` mutations. Merged into the root `Query` and
 //! `Mutation` by `schema::build`.
 
-use std::sync::Arc;
-
 use accord_domain::{Addressees, Enclosed, Enclosure, NoteNumber, NoteSeries, OrgCode, Texts};
-use accord_workflow::registry::{NoteFilter as Filter, NoteRecord};
+use accord_workflow::registry::NoteFilter as Filter;
 use accord_workflow::{Command, NewNote, Outcome};
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
@@ -16,21 +14,10 @@ use super::common::{
 };
 use super::enums::{Lang, NotePurpose, NoteStatus, RenderFormat};
 use super::loaders::{CitingNotes, FrozenTexts, NoteById};
+use super::objects::{Draft, Note};
 use super::scalars::{Date, DateTime};
-use super::types::{Draft, LocalizedText, Organization, localized, organization, text_in};
+use super::types::{LocalizedText, Organization, localized, organization, text_in};
 use crate::error::{Code, GqlResult, coded};
-
-/// A note verbale of the Secretariat: written, then issued (numbered,
-/// dated and frozen).
-#[derive(Debug, Clone)]
-pub struct Note(pub Arc<NoteRecord>);
-
-impl Note {
-    /// Wraps a record.
-    pub fn new(record: NoteRecord) -> Note {
-        Note(Arc::new(record))
-    }
-}
 
 /// An earlier note cited, or a later note citing this one.
 #[derive(Debug, Clone)]

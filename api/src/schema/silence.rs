@@ -12,10 +12,8 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 
 use super::common::{load, note_numbers, reader, run, unexpected};
 use super::loaders::{DecisionById, MeetingById, NoteById, SilenceOf};
-use super::meetings::{Decision, Meeting};
-use super::registry::Note;
+use super::objects::{Decision, Draft, Meeting, Note};
 use super::scalars::{Date, DateTime};
-use super::types::Draft;
 use crate::error::GqlResult;
 
 /// Where a silence procedure stands.

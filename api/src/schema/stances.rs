@@ -8,7 +8,7 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject
 
 use super::common::{load, reader};
 use super::loaders::NoteById;
-use super::registry::Note;
+use super::objects::Note;
 use super::scalars::DateTime;
 use crate::error::GqlResult;
 

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use accord_workflow::read::{
-    CommentView, DraftView, HistoryView, ItemView, OrgView, SignatureView, VersionView,
+    CommentView, HistoryView, ItemView, OrgView, SignatureView, VersionView,
 };
 use async_graphql::{Context, ID, Object, Result, SimpleObject};
 
@@ -22,8 +22,7 @@ use super::enums::{
     ProposalOperation, RenderFormat, Role,
 };
 use super::loaders::{CommentsOf, DecisionOf, HistoryOf, ItemsOf, MeetingsOf, NotesOf, VersionsOf};
-use super::meetings::{Decision, Meeting};
-use super::registry::Note;
+use super::objects::{Decision, Draft, Meeting, Note};
 use super::routes::{Route, RouteStage};
 use super::scalars::DateTime;
 use crate::error::{GqlResult, internal};
@@ -187,16 +186,7 @@ async fn versions_of(ctx: &Context<'_>, id: &str, latest: i32) -> Result<Arc<[Ve
         .unwrap_or_else(|| Arc::from(Vec::new())))
 }
 
-/// A joint document on its way from first draft to signature.
-#[derive(Debug, Clone)]
-pub struct Draft(pub Arc<DraftView>);
-
 impl Draft {
-    /// Wraps a read model.
-    pub fn new(view: DraftView) -> Draft {
-        Draft(Arc::new(view))
-    }
-
     async fn version_list(&self, ctx: &Context<'_>) -> Result<Arc<[VersionView]>> {
         versions_of(ctx, &self.0.id, self.0.current_version).await
     }
