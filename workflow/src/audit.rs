@@ -442,9 +442,7 @@ mod tests {
             [Role::Secretariat],
         )
         .unwrap();
-        let at = chrono::DateTime::parse_from_rfc3339("2024-06-13T06:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let at = crate::testing::at("2024-06-13T06:00:00Z");
         let record = AuditRecord {
             action: "CREATE_DRAFT".into(),
             entity_type: "draft",

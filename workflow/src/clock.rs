@@ -47,9 +47,7 @@ mod tests {
 
     #[test]
     fn late_evening_utc_is_already_the_next_day_in_astana() {
-        let instant = DateTime::parse_from_rfc3339("2024-06-12T20:30:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let instant = crate::testing::at("2024-06-12T20:30:00Z");
         assert_eq!(
             astana_date(instant),
             NaiveDate::from_ymd_opt(2024, 6, 13).unwrap()

@@ -816,9 +816,8 @@ impl HistoryEntry {
 
     /// When.
     async fn at(&self) -> Result<DateTime> {
-        chrono::DateTime::parse_from_rfc3339(&self.0.at)
-            .map(|t| DateTime(t.with_timezone(&chrono::Utc)))
-            .map_err(|error| internal(&error))
+        let at = accord_workflow::clock::parse_stamp(&self.0.at, "a history entry's time").gql()?;
+        Ok(DateTime(at))
     }
 
     /// Who.
